@@ -1,0 +1,1 @@
+//! vsync-api (under construction).

@@ -1,0 +1,3 @@
+//! The `vsync` command.
+
+fn main() {}

@@ -1,0 +1,1 @@
+//! vsync-client (under construction).

@@ -1,0 +1,1 @@
+//! vsync-engine (under construction).

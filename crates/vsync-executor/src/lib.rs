@@ -1,0 +1,1 @@
+//! vsync-executor (under construction).

@@ -1,0 +1,169 @@
+//! The desired state: what the input file says the tenant should hold.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::key::{NameKey, UserKey};
+
+/// Where a value came from: file, sheet (workbooks only) and row as the spreadsheet shows it
+/// (the header is row 1, the first data row is row 2).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+pub struct SourceRef {
+    /// The file name as given on the command line.
+    pub file: String,
+    /// The sheet, for workbooks; `None` for CSV files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    /// The row number as the spreadsheet shows it (1-based, header included).
+    pub row: u64,
+}
+
+impl SourceRef {
+    /// A place in a CSV file.
+    pub fn csv(file: impl Into<String>, row: u64) -> Self {
+        Self { file: file.into(), sheet: None, row }
+    }
+
+    /// A place in a sheet of a workbook.
+    pub fn sheet(file: impl Into<String>, sheet: impl Into<String>, row: u64) -> Self {
+        Self { file: file.into(), sheet: Some(sheet.into()), row }
+    }
+}
+
+impl fmt::Display for SourceRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.sheet {
+            Some(sheet) => write!(f, "{}, sheet {sheet}, row {}", self.file, self.row),
+            None => write!(f, "{}, row {}", self.file, self.row),
+        }
+    }
+}
+
+/// One user as the file describes it.
+///
+/// Scalar fields are `None` when the file does not say (the column is absent or the cell is
+/// blank): the live value is then left alone. The sets hold display names, and are only
+/// meaningful when the matching flag of [`Managed`] is set.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DesiredUser {
+    /// The username (usually an email), normalised, original case kept.
+    pub username: String,
+    /// The display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// The employee ID, kept exactly as text (leading zeros kept). The stable key for renames.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub employee_id: Option<String>,
+    /// The email address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Whether the account is enabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_enabled: Option<bool>,
+    /// Display names of the user groups the user is a manual member of.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub groups: BTreeSet<String>,
+    /// Display names of the permissions assigned to the user directly.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub permissions: BTreeSet<String>,
+    /// Display names of the profiles assigned to the user.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub profiles: BTreeSet<String>,
+    /// The row the user came from.
+    pub source: SourceRef,
+}
+
+impl DesiredUser {
+    /// The key the user is matched by.
+    pub fn key(&self) -> UserKey {
+        UserKey::new(&self.username)
+    }
+}
+
+/// One user group as the file describes it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DesiredGroup {
+    /// The group's display name, the key it is matched by.
+    pub name: String,
+    /// The description; `None` leaves the live one alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Display names of the permissions the group grants; meaningful when
+    /// [`Managed::group_permissions`] is set.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub permissions: BTreeSet<String>,
+    /// The row the group came from.
+    pub source: SourceRef,
+}
+
+impl DesiredGroup {
+    /// The key the group is matched by.
+    pub fn key(&self) -> NameKey {
+        NameKey::new(&self.name)
+    }
+}
+
+/// Which relations the file manages. A relation the file does not mention (no column, no
+/// sheet) is left alone; one it manages is made exactly what the file says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Managed {
+    /// Users' manual group memberships (a `userGroups` column or a Memberships sheet).
+    pub memberships: bool,
+    /// Permissions assigned to users directly (a `permissions` column or a UserPermissions
+    /// sheet).
+    pub user_permissions: bool,
+    /// Profiles assigned to users (a `profiles` column).
+    pub profiles: bool,
+    /// Permissions granted by groups (a `permissions` column in UserGroups or a
+    /// GroupPermissions sheet).
+    pub group_permissions: bool,
+}
+
+/// Facts about the input the desired state was read from, for reports and guards.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InputInfo {
+    /// The files read, as given.
+    pub files: Vec<String>,
+    /// SHA-256 of the input bytes, lower-case hex.
+    pub checksum: String,
+    /// Data rows read from the users sheet or file.
+    pub user_rows: usize,
+}
+
+/// Everything the input says the tenant should hold.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DesiredState {
+    /// The users, in file order; usernames are unique case-insensitively.
+    pub users: Vec<DesiredUser>,
+    /// The groups the file declares (a UserGroups sheet), in file order. Groups that users
+    /// name but that are not declared here must already exist in the tenant.
+    pub groups: Vec<DesiredGroup>,
+    /// Which relations the file manages.
+    pub managed: Managed,
+    /// Where the state was read from.
+    pub input: InputInfo,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_ref_names_file_sheet_and_row() {
+        assert_eq!(SourceRef::sheet("hris.xlsx", "Users", 12).to_string(), "hris.xlsx, sheet Users, row 12");
+        assert_eq!(SourceRef::csv("users.csv", 3).to_string(), "users.csv, row 3");
+    }
+
+    #[test]
+    fn desired_user_key_is_case_insensitive() {
+        let user = DesiredUser { username: "Jane.Doe@Example.com".into(), ..DesiredUser::default() };
+        assert_eq!(user.key(), UserKey::new("jane.doe@example.com"));
+    }
+}

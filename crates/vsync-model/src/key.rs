@@ -1,0 +1,103 @@
+//! Normalisation and matching keys.
+//!
+//! Every text value read from a file or from the API goes through [`normalize_text`] (trim,
+//! Unicode NFC), so that values equal after normalisation never produce a change. Usernames
+//! and emails are compared case-insensitively through [`UserKey`]; group, permission and
+//! profile display names through [`NameKey`]. The original spelling is kept for display.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use unicode_normalization::{UnicodeNormalization, is_nfc_quick};
+
+/// Trims surrounding white space and returns the text in Unicode NFC.
+///
+/// ```
+/// # use vsync_model::normalize_text;
+/// // "é" written as "e" plus a combining accent becomes the single code point.
+/// assert_eq!(normalize_text("  Jose\u{301} "), "Jos\u{e9}");
+/// ```
+pub fn normalize_text(raw: &str) -> String {
+    let trimmed = raw.trim();
+    if is_nfc_quick(trimmed.chars()) == unicode_normalization::IsNormalized::Yes {
+        trimmed.to_owned()
+    } else {
+        trimmed.nfc().collect()
+    }
+}
+
+/// The case-insensitive form used to compare keys: normalised, then lower-cased.
+fn fold(raw: &str) -> String {
+    let normalized = normalize_text(raw);
+    if normalized.chars().any(char::is_uppercase) {
+        normalized.to_lowercase()
+    } else {
+        normalized
+    }
+}
+
+/// The key a user is matched by: the username, normalised and case-folded.
+///
+/// `Jane.Doe@Example.com` and `jane.doe@example.com` have the same key.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct UserKey(String);
+
+impl UserKey {
+    /// The key of a username (or an email address).
+    pub fn new(username: &str) -> Self {
+        Self(fold(username))
+    }
+
+    /// The folded form.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for UserKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The key a group, permission or profile is matched by: its display name, normalised and
+/// case-folded.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct NameKey(String);
+
+impl NameKey {
+    /// The key of a display name.
+    pub fn new(name: &str) -> Self {
+        Self(fold(name))
+    }
+
+    /// The folded form.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for NameKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_ignore_case_space_and_composition() {
+        assert_eq!(UserKey::new(" Jane.Doe@Example.com "), UserKey::new("jane.doe@example.com"));
+        assert_eq!(NameKey::new("Jose\u{301} Team"), NameKey::new("jos\u{e9} team"));
+        assert_ne!(UserKey::new("jane"), UserKey::new("jane2"));
+    }
+
+    #[test]
+    fn normalize_keeps_inner_spaces_and_case() {
+        assert_eq!(normalize_text("\tJon  Smith\n"), "Jon  Smith");
+    }
+}

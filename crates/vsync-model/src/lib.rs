@@ -1,0 +1,22 @@
+//! Domain types of vsync, shared by every other crate.
+//!
+//! - [`ids`]: newtype IDs ([`UserId`], [`UserGroupId`], [`PermissionId`], [`ProfileId`]) so an
+//!   ID of one kind cannot be passed where another is expected.
+//! - [`key`]: normalisation ([`normalize_text`]) and the case-insensitive keys ([`UserKey`],
+//!   [`NameKey`]) that users, groups, permissions and profiles are matched by.
+//! - [`desired`]: [`DesiredState`], what a spreadsheet says the tenant should hold, with the
+//!   place ([`SourceRef`]) every row came from.
+//! - [`live`]: [`LiveState`], what the tenant holds, as fetched through the API.
+//!
+//! The crate is a leaf: it does no I/O and depends on nothing of ours.
+#![warn(missing_docs)]
+
+pub mod desired;
+pub mod ids;
+pub mod key;
+pub mod live;
+
+pub use desired::{DesiredGroup, DesiredState, DesiredUser, InputInfo, Managed, SourceRef};
+pub use ids::{PermissionId, ProfileId, TenantCode, UserGroupId, UserId};
+pub use key::{NameKey, UserKey, normalize_text};
+pub use live::{LiveGroup, LiveState, LiveUser, Permission, Profile};

@@ -1,0 +1,1 @@
+//! vsync-reader (under construction).

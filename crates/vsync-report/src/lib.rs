@@ -1,0 +1,1 @@
+//! vsync-report (under construction).

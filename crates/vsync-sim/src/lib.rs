@@ -1,0 +1,1 @@
+//! vsync-sim (under construction).
