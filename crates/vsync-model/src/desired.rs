@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -11,23 +12,23 @@ use crate::key::{NameKey, UserKey};
 /// (the header is row 1, the first data row is row 2).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
 pub struct SourceRef {
-    /// The file name as given on the command line.
-    pub file: String,
+    /// The file name as given on the command line (shared: a million rows name one file).
+    pub file: Arc<str>,
     /// The sheet, for workbooks; `None` for CSV files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sheet: Option<String>,
+    pub sheet: Option<Arc<str>>,
     /// The row number as the spreadsheet shows it (1-based, header included).
     pub row: u64,
 }
 
 impl SourceRef {
     /// A place in a CSV file.
-    pub fn csv(file: impl Into<String>, row: u64) -> Self {
+    pub fn csv(file: impl Into<Arc<str>>, row: u64) -> Self {
         Self { file: file.into(), sheet: None, row }
     }
 
     /// A place in a sheet of a workbook.
-    pub fn sheet(file: impl Into<String>, sheet: impl Into<String>, row: u64) -> Self {
+    pub fn sheet(file: impl Into<Arc<str>>, sheet: impl Into<Arc<str>>, row: u64) -> Self {
         Self { file: file.into(), sheet: Some(sheet.into()), row }
     }
 }
