@@ -1,0 +1,167 @@
+//! The path of every operation, so the simulator's routes and the client's
+//! URLs agree by construction.
+//!
+//! `*_TEMPLATE` constants carry the spec's `{param}` placeholders, which is
+//! also axum 0.8's route syntax. The functions fill a template with one
+//! ID, percent-encoding it as a single path segment (usernames are emails
+//! and may hold `+`, `/` or `%`); axum's `Path` extractor decodes it again.
+
+/// `GET` lists permissions, `POST` creates them.
+pub const PERMISSIONS: &str = "/v1/admin/permissions";
+/// `PUT` assigns permissions to users, `DELETE` removes them.
+pub const PERMISSIONS_USERS: &str = "/v1/admin/permissions/users";
+/// `GET` the users assigned a permission.
+pub const PERMISSION_USERS_TEMPLATE: &str = "/v1/admin/permissions/{permissionId}/users";
+/// `GET` lists profiles.
+pub const PROFILES: &str = "/v1/admin/profiles";
+/// `GET` one profile's details.
+pub const PROFILE_TEMPLATE: &str = "/v1/admin/profiles/{profileId}";
+/// `PUT` assigns a profile to users.
+pub const PROFILE_ASSIGN_TEMPLATE: &str = "/v1/admin/profiles/{profileId}/assign";
+/// `DELETE` removes a profile from users.
+pub const PROFILE_REMOVE_TEMPLATE: &str = "/v1/admin/profiles/{profileId}/remove";
+/// `GET` lists user groups (v1).
+pub const USER_GROUPS_V1: &str = "/v1/admin/user-groups";
+/// `PUT` assigns permissions to user groups, `DELETE` removes them.
+pub const USER_GROUPS_PERMISSIONS_V1: &str = "/v1/admin/user-groups/permissions";
+/// `PUT` adds users to user groups, `DELETE` removes them.
+pub const USER_GROUPS_USERS_V1: &str = "/v1/admin/user-groups/users";
+/// `GET` the users of one user group.
+pub const USER_GROUP_USERS_V1_TEMPLATE: &str = "/v1/admin/user-groups/{userGroupId}/users";
+/// `GET` lists users, `POST` adds one user.
+pub const USERS_V1: &str = "/v1/admin/users";
+/// `GET`, `PUT` or `DELETE` one user (v1).
+pub const USER_V1_TEMPLATE: &str = "/v1/admin/users/{userId}";
+/// `GET` a user's profiles.
+pub const USER_PROFILES_V1_TEMPLATE: &str = "/v1/admin/users/{userId}/profiles";
+/// `GET` lists, `PUT` replaces, `POST` creates, `PATCH` patches and
+/// `DELETE` deletes user groups (v2).
+pub const USER_GROUPS_V2: &str = "/v2/admin/user-groups";
+/// `POST` reverts user groups to their parent's definition.
+pub const USER_GROUPS_REVERT_V2: &str = "/v2/admin/user-groups/revert-to-parent";
+/// `GET` or `DELETE` one user group (v2).
+pub const USER_GROUP_V2_TEMPLATE: &str = "/v2/admin/user-groups/{userGroupId}";
+/// `PUT` updates, `POST` adds and `DELETE` deletes users in bulk (v2).
+pub const USERS_V2: &str = "/v2/admin/users";
+/// `PUT` upserts one user with its groups, permissions and profiles (v3).
+pub const USER_V3_TEMPLATE: &str = "/v3/admin/users/{username}";
+/// `GET` the Application Logs (XLSX).
+pub const REPORT_APPLICATION_LOGS: &str = "/v1/admin/users/reports/application-logs";
+/// `GET` a user's Data Security Report (XLSX).
+pub const REPORT_DATA_SECURITY_TEMPLATE: &str = "/v1/admin/users/{userId}/reports/data-security";
+/// `GET` user profile assignments (XLSX).
+pub const REPORT_PROFILE_ASSIGNMENTS: &str = "/v1/admin/users/reports/profile-assignments";
+/// `GET` user permission assignments (XLSX).
+pub const REPORT_PERMISSION_ASSIGNMENTS: &str = "/v1/admin/users/reports/permission-assignments";
+/// `GET` the list of all permissions (XLSX).
+pub const REPORT_PERMISSIONS_LIST: &str = "/v1/admin/users/reports/permissions-list";
+/// `POST` requests an OAuth 2.0 token.
+pub const OAUTH2_TOKEN: &str = "/v1/auth/oauth2/token";
+/// `POST` requests an ASID token (answered as plain text).
+pub const ASID_TOKEN: &str = "/v1/admin/visierSecureToken";
+
+/// `/v1/admin/permissions/{permissionId}/users`.
+pub fn permission_users(permission_id: &str) -> String {
+    fill(PERMISSION_USERS_TEMPLATE, "{permissionId}", permission_id)
+}
+
+/// `/v1/admin/profiles/{profileId}`.
+pub fn profile(profile_id: &str) -> String {
+    fill(PROFILE_TEMPLATE, "{profileId}", profile_id)
+}
+
+/// `/v1/admin/profiles/{profileId}/assign`.
+pub fn profile_assign(profile_id: &str) -> String {
+    fill(PROFILE_ASSIGN_TEMPLATE, "{profileId}", profile_id)
+}
+
+/// `/v1/admin/profiles/{profileId}/remove`.
+pub fn profile_remove(profile_id: &str) -> String {
+    fill(PROFILE_REMOVE_TEMPLATE, "{profileId}", profile_id)
+}
+
+/// `/v1/admin/user-groups/{userGroupId}/users`.
+pub fn user_group_users_v1(user_group_id: &str) -> String {
+    fill(USER_GROUP_USERS_V1_TEMPLATE, "{userGroupId}", user_group_id)
+}
+
+/// `/v1/admin/users/{userId}`.
+pub fn user_v1(user_id: &str) -> String {
+    fill(USER_V1_TEMPLATE, "{userId}", user_id)
+}
+
+/// `/v1/admin/users/{userId}/profiles`.
+pub fn user_profiles_v1(user_id: &str) -> String {
+    fill(USER_PROFILES_V1_TEMPLATE, "{userId}", user_id)
+}
+
+/// `/v2/admin/user-groups/{userGroupId}`.
+pub fn user_group_v2(user_group_id: &str) -> String {
+    fill(USER_GROUP_V2_TEMPLATE, "{userGroupId}", user_group_id)
+}
+
+/// `/v3/admin/users/{username}`.
+pub fn user_v3(username: &str) -> String {
+    fill(USER_V3_TEMPLATE, "{username}", username)
+}
+
+/// `/v1/admin/users/{userId}/reports/data-security`.
+pub fn report_data_security(user_id: &str) -> String {
+    fill(REPORT_DATA_SECURITY_TEMPLATE, "{userId}", user_id)
+}
+
+fn fill(template: &str, placeholder: &str, value: &str) -> String {
+    template.replacen(placeholder, &encode_segment(value), 1)
+}
+
+/// Percent-encodes `value` as one path segment: every byte except ASCII
+/// letters, digits, `-`, `.`, `_`, `~` and `@` becomes `%XX`.
+///
+/// A segment of only `.` or `..` is encoded fully, so it cannot climb the
+/// path.
+pub fn encode_segment(value: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let dots_only = !value.is_empty() && value.bytes().all(|b| b == b'.');
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        let keep = !dots_only
+            && (b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'@'));
+        if keep {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0x0F)]));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fills_templates() {
+        assert_eq!(user_v1("u-1"), "/v1/admin/users/u-1");
+        assert_eq!(user_group_v2("g1"), "/v2/admin/user-groups/g1");
+        assert_eq!(permission_users("p1"), "/v1/admin/permissions/p1/users");
+        assert_eq!(profile_assign("pr"), "/v1/admin/profiles/pr/assign");
+        assert_eq!(
+            report_data_security("u"),
+            "/v1/admin/users/u/reports/data-security"
+        );
+    }
+
+    #[test]
+    fn encodes_usernames_as_one_segment() {
+        assert_eq!(
+            user_v3("john@jupiter.com"),
+            "/v3/admin/users/john@jupiter.com"
+        );
+        assert_eq!(user_v3("a+b@x.io"), "/v3/admin/users/a%2Bb@x.io");
+        assert_eq!(user_v3("a/b c%"), "/v3/admin/users/a%2Fb%20c%25");
+        assert_eq!(user_v3("é"), "/v3/admin/users/%C3%A9");
+        assert_eq!(user_v1(".."), "/v1/admin/users/%2E%2E");
+    }
+}
