@@ -7,9 +7,8 @@ use serde::{Deserialize, Serialize};
 ///
 /// Sent form-encoded; the answer is the token as plain text.
 ///
-/// Schema: `AuthenticationRequest`.
-///
-/// Used as the request body of `POST /v1/admin/visierSecureToken`.
+/// Schema: `AuthenticationRequest`. Used as:
+/// - the request body of `POST /v1/admin/visierSecureToken` (application/x-www-form-urlencoded)
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct AuthenticationRequest {
     /// The unique identifier of the API user requesting a security token.
@@ -32,9 +31,8 @@ pub struct AuthenticationRequest {
 /// Sent form-encoded. Visier's SDK sends unused fields as the literal
 /// string `None`.
 ///
-/// Schema: `TokenRequestBody`.
-///
-/// Used as the request body of `POST /v1/auth/oauth2/token`.
+/// Schema: `TokenRequestBody`. Used as:
+/// - the request body of `POST /v1/auth/oauth2/token` (application/x-www-form-urlencoded)
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct TokenRequestBody {
     /// The grant type; see [`GrantType`].

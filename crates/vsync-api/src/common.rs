@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// Schema: `admin.TargetProjectForTenantDTO`.
 ///
-/// That field holds: administrating tenants can specify the tenants and projects in which to make assignments to users.
+/// That field: administrating tenants can specify the tenants and projects in which to make assignments to users.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TargetProjectForTenantDto {

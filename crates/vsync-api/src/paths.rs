@@ -165,3 +165,216 @@ mod tests {
         assert_eq!(user_v1(".."), "/v1/admin/users/%2E%2E");
     }
 }
+
+/// Declares [`Operation`] from a table of variant, method, path template
+/// and the spec's `operationId`.
+macro_rules! operations {
+    ($( $(#[$doc:meta])* $variant:ident => ($method:literal, $template:ident, $id:literal), )+) => {
+        /// Every operation of the spec, so both sides can name a call the
+        /// same way (the simulator's request log, the client's metrics).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum Operation {
+            $( $(#[$doc])* $variant, )+
+        }
+
+        impl Operation {
+            /// Every operation, in the spec's order.
+            pub const ALL: &'static [Operation] = &[$(Operation::$variant),+];
+
+            /// The HTTP method, upper case.
+            pub const fn method(self) -> &'static str {
+                match self { $( Operation::$variant => $method, )+ }
+            }
+
+            /// The path template with `{param}` placeholders.
+            pub const fn path_template(self) -> &'static str {
+                match self { $( Operation::$variant => $template, )+ }
+            }
+
+            /// The spec's `operationId`.
+            pub const fn operation_id(self) -> &'static str {
+                match self { $( Operation::$variant => $id, )+ }
+            }
+        }
+    };
+}
+
+operations! {
+    /// Retrieve a list of all permissions.
+    ListPermissions => ("GET", PERMISSIONS, "Permissions_GetPermissions"),
+    /// Create permissions.
+    CreatePermissions => ("POST", PERMISSIONS, "Permissions_CreatePermissions"),
+    /// Assign permissions to users.
+    AssignPermissionsToUsers => ("PUT", PERMISSIONS_USERS, "UsersV1_AssignPermissions"),
+    /// Remove permissions from users.
+    RemovePermissionsFromUsers => ("DELETE", PERMISSIONS_USERS, "UsersV1_RemovePermissions"),
+    /// Retrieve users that are assigned a specific permission.
+    ListPermissionUsers => ("GET", PERMISSION_USERS_TEMPLATE, "UsersV1_GetPermissionAssignedUsers"),
+    /// Retrieve a list of all profiles.
+    ListProfiles => ("GET", PROFILES, "Profiles_GetAllProfiles"),
+    /// Retrieve the details of a profile.
+    GetProfile => ("GET", PROFILE_TEMPLATE, "Profiles_GetProfileDetail"),
+    /// Assign a profile to a list of users.
+    AssignProfile => ("PUT", PROFILE_ASSIGN_TEMPLATE, "Profiles_AssignProfile"),
+    /// Remove a profile from a list of users.
+    RemoveProfile => ("DELETE", PROFILE_REMOVE_TEMPLATE, "Profiles_RemoveProfile"),
+    /// Retrieve a list of all user groups (v1).
+    ListUserGroupsV1 => ("GET", USER_GROUPS_V1, "UsersV1_GetAllUserGroups"),
+    /// Assign permissions to user groups.
+    AssignPermissionsToUserGroups => ("PUT", USER_GROUPS_PERMISSIONS_V1, "UsersV1_AssignPermissionsToUserGroups"),
+    /// Remove permissions from user groups.
+    RemovePermissionsFromUserGroups => ("DELETE", USER_GROUPS_PERMISSIONS_V1, "UsersV1_RevokePermissionsFromUserGroups"),
+    /// Assign users to user groups.
+    AddUsersToUserGroups => ("PUT", USER_GROUPS_USERS_V1, "UsersV1_AddUsersToUserGroup"),
+    /// Remove users from user groups.
+    RemoveUsersFromUserGroups => ("DELETE", USER_GROUPS_USERS_V1, "UsersV1_RemoveUsersFromUserGroup"),
+    /// Retrieve a list of user group users.
+    ListUserGroupUsers => ("GET", USER_GROUP_USERS_V1_TEMPLATE, "UsersV1_GetUserGroupUsers"),
+    /// Retrieve a list of all users.
+    ListUsers => ("GET", USERS_V1, "UsersV1_GetAllUsers"),
+    /// Add a user.
+    AddUser => ("POST", USERS_V1, "UsersV1_AddUser"),
+    /// Retrieve a user's details.
+    GetUser => ("GET", USER_V1_TEMPLATE, "UsersV1_GetUserDetail"),
+    /// Update a user.
+    UpdateUser => ("PUT", USER_V1_TEMPLATE, "UsersV1_UpdateUser"),
+    /// Delete a user.
+    DeleteUser => ("DELETE", USER_V1_TEMPLATE, "UsersV1_DeleteUser"),
+    /// Retrieve a user's profiles.
+    GetUserProfiles => ("GET", USER_PROFILES_V1_TEMPLATE, "Profiles_GetUserProfile"),
+    /// Retrieve a list of user groups (v2).
+    ListUserGroupsV2 => ("GET", USER_GROUPS_V2, "UserGroupsV2_GetUserGroups"),
+    /// Update (replace) multiple user groups.
+    PutUserGroups => ("PUT", USER_GROUPS_V2, "UserGroupsV2_PutUserGroups"),
+    /// Create multiple user groups.
+    CreateUserGroups => ("POST", USER_GROUPS_V2, "UserGroupsV2_CreateUserGroups"),
+    /// Delete multiple user groups.
+    DeleteUserGroups => ("DELETE", USER_GROUPS_V2, "UserGroupsV2_DeleteUserGroups"),
+    /// Patch multiple user groups.
+    PatchUserGroups => ("PATCH", USER_GROUPS_V2, "UserGroupsV2_PatchUserGroups"),
+    /// Revert user groups to their parent's definition.
+    RevertUserGroups => ("POST", USER_GROUPS_REVERT_V2, "UserGroupsV2_RevertUserGroupsToParent"),
+    /// Retrieve the details of a user group.
+    GetUserGroup => ("GET", USER_GROUP_V2_TEMPLATE, "UserGroupsV2_GetUserGroup"),
+    /// Delete a user group.
+    DeleteUserGroup => ("DELETE", USER_GROUP_V2_TEMPLATE, "UserGroupsV2_DeleteUserGroup"),
+    /// Update users in bulk.
+    UpdateUsers => ("PUT", USERS_V2, "UsersV2_UpdateUsers"),
+    /// Add users in bulk.
+    AddUsers => ("POST", USERS_V2, "UsersV2_AddUsers"),
+    /// Delete users in bulk.
+    DeleteUsers => ("DELETE", USERS_V2, "UsersV2_DeleteUsers"),
+    /// Update or insert (upsert) a user.
+    UpsertUser => ("PUT", USER_V3_TEMPLATE, "UsersV3_UpdateUsers"),
+    /// Retrieve the Application Logs (XLSX).
+    ApplicationLogsReport => ("GET", REPORT_APPLICATION_LOGS, "UsersV1_GetApplicationLogsXLSX"),
+    /// Retrieve the Data Security Report (XLSX).
+    DataSecurityReport => ("GET", REPORT_DATA_SECURITY_TEMPLATE, "UsersV1_GetDataSecurityReportXLSX"),
+    /// Retrieve user profile assignments (XLSX).
+    ProfileAssignmentsReport => ("GET", REPORT_PROFILE_ASSIGNMENTS, "UsersV1_GetProfileAssignmentsXLSX"),
+    /// Retrieve user permissions (XLSX).
+    PermissionAssignmentsReport => ("GET", REPORT_PERMISSION_ASSIGNMENTS, "UsersV1_GetUserPermissionsXLSX"),
+    /// Retrieve a list of all permissions (XLSX).
+    PermissionsListReport => ("GET", REPORT_PERMISSIONS_LIST, "UsersV1_GetAllPermissionsXLSX"),
+    /// Request an OAuth 2.0 token.
+    OAuth2Token => ("POST", OAUTH2_TOKEN, "OAuth2_OAuth2Token"),
+    /// Request an ASID token.
+    AsidToken => ("POST", ASID_TOKEN, "BasicAuthentication_ASIDTokenAuthentication"),
+}
+
+impl Operation {
+    /// Whether `method` and a concrete `path` (no query string) are this
+    /// operation. Placeholders match any one non-empty segment.
+    pub fn matches(self, method: &str, path: &str) -> bool {
+        if !method.eq_ignore_ascii_case(self.method()) {
+            return false;
+        }
+        let mut want = self.path_template().split('/');
+        let mut got = path.split('/');
+        loop {
+            match (want.next(), got.next()) {
+                (None, None) => return true,
+                (Some(w), Some(g)) if w.starts_with('{') => {
+                    if g.is_empty() {
+                        return false;
+                    }
+                }
+                (Some(w), Some(g)) if w == g => {}
+                _ => return false,
+            }
+        }
+    }
+
+    /// The operation that `method` and a concrete `path` (no query string)
+    /// call, if any. Literal segments win over placeholders.
+    pub fn identify(method: &str, path: &str) -> Option<Operation> {
+        Self::ALL
+            .iter()
+            .copied()
+            .filter(|op| op.matches(method, path))
+            .min_by_key(|op| op.path_template().matches('{').count())
+    }
+
+    /// Whether the answer is an XLSX file rather than JSON.
+    pub const fn is_xlsx_report(self) -> bool {
+        matches!(
+            self,
+            Operation::ApplicationLogsReport
+                | Operation::DataSecurityReport
+                | Operation::ProfileAssignmentsReport
+                | Operation::PermissionAssignmentsReport
+                | Operation::PermissionsListReport
+        )
+    }
+}
+
+impl std::fmt::Display for Operation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.method(), self.path_template())
+    }
+}
+
+#[cfg(test)]
+mod operation_tests {
+    use super::*;
+
+    #[test]
+    fn every_operation_is_unique_and_identifiable_from_its_template() {
+        let mut seen = std::collections::HashSet::new();
+        for &op in Operation::ALL {
+            assert!(seen.insert((op.method(), op.path_template())), "{op} twice");
+            assert_eq!(
+                Operation::identify(op.method(), op.path_template()),
+                Some(op)
+            );
+        }
+        assert_eq!(Operation::ALL.len(), 40);
+    }
+
+    #[test]
+    fn identifies_concrete_paths() {
+        assert_eq!(
+            Operation::identify("GET", &user_v1("u1")),
+            Some(Operation::GetUser)
+        );
+        assert_eq!(
+            Operation::identify("put", &user_v3("a+b@x.io")),
+            Some(Operation::UpsertUser)
+        );
+        assert_eq!(
+            Operation::identify("POST", USER_GROUPS_REVERT_V2),
+            Some(Operation::RevertUserGroups)
+        );
+        assert_eq!(
+            Operation::identify("GET", REPORT_PERMISSIONS_LIST),
+            Some(Operation::PermissionsListReport)
+        );
+        assert_eq!(Operation::identify("GET", "/v1/admin/users/"), None);
+        assert_eq!(Operation::identify("PATCH", USERS_V2), None);
+        assert_eq!(
+            Operation::UpsertUser.to_string(),
+            "PUT /v3/admin/users/{username}"
+        );
+    }
+}

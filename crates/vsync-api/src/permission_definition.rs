@@ -24,7 +24,7 @@ pub struct AdminCapabilityConfigDto {
 ///
 /// Schema: `servicing.DataSecurityProfileDTO`.
 ///
-/// That field holds: a list of objects representing the data security for each item in a permission.
+/// That field: a list of objects representing the data security for each item in a permission.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DataSecurityProfileDto {
@@ -55,7 +55,7 @@ pub struct DataSecurityProfileDto {
 ///
 /// Schema: `servicing.DimensionFilterDTO`.
 ///
-/// That field holds: a list of objects representing the custom filters that define population access for the item.
+/// That field: a list of objects representing the custom filters that define population access for the item.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DimensionFilterDto {
@@ -91,7 +91,7 @@ pub struct DynamicDimensionFilterDto {
 ///
 /// Schema: `servicing.DynamicPropertyMappingDTO`.
 ///
-/// That field holds: the properties assigned population access in the dynamic filter.
+/// That field: the properties assigned population access in the dynamic filter.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DynamicPropertyMappingDto {
@@ -110,7 +110,7 @@ pub struct DynamicPropertyMappingDto {
 ///
 /// Schema: `servicing.InheritedAccessConfigDTO`.
 ///
-/// That field holds: the events and related objects inherited from the analytic object.
+/// That field: the events and related objects inherited from the analytic object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InheritedAccessConfigDto {
@@ -143,7 +143,7 @@ pub struct InheritedReferenceMemberFilterConfigDto {
 ///
 /// Schema: `servicing.MemberFilterConfigDTO`.
 ///
-/// That field holds: custom filters that define population access for an item in the permission.
+/// That field: custom filters that define population access for an item in the permission.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MemberFilterConfigDto {
@@ -156,7 +156,7 @@ pub struct MemberFilterConfigDto {
 ///
 /// Schema: `servicing.MemberSelectionDTO`.
 ///
-/// That field holds: a list of objects representing the dimension members assigned population access in the member filter.
+/// That field: a list of objects representing the dimension members assigned population access in the member filter.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MemberSelectionDto {
@@ -175,7 +175,7 @@ pub struct MemberSelectionDto {
 ///
 /// Schema: `servicing.PropertyAccessConfigDTO`.
 ///
-/// That field holds: the data access for a property.
+/// That field: the data access for a property.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PropertyAccessConfigDto {
@@ -250,7 +250,7 @@ pub struct SourceSecurityConfigDto {
 ///
 /// Schema: `servicing.SourceSecurityProfileDTO`.
 ///
-/// That field holds: the sources this permission grants access to.
+/// That field: the sources this permission grants access to.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SourceSecurityProfileDto {
@@ -311,7 +311,7 @@ pub struct TargetsForAllDataCategoriesDto {
 ///
 /// Schema: `servicing.TargetsForDataCategoryDTO`.
 ///
-/// That field holds: the data security for targets in specific data categories in the permission.
+/// That field: the data security for targets in specific data categories in the permission.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TargetsForDataCategoryDto {

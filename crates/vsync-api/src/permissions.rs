@@ -72,7 +72,7 @@ pub struct AssignRevokePermissionByUserDto {
     pub message: Option<String>,
 }
 
-/// Set permission detail permissionId with assign to userIds.
+/// One permission and the users to assign it to or remove it from.
 ///
 /// Schema: `servicing.AssignRevokePermissionRequestDTO`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -86,11 +86,11 @@ pub struct AssignRevokePermissionRequestDto {
     pub user_ids: Option<Vec<String>>,
 }
 
-/// Set permissions request List of permissionId with assign to user Ids.
+/// Permissions and the users to assign them to or remove them from.
 ///
-/// Schema: `servicing.AssignRevokePermissionsRequestDTO`.
-///
-/// Used as the request body of `PUT /v1/admin/permissions/users` and request body of `DELETE /v1/admin/permissions/users`.
+/// Schema: `servicing.AssignRevokePermissionsRequestDTO`. Used as:
+/// - the request body of `PUT /v1/admin/permissions/users`
+/// - the request body of `DELETE /v1/admin/permissions/users`
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AssignRevokePermissionsRequestDto {
@@ -104,9 +104,9 @@ pub struct AssignRevokePermissionsRequestDto {
 
 /// The results of the permission assignment or removal.
 ///
-/// Schema: `servicing.AssignRevokePermissionsResponseDTO`.
-///
-/// Used as the response body (200) of `PUT /v1/admin/permissions/users` and response body (200) of `DELETE /v1/admin/permissions/users`.
+/// Schema: `servicing.AssignRevokePermissionsResponseDTO`. Used as:
+/// - the response body (200) of `PUT /v1/admin/permissions/users`
+/// - the response body (200) of `DELETE /v1/admin/permissions/users`
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AssignRevokePermissionsResponseDto {
@@ -120,9 +120,8 @@ pub struct AssignRevokePermissionsResponseDto {
 
 /// List of available permissions.
 ///
-/// Schema: `servicing.GetPermissionsAPIResponseDTO`.
-///
-/// Used as the response body (200) of `GET /v1/admin/permissions`.
+/// Schema: `servicing.GetPermissionsAPIResponseDTO`. Used as:
+/// - the response body (200) of `GET /v1/admin/permissions`
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetPermissionsApiResponseDto {
@@ -149,7 +148,7 @@ pub struct PermissionAssignedByTenantDto {
 ///
 /// Schema: `servicing.PermissionAssignedForLocalTenantDTO`.
 ///
-/// That field holds: a list of objects representing the user's permissions.
+/// That field: a list of objects representing the user's permissions.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PermissionAssignedForLocalTenantDto {
@@ -183,9 +182,8 @@ pub struct PermissionAssignedUserDto {
 
 /// Users that are assigned a specific permission.
 ///
-/// Schema: `servicing.PermissionAssignedUsersDTO`.
-///
-/// Used as the response body (200) of `GET /v1/admin/permissions/{permissionId}/users`.
+/// Schema: `servicing.PermissionAssignedUsersDTO`. Used as:
+/// - the response body (200) of `GET /v1/admin/permissions/{permissionId}/users`
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PermissionAssignedUsersDto {
@@ -214,11 +212,9 @@ pub struct PermissionBulkOperationResponseDto {
     pub failures: Option<Vec<PermissionFailureDto>>,
 }
 
-/// An entry of [`PermissionsListDto::permissions`](crate::PermissionsListDto::permissions).
+/// A permission: its ID, name, description and, when requested, its definition.
 ///
 /// Schema: `servicing.PermissionDTO`.
-///
-/// That field holds: the list of permissions that will be created or updated.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PermissionDto {
@@ -269,11 +265,10 @@ pub struct PermissionErrorDto {
     pub rci: Option<String>,
 }
 
-/// An entry of [`PermissionBulkOperationResponseDto::failures`](crate::PermissionBulkOperationResponseDto::failures).
+/// The permissions that did not process and any relevant error information: an entry of [`PermissionBulkOperationResponseDto::failures`](crate::PermissionBulkOperationResponseDto::failures).
 ///
 /// Schema: `servicing.PermissionFailureDTO`.
 ///
-/// That field holds: the permissions that did not process and any relevant error information.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PermissionFailureDto {
@@ -291,11 +286,10 @@ pub struct PermissionFailureDto {
     pub correlation_id: Option<String>,
 }
 
-/// An entry of [`PermissionBulkOperationResponseDto::successes`](crate::PermissionBulkOperationResponseDto::successes).
+/// The successfully processed permissions: an entry of [`PermissionBulkOperationResponseDto::successes`](crate::PermissionBulkOperationResponseDto::successes).
 ///
 /// Schema: `servicing.PermissionSuccessDTO`.
 ///
-/// That field holds: the successfully processed permissions.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PermissionSuccessDto {

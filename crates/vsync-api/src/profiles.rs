@@ -28,7 +28,7 @@ pub struct AllProfileAssignedForLocalTenantDto {
 ///
 /// Schema: `servicing.CapabilitiesDTO`.
 ///
-/// That field holds: a list of objects representing the access that this profile has for the capabilities of this profile.
+/// That field: a list of objects representing the access that this profile has for the capabilities of this profile.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CapabilitiesDto {
@@ -43,7 +43,7 @@ pub struct CapabilitiesDto {
     pub view_level: Option<String>,
 }
 
-/// The details about the error.
+/// An error: root cause ID, code and message.
 ///
 /// Schema: `servicing.ErrorDTO`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -64,7 +64,7 @@ pub struct ErrorDto {
 ///
 /// Schema: `servicing.FailedLocalTenantProfileAssignmentDTO`.
 ///
-/// That field holds: a list of objects representing any errors that occurred during the assignment operation.
+/// That field: a list of objects representing any errors that occurred during the assignment operation.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FailedLocalTenantProfileAssignmentDto {
@@ -80,7 +80,7 @@ pub struct FailedLocalTenantProfileAssignmentDto {
 ///
 /// Schema: `servicing.FailedLocalTenantProfileRevokeDTO`.
 ///
-/// That field holds: a list of objects representing any errors that occurred during the assignment operation.
+/// That field: a list of objects representing any errors that occurred during the assignment operation.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FailedLocalTenantProfileRevokeDto {
@@ -158,7 +158,7 @@ pub struct LocalTenantProfileRevokeResponseDto {
 ///
 /// Schema: `servicing.ProfileAssignedForLocalTenantDTO`.
 ///
-/// That field holds: a list of objects representing the user profiles assigned to the user and their validity range.
+/// That field: a list of objects representing the user profiles assigned to the user and their validity range.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProfileAssignedForLocalTenantDto {
@@ -234,7 +234,7 @@ pub struct ProfilesGetApiResponseDto {
 ///
 /// Schema: `servicing.SuccessfulLocalTenantProfileAssignmentDTO`.
 ///
-/// That field holds: a list of the user IDs that were successfully assigned the profile.
+/// That field: a list of the user IDs that were successfully assigned the profile.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SuccessfulLocalTenantProfileAssignmentDto {
@@ -247,7 +247,7 @@ pub struct SuccessfulLocalTenantProfileAssignmentDto {
 ///
 /// Schema: `servicing.UserIdErrorDTO`.
 ///
-/// That field holds: a list of objects representing the user IDs that may not be valid.
+/// That field: a list of objects representing the user IDs that may not be valid.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserIdErrorDto {

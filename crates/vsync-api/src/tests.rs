@@ -264,3 +264,67 @@ fn authentication_request_is_a_form() {
         json!({"username": "ann", "password": "pw", "vanityName": "acme"})
     );
 }
+
+#[test]
+fn token_request_form_keeps_sdk_none_strings() {
+    // Visier's SDK sends unused fields as the literal string `None`.
+    let form = "grant_type=password&client_id=cid&scope=read&username=ann&password=pw&code=None&refresh_token=None";
+    let body: TokenRequestBody = serde_urlencoded::from_str(form).unwrap();
+    assert_eq!(body.grant_type, Some(GrantType::Password));
+    assert_eq!(body.username.as_deref(), Some("ann"));
+    assert_eq!(body.code.as_deref(), Some("None"));
+    assert_eq!(body.refresh_token.as_deref(), Some("None"));
+
+    let encoded = serde_urlencoded::to_string(TokenRequestBody {
+        grant_type: Some(GrantType::ClientCredentials),
+        client_id: Some("cid".into()),
+        ..Default::default()
+    })
+    .unwrap();
+    assert_eq!(encoded, "grant_type=client_credentials&client_id=cid");
+}
+
+#[test]
+fn asid_login_form_decodes_with_and_without_vanity_name() {
+    let login: AuthenticationRequest =
+        serde_urlencoded::from_str("username=ann%40x.io&password=p%26w").unwrap();
+    assert_eq!(login.username.as_deref(), Some("ann@x.io"));
+    assert_eq!(login.password.as_deref(), Some("p&w"));
+    assert_eq!(login.vanity_name, None);
+    let login: AuthenticationRequest =
+        serde_urlencoded::from_str("username=a&password=b&vanityName=acme").unwrap();
+    assert_eq!(login.vanity_name.as_deref(), Some("acme"));
+}
+
+#[test]
+fn query_strings_use_wire_names() {
+    let query = query::UserGroupsV2Query {
+        with: Some(UserGroupDetail::Users),
+        limit: Some(limits::MAX_GROUPS_PAGE_V2),
+        start: Some(0),
+        correlation_ids: Some(query::join_correlation_ids(["ug-1", "ug-2"])),
+        ..Default::default()
+    };
+    let encoded = serde_urlencoded::to_string(&query).unwrap();
+    assert_eq!(
+        encoded,
+        "with=users&limit=1000&start=0&correlationIds=ug-1%2Cug-2"
+    );
+    assert_eq!(
+        serde_urlencoded::from_str::<query::UserGroupsV2Query>(&encoded).unwrap(),
+        query
+    );
+
+    let users: query::UsersV1Query = serde_urlencoded::from_str(
+        "assignedUserGroups=true&limit=1000&start=2000&tenantCode=WFF_j1",
+    )
+    .unwrap();
+    assert_eq!(users.assigned_user_groups, Some(true));
+    assert_eq!(users.limit, Some(1000));
+    assert_eq!(users.start, Some(2000));
+    assert_eq!(users.tenant_code.as_deref(), Some("WFF_j1"));
+    assert_eq!(
+        serde_urlencoded::from_str::<query::UsersV1Query>("").unwrap(),
+        query::UsersV1Query::default()
+    );
+}

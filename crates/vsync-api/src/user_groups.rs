@@ -3,7 +3,7 @@
 use crate::{AssignmentStatus, SelectionFeature, TargetProjectForTenantsListDto};
 use serde::{Deserialize, Serialize};
 
-/// The unique identifiers of permissions assigned to members of this user group.
+/// A list of IDs wrapped in an object: `{"ids": [...]}`.
 ///
 /// Schema: `admin.ElementIDsDTO`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -18,7 +18,7 @@ pub struct ElementIdsDto {
 ///
 /// Schema: `admin.PermissionResponseDTO`.
 ///
-/// That field holds: a list of objects representing the user's permissions.
+/// That field: a list of objects representing the user's permissions.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PermissionResponseDto {
@@ -54,7 +54,7 @@ pub struct PermissionsToUserGroupForTenantDto {
 ///
 /// Schema: `admin.PermissionsToUserGroupRequestDTO`.
 ///
-/// That field holds: a list of objects representing the user groups and permissions to assign or remove.
+/// That field: a list of objects representing the user groups and permissions to assign or remove.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PermissionsToUserGroupRequestDto {
@@ -96,7 +96,7 @@ pub struct SecurityAssignmentResponseDto {
 ///
 /// Schema: `admin.SimpleUserDTO`.
 ///
-/// That field holds: a list of objects representing the users in the user group.
+/// That field: a list of objects representing the users in the user group.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SimpleUserDto {
@@ -112,7 +112,7 @@ pub struct SimpleUserDto {
 ///
 /// Schema: `admin.TenantAssignmentsDTO`.
 ///
-/// That field holds: a list of objects representing the tenants and users that were assigned to or removed from user groups.
+/// That field: a list of objects representing the tenants and users that were assigned to or removed from user groups.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TenantAssignmentsDto {
@@ -133,9 +133,10 @@ pub struct TenantAssignmentsDto {
     pub project_id: Option<String>,
 }
 
-/// The response body (200) of `GET /v2/admin/user-groups/{userGroupId}`.
+/// A user group definition: name, description, permissions, members and visibility.
 ///
-/// Schema: `admin.UserGroupChangeDefinitionDTO`.
+/// Schema: `admin.UserGroupChangeDefinitionDTO`. Used as:
+/// - the response body (200) of `GET /v2/admin/user-groups/{userGroupId}`
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserGroupChangeDefinitionDto {
@@ -172,7 +173,7 @@ pub struct UserGroupChangeDefinitionDto {
 ///
 /// Schema: `admin.UserGroupChangeDimensionFilterDTO`.
 ///
-/// That field holds: the dimensions in the dynamic filter.
+/// That field: the dimensions in the dynamic filter.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserGroupChangeDimensionFilterDto {
@@ -187,11 +188,10 @@ pub struct UserGroupChangeDimensionFilterDto {
     pub member_selections: Option<Vec<UserGroupChangeMemberSelectionDto>>,
 }
 
-/// An entry of [`UserGroupChangeResponseDto::failures`](crate::UserGroupChangeResponseDto::failures).
+/// The user groups that were not successfully changed (created, updated, patched, or reverted): an entry of [`UserGroupChangeResponseDto::failures`](crate::UserGroupChangeResponseDto::failures).
 ///
 /// Schema: `admin.UserGroupChangeFailureDTO`.
 ///
-/// That field holds: the user groups that were not successfully changed (created, updated, patched, or reverted).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserGroupChangeFailureDto {
@@ -222,7 +222,7 @@ pub struct UserGroupChangeFailureDto {
 ///
 /// Schema: `admin.UserGroupChangeFilterDTO`.
 ///
-/// That field holds: the filters that define user group membership.
+/// That field: the filters that define user group membership.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserGroupChangeFilterDto {
@@ -241,7 +241,7 @@ pub struct UserGroupChangeFilterDto {
 ///
 /// Schema: `admin.UserGroupChangeMemberSelectionDTO`.
 ///
-/// That field holds: the dimension members to select in the dynamic filter.
+/// That field: the dimension members to select in the dynamic filter.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserGroupChangeMemberSelectionDto {
@@ -253,9 +253,13 @@ pub struct UserGroupChangeMemberSelectionDto {
     pub name_path: Option<Vec<String>>,
 }
 
-/// The response body (200) of `PUT /v2/admin/user-groups` and response body (200) of `POST /v2/admin/user-groups`.
+/// The outcome of a bulk user group change: successes and failures, matched by `correlationId`.
 ///
-/// Schema: `admin.UserGroupChangeResponseDTO`.
+/// Schema: `admin.UserGroupChangeResponseDTO`. Used as:
+/// - the response body (200) of `PUT /v2/admin/user-groups`
+/// - the response body (200) of `POST /v2/admin/user-groups`
+/// - the response body (200) of `PATCH /v2/admin/user-groups`
+/// - the response body (200) of `POST /v2/admin/user-groups/revert-to-parent`
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserGroupChangeResponseDto {
@@ -267,11 +271,10 @@ pub struct UserGroupChangeResponseDto {
     pub failures: Option<Vec<UserGroupChangeFailureDto>>,
 }
 
-/// An entry of [`UserGroupChangeResponseDto::successes`](crate::UserGroupChangeResponseDto::successes).
+/// The user groups that were successfully changed (created, updated, patched, or reverted): an entry of [`UserGroupChangeResponseDto::successes`](crate::UserGroupChangeResponseDto::successes).
 ///
 /// Schema: `admin.UserGroupChangeSuccessDTO`.
 ///
-/// That field holds: the user groups that were successfully changed (created, updated, patched, or reverted).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserGroupChangeSuccessDto {
@@ -316,7 +319,7 @@ pub struct UserGroupChangeUsersDto {
 ///
 /// Schema: `admin.UserGroupDeleteDTO`.
 ///
-/// That field holds: the user groups to delete.
+/// That field: the user groups to delete.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserGroupDeleteDto {
@@ -331,11 +334,10 @@ pub struct UserGroupDeleteDto {
     pub project_id: Option<String>,
 }
 
-/// An entry of [`UserGroupDeleteResponseDto::failures`](crate::UserGroupDeleteResponseDto::failures).
+/// The user groups that were not deleted successfully: an entry of [`UserGroupDeleteResponseDto::failures`](crate::UserGroupDeleteResponseDto::failures).
 ///
 /// Schema: `admin.UserGroupDeleteFailureDTO`.
 ///
-/// That field holds: the user groups that were not deleted successfully.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserGroupDeleteFailureDto {
@@ -370,11 +372,10 @@ pub struct UserGroupDeleteResponseDto {
     pub failures: Option<Vec<UserGroupDeleteFailureDto>>,
 }
 
-/// An entry of [`UserGroupDeleteResponseDto::successes`](crate::UserGroupDeleteResponseDto::successes).
+/// The user groups that were successfully deleted: an entry of [`UserGroupDeleteResponseDto::successes`](crate::UserGroupDeleteResponseDto::successes).
 ///
 /// Schema: `admin.UserGroupDeleteSuccessDTO`.
 ///
-/// That field holds: the user groups that were successfully deleted.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserGroupDeleteSuccessDto {
@@ -404,7 +405,7 @@ pub struct UserGroupFiltersDto {
 ///
 /// Schema: `admin.UserGroupGetAPIResponseDTO`.
 ///
-/// That field holds: a list of objects representing user groups and the permissions to assign to or remove from them.
+/// That field: a list of objects representing user groups and the permissions to assign to or remove from them.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserGroupGetApiResponseDto {
@@ -423,7 +424,7 @@ pub struct UserGroupGetApiResponseDto {
 ///
 /// Schema: `admin.UserGroupRevertDTO`.
 ///
-/// That field holds: the user groups to revert.
+/// That field: the user groups to revert.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserGroupRevertDto {
@@ -452,9 +453,13 @@ pub struct UserGroupSingleDeleteResponseDto {
     pub failure: Option<UserGroupDeleteFailureDto>,
 }
 
-/// The response body (200) of `GET /v2/admin/user-groups` and request body of `PUT /v2/admin/user-groups`.
+/// A list of user group definitions.
 ///
-/// Schema: `admin.UserGroupsChangeDTO`.
+/// Schema: `admin.UserGroupsChangeDTO`. Used as:
+/// - the response body (200) of `GET /v2/admin/user-groups`
+/// - the request body of `PUT /v2/admin/user-groups`
+/// - the request body of `POST /v2/admin/user-groups`
+/// - the request body of `PATCH /v2/admin/user-groups`
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserGroupsChangeDto {
@@ -523,7 +528,7 @@ pub struct UserGroupsUsersDto {
 ///
 /// Schema: `admin.UserGroupsUsersForTenantDTO`.
 ///
-/// That field holds: a list of objects representing the users that are explicitly assigned to the user group, organized by the tenants the users belong to.
+/// That field: a list of objects representing the users that are explicitly assigned to the user group, organized by the tenants the users belong to.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserGroupsUsersForTenantDto {
@@ -539,7 +544,7 @@ pub struct UserGroupsUsersForTenantDto {
 ///
 /// Schema: `admin.UserSecurityAssignmentsDTO`.
 ///
-/// That field holds: a list of objects representing the user group and user assignments.
+/// That field: a list of objects representing the user group and user assignments.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserSecurityAssignmentsDto {
@@ -558,7 +563,7 @@ pub struct UserSecurityAssignmentsDto {
 ///
 /// Schema: `admin.UsersToUserGroupRequestDTO`.
 ///
-/// That field holds: a list of objects representing the user groups and users to assign or remove.
+/// That field: a list of objects representing the user groups and users to assign or remove.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UsersToUserGroupRequestDto {

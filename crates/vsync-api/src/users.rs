@@ -5,9 +5,10 @@ use crate::{
 };
 use serde::{Deserialize, Serialize};
 
-/// The response body (201) of `POST /v1/admin/users`.
+/// A user as created by `POST /v1/admin/users`; `accountEnabled` is a string.
 ///
-/// Schema: `UserCreationAPIResponseDTO`.
+/// Schema: `UserCreationAPIResponseDTO`. Used as:
+/// - the response body (201) of `POST /v1/admin/users`
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserCreationApiResponseDto {
@@ -31,9 +32,10 @@ pub struct UserCreationApiResponseDto {
     pub email: Option<String>,
 }
 
-/// The response body (200) of `DELETE /v1/admin/users/{userId}`.
+/// The empty body answered when a user is deleted.
 ///
-/// Schema: `admin.DeleteUserResponse`.
+/// Schema: `admin.DeleteUserResponse`. Used as:
+/// - the response body (200) of `DELETE /v1/admin/users/{userId}`
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeleteUserResponse {}
@@ -88,9 +90,10 @@ pub struct LastLoginDto {
     pub timestamp: Option<String>,
 }
 
-/// The request body of `POST /v1/admin/users`.
+/// A user to create; `accountEnabled` is a string.
 ///
-/// Schema: `servicing.UserCreationAPIRequestDTO`.
+/// Schema: `servicing.UserCreationAPIRequestDTO`. Used as:
+/// - the request body of `POST /v1/admin/users`
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserCreationApiRequestDto {
@@ -111,9 +114,10 @@ pub struct UserCreationApiRequestDto {
     pub email: Option<String>,
 }
 
-/// The response body (200) of `GET /v1/admin/users/{userId}`.
+/// A user as read from Visier; here `accountEnabled` is a JSON boolean.
 ///
-/// Schema: `servicing.UserGetAPIResponseDTO`.
+/// Schema: `servicing.UserGetAPIResponseDTO`. Used as:
+/// - the response body (200) of `GET /v1/admin/users/{userId}`
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserGetApiResponseDto {
@@ -153,7 +157,7 @@ pub struct UserGetApiResponseDto {
 ///
 /// Schema: `servicing.UserGroupAssignedForLocalTenantDTO`.
 ///
-/// That field holds: a list of objects representing the available user groups.
+/// That field: a list of objects representing the available user groups.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserGroupAssignedForLocalTenantDto {
@@ -165,9 +169,11 @@ pub struct UserGroupAssignedForLocalTenantDto {
     pub display_name: Option<String>,
 }
 
-/// The request body of `PUT /v1/admin/users/{userId}` and response body (200) of `PUT /v1/admin/users/{userId}`.
+/// The fields of a user to update (v1); `accountEnabled` is a string.
 ///
-/// Schema: `servicing.UserUpdateAPIRequestDTO`.
+/// Schema: `servicing.UserUpdateAPIRequestDTO`. Used as:
+/// - the request body of `PUT /v1/admin/users/{userId}`
+/// - the response body (200) of `PUT /v1/admin/users/{userId}`
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserUpdateApiRequestDto {
@@ -190,9 +196,8 @@ pub struct UserUpdateApiRequestDto {
 
 /// The updates to make to a user, or the user to create.
 ///
-/// Schema: `servicing.UserV3ApiRequestDTO`.
-///
-/// Used as the request body of `PUT /v3/admin/users/{username}`.
+/// Schema: `servicing.UserV3ApiRequestDTO`. Used as:
+/// - the request body of `PUT /v3/admin/users/{username}`
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserV3ApiRequestDto {
@@ -224,9 +229,8 @@ pub struct UserV3ApiRequestDto {
 
 /// The result of the update or insert (upsert) request.
 ///
-/// Schema: `servicing.UserV3ApiResponseDTO`.
-///
-/// Used as the response body (200) of `PUT /v3/admin/users/{username}`.
+/// Schema: `servicing.UserV3ApiResponseDTO`. Used as:
+/// - the response body (200) of `PUT /v3/admin/users/{username}`
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserV3ApiResponseDto {
@@ -273,11 +277,9 @@ pub struct UsersApiErrorMessageDto {
     pub rci: Option<String>,
 }
 
-/// An entry of [`UsersApiResponseDto::failures`](crate::UsersApiResponseDto::failures).
+/// A user for which a bulk call failed; the username key is `userName` (not `username`), and `error.rci` is the root cause ID.
 ///
 /// Schema: `servicing.UsersAPIFailureDTO`.
-///
-/// That field holds: the users for which the request failed.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UsersApiFailureDto {
@@ -295,9 +297,12 @@ pub struct UsersApiFailureDto {
     pub error: Option<UsersApiErrorMessageDto>,
 }
 
-/// The response body (200) of `PUT /v2/admin/users` and response body (200) of `POST /v2/admin/users`.
+/// The outcome of a bulk user call: successes and failures (a batch can partly fail).
 ///
-/// Schema: `servicing.UsersAPIResponseDTO`.
+/// Schema: `servicing.UsersAPIResponseDTO`. Used as:
+/// - the response body (200) of `PUT /v2/admin/users`
+/// - the response body (200) of `POST /v2/admin/users`
+/// - the response body (200) of `DELETE /v2/admin/users`
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UsersApiResponseDto {
@@ -309,11 +314,9 @@ pub struct UsersApiResponseDto {
     pub failures: Option<Vec<UsersApiFailureDto>>,
 }
 
-/// An entry of [`UsersApiResponseDto::successes`](crate::UsersApiResponseDto::successes).
+/// A user for which a bulk call succeeded; the username key is `username` and `accountEnabled` is a string.
 ///
 /// Schema: `servicing.UsersAPISuccessDTO`.
-///
-/// That field holds: the users for which the request succeeded.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UsersApiSuccessDto {
@@ -374,7 +377,7 @@ pub struct UsersUpdateApiRequestDto {
 ///
 /// Schema: `servicing.UsersUpdateAPIUserDTO`.
 ///
-/// That field holds: a list of objects representing users to update. Maximum 100 users can be updated in a single request.
+/// That field: a list of objects representing users to update. Maximum 100 users can be updated in a single request.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UsersUpdateApiUserDto {
