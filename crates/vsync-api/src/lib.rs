@@ -48,9 +48,14 @@
 //! - Authentication: [`TokenRequestBody`], [`TokenResponse`],
 //!   [`AuthenticationRequest`]; errors: [`Status`].
 //!
-//! Alongside: [`paths`] (every operation's path), [`headers`] (header and
+//! Alongside: [`paths`] (every operation's path and the
+//! [`Operation`](paths::Operation) table), [`headers`] (header and
 //! cookie names), [`limits`] (page sizes, batch sizes, rate limits),
 //! [`query`] (query-string structs) and [`CorrelationId`].
+//!
+//! The spec itself is kept in `spec/users-api.openapi.yaml`; the
+//! integration tests build a full sample of every schema from it and check
+//! that the matching type round-trips it unchanged.
 
 mod auth;
 mod bool_str;

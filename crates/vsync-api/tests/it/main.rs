@@ -1,0 +1,3 @@
+//! Integration tests of the wire types against the OpenAPI spec.
+
+mod spec_conformance;
