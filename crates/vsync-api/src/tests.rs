@@ -328,3 +328,18 @@ fn query_strings_use_wire_names() {
         query::UsersV1Query::default()
     );
 }
+
+#[test]
+fn element_ids_wrap_and_unwrap() {
+    let ids = ElementIdsDto::new(["u1", "u2"]);
+    assert_eq!(
+        serde_json::to_value(&ids).unwrap(),
+        json!({"ids": ["u1", "u2"]})
+    );
+    assert_eq!(ids.as_slice(), ["u1", "u2"]);
+    assert_eq!(
+        serde_json::to_value(ElementIdsDto::new(Vec::<String>::new())).unwrap(),
+        json!({"ids": []})
+    );
+    assert!(ElementIdsDto::default().as_slice().is_empty());
+}

@@ -14,6 +14,31 @@ pub struct ElementIdsDto {
     pub ids: Option<Vec<String>>,
 }
 
+impl ElementIdsDto {
+    /// Wraps `ids`; an empty iterator gives `{"ids": []}`, which is not the
+    /// same as leaving the field out.
+    pub fn new<I, S>(ids: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Self {
+            ids: Some(ids.into_iter().map(Into::into).collect()),
+        }
+    }
+
+    /// The IDs, or an empty slice when the field was left out.
+    pub fn as_slice(&self) -> &[String] {
+        self.ids.as_deref().unwrap_or_default()
+    }
+}
+
+impl From<Vec<String>> for ElementIdsDto {
+    fn from(ids: Vec<String>) -> Self {
+        Self { ids: Some(ids) }
+    }
+}
+
 /// An entry of [`UserGroupGetApiResponseDto::permissions`](crate::UserGroupGetApiResponseDto::permissions).
 ///
 /// Schema: `admin.PermissionResponseDTO`.
