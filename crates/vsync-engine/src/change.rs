@@ -1,0 +1,301 @@
+//! The [`ChangeSet`]: what differs between the file and the tenant, after policy and guards.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use vsync_model::{PermissionId, ProfileId, SourceRef, UserGroupId, UserId, UserKey};
+
+/// The number of a change within its change set (and the plan made from it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ChangeId(pub u32);
+
+impl fmt::Display for ChangeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "c{}", self.0)
+    }
+}
+
+/// What a change is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Entity {
+    /// A user's own fields (and its existence).
+    User,
+    /// A user group's definition (and its existence).
+    Group,
+    /// A user's manual membership of a group.
+    Membership,
+    /// A permission assigned to a user directly.
+    UserPermission,
+    /// A permission granted by a group.
+    GroupPermission,
+    /// A profile assigned to a user.
+    Profile,
+}
+
+/// What a change does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Action {
+    /// A new user or group.
+    Create,
+    /// Changed fields of a user or group.
+    Update,
+    /// A user whose username changes (matched by employee ID); may change other fields too.
+    Rename,
+    /// A user absent from the file, deprovisioned by `accountEnabled = false`.
+    Disable,
+    /// A user or group removed.
+    Delete,
+    /// A membership added.
+    Add,
+    /// A membership removed.
+    Remove,
+    /// A permission or profile assigned.
+    Assign,
+    /// A permission or profile revoked.
+    Revoke,
+}
+
+impl Action {
+    /// Whether the action takes something away (the classes guards protect).
+    pub fn is_removal(self) -> bool {
+        matches!(
+            self,
+            Self::Disable | Self::Delete | Self::Remove | Self::Revoke
+        )
+    }
+}
+
+/// One changed field, with the values shown in reports. `accountEnabled` reads `"true"` or
+/// `"false"`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldChange {
+    /// The field, named as the API names it (`username`, `displayName`, `employeeId`, `email`,
+    /// `accountEnabled`, `description`).
+    pub field: String,
+    /// The live value.
+    pub before: Option<String>,
+    /// The value after the change.
+    pub after: Option<String>,
+}
+
+impl FieldChange {
+    pub(crate) fn new(field: &str, before: Option<String>, after: Option<String>) -> Self {
+        Self {
+            field: field.to_owned(),
+            before,
+            after,
+        }
+    }
+}
+
+/// A user as a plan refers to it: by ID when it exists, by key when this run creates it (the
+/// executor fills in the ID the create returned).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum UserRef {
+    /// An existing user.
+    Id(UserId),
+    /// A user created in this run.
+    Key(UserKey),
+}
+
+/// A user group as a plan refers to it: by ID when it exists, by display name when this run
+/// creates it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum GroupRef {
+    /// An existing group.
+    Id(UserGroupId),
+    /// A group created in this run, by the display name it is created with.
+    Name(String),
+}
+
+/// One change, as readable as a report line and precise enough to plan from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Change {
+    /// The change's number.
+    pub id: ChangeId,
+    /// What the change is about.
+    pub entity: Entity,
+    /// What it does.
+    pub action: Action,
+    /// The username (for users and user relations) or group name, as displayed.
+    pub key: String,
+    /// For relations: the group, permission or profile name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// The input row the change comes from; `None` for deprovisioning and deletions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<SourceRef>,
+    /// Changed fields (creates: every value given; renames: `username` first).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldChange>,
+    /// The user the change is about or relates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserRef>,
+    /// The group the change is about or relates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<GroupRef>,
+    /// The permission assigned or revoked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permission: Option<PermissionId>,
+    /// The profile assigned or revoked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<ProfileId>,
+}
+
+impl Change {
+    /// The new value of a field, if the change sets it.
+    pub fn after(&self, field: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|f| f.field == field)
+            .and_then(|f| f.after.as_deref())
+    }
+}
+
+/// Why a row or a user was left alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum SkipReason {
+    /// The username matches no scope pattern, or the tenant is not listed.
+    OutOfScope,
+    /// The user matches a protected pattern.
+    Protected,
+    /// The user is the account vsync signs in with.
+    SignedInAccount,
+    /// The group's members are computed (all users or a dynamic filter).
+    DynamicGroup,
+    /// The mode forbids the change (creates in update-only mode).
+    ModeForbids,
+    /// A two-phase delete is waiting for the user to have been disabled long enough.
+    AwaitingDelete,
+}
+
+/// A row or a user the run leaves alone, with the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Skip {
+    /// The username or group name.
+    pub key: String,
+    /// The related group, permission or profile, if the skip is about a relation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// The input row, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<SourceRef>,
+    /// Why.
+    pub reason: SkipReason,
+    /// The reason in words.
+    pub message: String,
+}
+
+/// The class of changes a guard counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum GuardKind {
+    /// User deletions.
+    Deletes,
+    /// Deprovisioning disables.
+    Disables,
+    /// Membership removals.
+    MembershipRemovals,
+    /// Permission and profile revocations.
+    PermissionRevocations,
+    /// Group deletions.
+    GroupDeletes,
+    /// The input has no user rows.
+    EmptyInput,
+    /// The input has far fewer rows than the tenant has in-scope users.
+    RowDrop,
+}
+
+/// What a guard found. Every guard with something to count is listed, tripped or not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GuardOutcome {
+    /// The guard.
+    pub guard: GuardKind,
+    /// Changes of the class (for the source-file checks: the input's user rows).
+    pub count: usize,
+    /// What the percentage is taken of (for the source-file checks: in-scope live users).
+    pub base: usize,
+    /// The most allowed (for the source-file checks: the fewest rows accepted).
+    pub limit: usize,
+    /// Whether the threshold was crossed.
+    pub tripped: bool,
+    /// Whether the guard was overridden (a tripped, overridden guard withholds nothing).
+    pub overridden: bool,
+    /// How many changes the guard withheld from the plan.
+    pub withheld: usize,
+    /// The outcome in words.
+    pub message: String,
+}
+
+impl GuardOutcome {
+    /// Whether the guard withheld changes.
+    pub fn blocked(&self) -> bool {
+        self.tripped && !self.overridden
+    }
+}
+
+/// A live group's manual members and permissions before the run, for the groups the change
+/// set touches; a v2 PATCH replaces whole lists, so the plan needs them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupBaseline {
+    /// The group.
+    pub group: UserGroupId,
+    /// Its display name.
+    pub name: String,
+    /// Its manual members (empty for dynamic groups).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<UserId>,
+    /// The permissions it grants.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub permissions: Vec<PermissionId>,
+    /// Whether its members are computed (never changed by vsync).
+    #[serde(default)]
+    pub dynamic: bool,
+}
+
+/// Everything that differs, after policy and guards: what [`plan`](crate::plan) turns into API
+/// calls.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangeSet {
+    /// [`fingerprint`](crate::fingerprint) of the live state the changes were computed from.
+    pub fingerprint: String,
+    /// The changes to make.
+    pub changes: Vec<Change>,
+    /// Changes a tripped guard withheld (not planned), for the report.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub withheld: Vec<Change>,
+    /// Rows and users left alone, with the reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skips: Vec<Skip>,
+    /// What each guard found.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub guards: Vec<GuardOutcome>,
+    /// Live groups the changes touch, as they were.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub baselines: Vec<GroupBaseline>,
+}
+
+impl ChangeSet {
+    /// Whether there is nothing to do.
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    /// Whether a guard withheld changes.
+    pub fn blocked(&self) -> bool {
+        self.guards.iter().any(GuardOutcome::blocked)
+    }
+}

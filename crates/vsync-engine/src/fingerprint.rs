@@ -1,0 +1,161 @@
+//! [`fingerprint`]: a digest of a live state, so that an apply can refuse a stale plan.
+
+use sha2::{Digest, Sha256};
+use vsync_model::LiveState;
+
+/// SHA-256 (lower-case hex) of everything in `live` that Visier reports: users, groups,
+/// permission and profile catalogs, and the tenant.
+///
+/// The digest does not depend on the order the API listed things in (users, groups and
+/// catalogs are taken sorted by ID; relation sets are sorted already), so re-fetching an
+/// unchanged tenant gives the same fingerprint. [`LiveUser::disabled_since_ms`] is left out: it
+/// comes from vsync's journal, not from the tenant.
+///
+/// [`LiveUser::disabled_since_ms`]: vsync_model::LiveUser::disabled_since_ms
+pub fn fingerprint(live: &LiveState) -> String {
+    let mut hasher = Sha256::new();
+    let mut buf: Vec<u8> = Vec::with_capacity(1 << 16);
+    buf.extend_from_slice(b"vsync-live-v1\x1e");
+    put_opt(
+        &mut buf,
+        live.tenant.as_ref().map(vsync_model::TenantCode::as_str),
+    );
+
+    let mut users: Vec<_> = live.users.iter().collect();
+    users.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+    put_len(&mut buf, users.len());
+    for user in users {
+        put(&mut buf, user.id.as_str());
+        put(&mut buf, &user.username);
+        put_opt(&mut buf, user.display_name.as_deref());
+        put_opt(&mut buf, user.employee_id.as_deref());
+        put_opt(&mut buf, user.email.as_deref());
+        buf.push(u8::from(user.account_enabled));
+        put_len(&mut buf, user.groups.len());
+        user.groups.iter().for_each(|id| put(&mut buf, id.as_str()));
+        put_len(&mut buf, user.permissions.len());
+        user.permissions
+            .iter()
+            .for_each(|id| put(&mut buf, id.as_str()));
+        put_len(&mut buf, user.profiles.len());
+        user.profiles
+            .iter()
+            .for_each(|id| put(&mut buf, id.as_str()));
+        flush(&mut hasher, &mut buf);
+    }
+
+    let mut groups: Vec<_> = live.groups.iter().collect();
+    groups.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+    put_len(&mut buf, groups.len());
+    for group in groups {
+        put(&mut buf, group.id.as_str());
+        put(&mut buf, &group.name);
+        put_opt(&mut buf, group.description.as_deref());
+        buf.push(u8::from(group.dynamic));
+        put_len(&mut buf, group.permissions.len());
+        group
+            .permissions
+            .iter()
+            .for_each(|id| put(&mut buf, id.as_str()));
+        flush(&mut hasher, &mut buf);
+    }
+
+    let mut permissions: Vec<_> = live.permissions.iter().collect();
+    permissions.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+    put_len(&mut buf, permissions.len());
+    for permission in permissions {
+        put(&mut buf, permission.id.as_str());
+        put(&mut buf, &permission.name);
+        put_opt(&mut buf, permission.description.as_deref());
+    }
+    let mut profiles: Vec<_> = live.profiles.iter().collect();
+    profiles.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+    put_len(&mut buf, profiles.len());
+    for profile in profiles {
+        put(&mut buf, profile.id.as_str());
+        put(&mut buf, &profile.name);
+    }
+    hasher.update(&buf);
+    hex::encode(hasher.finalize())
+}
+
+fn flush(hasher: &mut Sha256, buf: &mut Vec<u8>) {
+    if buf.len() >= 1 << 15 {
+        hasher.update(&buf[..]);
+        buf.clear();
+    }
+}
+
+/// Length-prefixed, so that no two different states write the same bytes.
+fn put(buf: &mut Vec<u8>, text: &str) {
+    put_len(buf, text.len());
+    buf.extend_from_slice(text.as_bytes());
+}
+
+fn put_opt(buf: &mut Vec<u8>, text: Option<&str>) {
+    match text {
+        None => buf.push(0),
+        Some(text) => {
+            buf.push(1);
+            put(buf, text);
+        }
+    }
+}
+
+fn put_len(buf: &mut Vec<u8>, len: usize) {
+    buf.extend_from_slice(&(len as u64).to_le_bytes());
+}
+
+#[cfg(test)]
+mod tests {
+    use vsync_model::{LiveUser, UserId};
+
+    use super::*;
+
+    fn user(id: &str, name: &str) -> LiveUser {
+        LiveUser {
+            id: UserId::new(id),
+            username: name.into(),
+            account_enabled: true,
+            ..LiveUser::default()
+        }
+    }
+
+    #[test]
+    fn fingerprint_ignores_listing_order() {
+        let a = LiveState {
+            users: vec![user("1", "a"), user("2", "b")],
+            ..LiveState::default()
+        };
+        let b = LiveState {
+            users: vec![user("2", "b"), user("1", "a")],
+            ..LiveState::default()
+        };
+        assert_eq!(fingerprint(&a), fingerprint(&b));
+    }
+
+    #[test]
+    fn fingerprint_sees_any_field_change() {
+        let a = LiveState {
+            users: vec![user("1", "a")],
+            ..LiveState::default()
+        };
+        let mut b = a.clone();
+        b.users[0].display_name = Some(String::new());
+        assert_ne!(fingerprint(&a), fingerprint(&b));
+        let mut c = a.clone();
+        c.users[0].account_enabled = false;
+        assert_ne!(fingerprint(&a), fingerprint(&c));
+    }
+
+    #[test]
+    fn fingerprint_skips_the_journal_only_field() {
+        let a = LiveState {
+            users: vec![user("1", "a")],
+            ..LiveState::default()
+        };
+        let mut b = a.clone();
+        b.users[0].disabled_since_ms = Some(5);
+        assert_eq!(fingerprint(&a), fingerprint(&b));
+    }
+}
