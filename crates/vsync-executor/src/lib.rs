@@ -1,1 +1,40 @@
-//! vsync-executor (under construction).
+//! The executor of vsync: everything between a [`Plan`](vsync_engine::Plan) and a tenant.
+//!
+//! - [`fetch_live`] reads a [`LiveState`](vsync_model::LiveState) with the fewest calls
+//!   ([`FetchOptions`]; the call count formula is in the [`fetch`] module docs).
+//! - [`check_fresh`] re-reads the tenant and refuses a plan whose fingerprint no longer matches
+//!   ([`ExecError::StalePlan`]).
+//! - [`TenantLock`] makes sure only one run touches a tenant at a time (an OS file lock that
+//!   dies with its process).
+//! - [`Executor`] ([`ExecOptions`]) applies a plan: phases in order, batches concurrently
+//!   within a phase, paced by the client's rate limiter; every change ends with a
+//!   [`ChangeOutcome`](vsync_engine::outcome::ChangeOutcome) in the [`ApplyOutcome`]. Whole-batch
+//!   rejections are split in halves, transient failures retried in later batches, creates
+//!   whose outcome is unknown settled by re-reading (never replayed blindly).
+//! - The [`journal`] (write-ahead, JSON lines, fsynced) records each batch's intent and result
+//!   next to the report; [`Executor::resume`] continues a run from it after a crash.
+//! - [`verify`] re-reads the tenant after an apply and reports [`Verification`]: converged, or
+//!   what is still different and why.
+//!
+//! Dry runs ([`ExecOptions::dry_run`]) send nothing; give them a read-only client as well.
+//! Errors are one [`ExecError`] with an [`ErrorKind`] the command line maps to exit codes; a
+//! change the API refused is an outcome, not an error.
+#![warn(missing_docs)]
+
+mod error;
+mod exec;
+pub mod fetch;
+pub mod journal;
+mod lock;
+mod ops;
+mod progress;
+mod verify;
+
+pub use error::{ErrorKind, ExecError};
+pub use exec::{ApplyOutcome, ExecOptions, Executor};
+pub use fetch::{FetchOptions, fetch_live};
+pub use journal::{JournalState, plan_hash};
+pub use lock::TenantLock;
+pub use progress::ProgressMode;
+pub use tokio_util::sync::CancellationToken;
+pub use verify::{Verification, check_fresh, describe, verify};

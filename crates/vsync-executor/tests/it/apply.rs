@@ -1,0 +1,107 @@
+//! Plain applies: fetch, apply, verify, dry run.
+
+use vsync_engine::outcome::Status;
+use vsync_executor::{
+    CancellationToken, ExecOptions, Executor, FetchOptions, ProgressMode, fetch_live,
+};
+use vsync_sim::{Operation, Sim};
+
+use crate::harness::{client, desired, duplicates, plan_for, verification, within};
+
+fn quiet() -> ExecOptions {
+    ExecOptions {
+        progress: ProgressMode::Off,
+        ..ExecOptions::default()
+    }
+}
+
+/// Guards the documented call count of `fetch_live`: ⌊U/1000⌋ + ⌊G/1000⌋ + 4.
+#[tokio::test]
+async fn fetch_live_reads_the_tenant_in_the_documented_number_of_calls() {
+    within(60, async {
+        let sim = Sim::builder().seed_users(1500).start().await.unwrap();
+        let client = client(&sim, None, true);
+        let live = fetch_live(&client, &FetchOptions::default()).await.unwrap();
+        assert!(live.users.len() > 1500, "{}", live.users.len());
+        assert!(
+            live.groups.iter().any(|g| g.dynamic),
+            "the seeded all-employees group is dynamic"
+        );
+        assert!(!live.permissions.is_empty() && !live.profiles.is_empty());
+        let expected = FetchOptions::default().call_count(live.users.len(), live.groups.len());
+        let calls: usize = [
+            Operation::ListUsers,
+            Operation::ListUserGroupsV2,
+            Operation::ListPermissions,
+            Operation::ListProfiles,
+        ]
+        .into_iter()
+        .map(|op| sim.call_count(op))
+        .sum();
+        assert_eq!(calls, expected);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn apply_creates_users_and_memberships_and_converges() {
+    within(60, async {
+        let sim = Sim::builder().empty().start().await.unwrap();
+        let client = client(&sim, None, false);
+        let desired = desired(250);
+        let plan = plan_for(&client, &desired).await;
+        assert!(!plan.is_empty());
+        let outcome = Executor::new(client.clone(), quiet())
+            .apply(&plan, CancellationToken::new())
+            .await
+            .unwrap();
+        assert!(
+            outcome.all_applied(),
+            "{:?}",
+            outcome
+                .outcomes
+                .iter()
+                .find(|o| o.status != Status::Applied)
+        );
+        assert_eq!(outcome.outcomes.len(), plan.changes.len());
+        assert_eq!(
+            outcome.calls_used as usize,
+            plan.call_count(),
+            "no call beyond the plan's"
+        );
+        let check = verification(&client, &desired).await;
+        assert!(check.converged, "{:?}", check.remaining);
+        assert!(duplicates(&sim).is_empty());
+    })
+    .await;
+}
+
+/// Guards the dry-run promise: the tenant sees no mutating request at all.
+#[tokio::test]
+async fn dry_run_sends_no_mutating_request() {
+    within(60, async {
+        let sim = Sim::builder().empty().start().await.unwrap();
+        let client = client(&sim, None, true);
+        let desired = desired(120);
+        let plan = plan_for(&client, &desired).await;
+        let opts = ExecOptions {
+            dry_run: true,
+            ..quiet()
+        };
+        let outcome = Executor::new(client.clone(), opts)
+            .apply(&plan, CancellationToken::new())
+            .await
+            .unwrap();
+        assert!(outcome.outcomes.iter().all(|o| o.status == Status::Planned));
+        assert_eq!(outcome.outcomes.len(), plan.changes.len());
+        assert_eq!(sim.mutating_request_count(), 0);
+        // Even a non-dry-run executor cannot send through a read-only client.
+        let outcome = Executor::new(client, quiet())
+            .apply(&plan, CancellationToken::new())
+            .await
+            .unwrap();
+        assert!(outcome.outcomes.iter().all(|o| o.status != Status::Applied));
+        assert_eq!(sim.mutating_request_count(), 0);
+    })
+    .await;
+}

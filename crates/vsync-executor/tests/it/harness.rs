@@ -1,0 +1,139 @@
+//! Shared setup: a simulated tenant, a client of it, a desired state of generated users, and
+//! the plan that takes the tenant there.
+
+use std::collections::{BTreeSet, HashMap};
+use std::future::Future;
+use std::time::Duration;
+
+use vsync_client::{Auth, Client, RateLimit, RetryPolicy};
+use vsync_engine::{GuardSettings, Limits, Mode, Plan, Policy};
+use vsync_executor::{FetchOptions, Verification, fetch_live, verify};
+use vsync_model::{DesiredState, DesiredUser, Managed, SourceRef, UserKey};
+use vsync_sim::Sim;
+
+/// Existing groups of the seeded tenant the generated users are spread over.
+pub const GROUPS: [&str; 3] = ["Finance Analysts", "Sales Leaders", "Recruiting Team"];
+
+/// Runs `fut` with a timeout, so a missing call fails the test instead of hanging it.
+pub async fn within<T>(secs: u64, fut: impl Future<Output = T>) -> T {
+    tokio::time::timeout(Duration::from_secs(secs), fut)
+        .await
+        .expect("test timed out")
+}
+
+/// A client of `sim`. `limit`: calls per scaled minute and the time scale, matching the sim's.
+pub fn client(sim: &Sim, limit: Option<(u32, f64)>, read_only: bool) -> Client {
+    client_at(&sim.uri(), limit, read_only)
+}
+
+/// A client of the tenant at `uri`.
+pub fn client_at(uri: &str, limit: Option<(u32, f64)>, read_only: bool) -> Client {
+    let rate_limit = match limit {
+        Some((per_minute, time_scale)) => RateLimit {
+            per_minute,
+            per_hour: per_minute * 60,
+            share: 1.0,
+            time_scale,
+        },
+        None => RateLimit {
+            per_minute: 10_000_000,
+            per_hour: 600_000_000,
+            share: 1.0,
+            time_scale: 1.0,
+        },
+    };
+    Client::builder()
+        .base_url(uri)
+        .api_key("dev-apikey")
+        .auth(Auth::Asid {
+            username: "admin".into(),
+            password: "admin".into(),
+            vanity: None,
+        })
+        .rate_limit(rate_limit)
+        .retry(RetryPolicy {
+            max_retries: 5,
+            base_delay: Duration::from_millis(20),
+            max_delay: Duration::from_millis(500),
+        })
+        .read_only(read_only)
+        .build()
+        .expect("client builds")
+}
+
+/// `n` users `user{i}@example.com`, each a member of one of [`GROUPS`].
+pub fn desired(n: usize) -> DesiredState {
+    desired_with(n, |i| format!("user{i}@example.com"))
+}
+
+/// `n` users named by `name`, each a member of one of [`GROUPS`].
+pub fn desired_with(n: usize, name: impl Fn(usize) -> String) -> DesiredState {
+    let users = (0..n)
+        .map(|i| DesiredUser {
+            username: name(i),
+            display_name: Some(format!("User {i}")),
+            employee_id: Some(format!("E{i:06}")),
+            email: None,
+            account_enabled: Some(true),
+            groups: BTreeSet::from([GROUPS[i % GROUPS.len()].to_owned()]),
+            permissions: BTreeSet::new(),
+            profiles: BTreeSet::new(),
+            source: SourceRef::csv("users.csv", i as u64 + 2),
+        })
+        .collect();
+    DesiredState {
+        users,
+        groups: Vec::new(),
+        managed: Managed {
+            memberships: true,
+            ..Managed::default()
+        },
+        input: vsync_model::InputInfo::default(),
+    }
+}
+
+/// Upsert: create and update what the file lists, leave the rest alone.
+pub fn policy() -> Policy {
+    Policy {
+        mode: Mode::Upsert,
+        signed_in_as: Some(UserKey::new("admin")),
+        guards: GuardSettings::off(),
+        ..Policy::default()
+    }
+}
+
+/// Reads the tenant and plans the way to `desired`.
+pub async fn plan_for(client: &Client, desired: &DesiredState) -> Plan {
+    let live = fetch_live(client, &FetchOptions::default())
+        .await
+        .expect("fetch");
+    let changes = vsync_engine::diff(desired, &live, &policy()).expect("diff");
+    vsync_engine::plan(&changes, &Limits::default())
+}
+
+/// Re-reads the tenant and diffs it against `desired`.
+pub async fn verification(client: &Client, desired: &DesiredState) -> Verification {
+    verify(client, desired, &policy(), &FetchOptions::default())
+        .await
+        .expect("verify")
+}
+
+/// Usernames and group names that appear more than once in the sim.
+pub fn duplicates(sim: &Sim) -> Vec<String> {
+    let snapshot = sim.snapshot();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for user in &snapshot.users {
+        *seen
+            .entry(format!("user {}", user.username.to_lowercase()))
+            .or_default() += 1;
+    }
+    for group in &snapshot.groups {
+        *seen
+            .entry(format!("group {}", group.display_name.to_lowercase()))
+            .or_default() += 1;
+    }
+    seen.into_iter()
+        .filter(|(_, n)| *n > 1)
+        .map(|(k, _)| k)
+        .collect()
+}
