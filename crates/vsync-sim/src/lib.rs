@@ -1,1 +1,77 @@
-//! vsync-sim (under construction).
+#![warn(missing_docs)]
+//! A simulated Visier tenant: an axum server that speaks the user-management
+//! API of `users-api.openapi.yaml`, for tests, benchmarks, `vsync demo` and
+//! migration rehearsals.
+//!
+//! # Main types
+//!
+//! - [`Sim`] is a running tenant on 127.0.0.1: [`Sim::uri`],
+//!   [`Sim::received_requests`] ([`RecordedRequest`]), [`Sim::call_count`]
+//!   per [`Operation`], [`Sim::snapshot`] ([`TenantSnapshot`]),
+//!   [`Sim::production_versions`]. Build one with [`Sim::builder`]
+//!   ([`SimBuilder`]), which fills a [`SimConfig`].
+//! - Faults: [`FaultKind`] (status, connection reset, latency, per-item
+//!   failures), drawn at random with [`SimBuilder::fault_rate`] from a seeded
+//!   RNG, or planned with [`ScriptedFault`].
+//! - [`cli::SimArgs`] are the program's flags (shared with `vsync sim`), and
+//!   [`cli::serve`] runs until Ctrl-C.
+//!
+//! # How a request flows
+//!
+//! Every request passes one gateway: it is recorded and counted, charged to
+//! its API key's rate-limit windows (429 past the limit), authenticated
+//! (`apikey` header, then the `VisierASIDToken` cookie or a bearer token),
+//! assigned a tenant (`tenantCode` query, else `TargetTenantID`, else the
+//! administrating tenant) and a project (`ProjectID`: a copy of the tenant
+//! made on first use), then faults are decided. The handler runs under one
+//! mutex around all tenants; the answer gets the `X-RateLimit-*` headers.
+//!
+//! # Defaults
+//!
+//! Username `admin`, password `admin`, API key `dev-apikey`, OAuth client
+//! `vsync-demo` / `vsync-demo-secret`; 100 generated users plus `admin`
+//! (Administrator profile); 15 permissions, 6 profiles, 8 user groups;
+//! administrating tenant `WFF_sim` with analytic tenants `WFF_sim~t01` and
+//! `WFF_sim~t02`; rate limits 100 a minute and 6,000 an hour per API key.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), vsync_sim::SimError> {
+//! use vsync_sim::{FaultKind, ScriptedFault, Sim};
+//! use axum::http::Method;
+//! let sim = Sim::builder()
+//!     .seed_users(500)
+//!     .script(ScriptedFault::nth(Method::POST, "/v2/admin/users", 3, FaultKind::Status(503)))
+//!     .start()
+//!     .await?;
+//! println!("{}", sim.uri());
+//! # Ok(()) }
+//! ```
+
+mod api;
+mod app;
+pub mod cli;
+mod config;
+mod error;
+mod faults;
+mod persist;
+mod ratelimit;
+mod reports;
+mod seed;
+mod sim;
+mod state;
+mod tokens;
+
+pub use app::RecordedRequest;
+pub use config::{
+    Credentials, DEFAULT_ADMIN_TENANT, DEFAULT_APIKEY, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET,
+    DEFAULT_PASSWORD, DEFAULT_SEED, DEFAULT_SEED_USERS, DEFAULT_TOKEN_LIFETIME, DEFAULT_USERNAME,
+    FaultKind, Occurrence, RejectRule, ScriptedFault, SimConfig,
+};
+pub use error::{SimError, SimErrorKind};
+pub use seed::{DOMAIN, PERMISSIONS as SEEDED_PERMISSIONS, PROFILES as SEEDED_PROFILES};
+pub use sim::{ANALYTIC_TENANT_USERS, Sim, SimBuilder};
+pub use state::{
+    CorrelationRecord, LogEvent, ProfileAssignment, SimGroup, SimPermission, SimProfile, SimUser,
+    TenantSnapshot,
+};
+pub use vsync_api::paths::Operation;

@@ -1,0 +1,425 @@
+//! [`Sim`], the handle of a running simulated tenant, and its builder.
+
+use std::collections::{BTreeMap, HashMap};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::{Notify, oneshot};
+use tokio::task::JoinHandle;
+use vsync_api::paths::Operation;
+
+use crate::app::{App, RecordedRequest, World, lock, op_index};
+use crate::config::{Credentials, FaultKind, RejectRule, ScriptedFault, SimConfig};
+use crate::error::SimError;
+use crate::faults::{FaultEngine, Rejections};
+use crate::persist;
+use crate::ratelimit::RateLimiter;
+use crate::seed::seed_tenant;
+use crate::state::TenantSnapshot;
+use crate::tokens::Tokens;
+
+/// Users generated in each analytic tenant (none with [`SimBuilder::empty`]).
+pub const ANALYTIC_TENANT_USERS: usize = 10;
+
+/// Builds a [`Sim`]; every setter is optional.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+pub struct SimBuilder {
+    config: SimConfig,
+}
+
+impl SimBuilder {
+    /// Starts from a full configuration.
+    pub fn from_config(config: SimConfig) -> Self {
+        SimBuilder { config }
+    }
+    /// The port on 127.0.0.1 (default 0: any free port).
+    pub fn port(mut self, port: u16) -> Self {
+        self.config.port = port;
+        self
+    }
+    /// Generated users besides `admin` (default 100).
+    pub fn seed_users(mut self, n: usize) -> Self {
+        self.config.seed_users = n;
+        self
+    }
+    /// No users at all, not even `admin`; groups keep no members.
+    pub fn empty(mut self) -> Self {
+        self.config.empty = true;
+        self
+    }
+    /// The seed of generated data and random faults (default 42).
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.config.seed = seed;
+        self
+    }
+    /// Calls per minute per API key (default 100; 0 turns it off).
+    pub fn rate_limit_minute(mut self, n: u32) -> Self {
+        self.config.rate_limit_minute = n;
+        self
+    }
+    /// Calls per hour per API key (default 6000; 0 turns it off).
+    pub fn rate_limit_hour(mut self, n: u32) -> Self {
+        self.config.rate_limit_hour = n;
+        self
+    }
+    /// Turns both rate limits off.
+    pub fn no_rate_limit(self) -> Self {
+        self.rate_limit_minute(0).rate_limit_hour(0)
+    }
+    /// Runs rate-limit windows faster: a minute lasts `60 / f` seconds.
+    pub fn time_scale(mut self, f: f64) -> Self {
+        self.config.time_scale = f;
+        self
+    }
+    /// Latency added to every answer.
+    pub fn latency(mut self, latency: Duration) -> Self {
+        self.config.latency = latency;
+        self
+    }
+    /// Probability that a request gets a random fault.
+    pub fn fault_rate(mut self, p: f64) -> Self {
+        self.config.fault_rate = p;
+        self
+    }
+    /// The kinds random faults are drawn from.
+    pub fn fault_kinds(mut self, kinds: impl IntoIterator<Item = FaultKind>) -> Self {
+        self.config.fault_kinds = kinds.into_iter().collect();
+        self
+    }
+    /// Adds a scripted fault.
+    pub fn script(mut self, fault: ScriptedFault) -> Self {
+        self.config.scripted.push(fault);
+        self
+    }
+    /// Usernames matching `pattern` (case-insensitive glob) always fail to
+    /// be created, with `message`.
+    pub fn reject_username(
+        mut self,
+        pattern: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        self.config.reject_usernames.push(RejectRule {
+            pattern: pattern.into(),
+            message: message.into(),
+        });
+        self
+    }
+    /// How long tokens stay valid (default 3600 s).
+    pub fn token_lifetime(mut self, lifetime: Duration) -> Self {
+        self.config.token_lifetime = lifetime;
+        self
+    }
+    /// The accepted credentials.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.config.credentials = credentials;
+        self
+    }
+    /// Loads state from `path` if present and saves it there.
+    pub fn state_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.config.state_file = Some(path.into());
+        self
+    }
+    /// The analytic tenants' codes (default two).
+    pub fn analytic_tenants(mut self, codes: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.config.analytic_tenants = codes.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Whether to keep requests for [`Sim::received_requests`] (default on).
+    pub fn record_requests(mut self, on: bool) -> Self {
+        self.config.record_requests = on;
+        self
+    }
+    /// The configuration built so far.
+    pub fn config(&self) -> &SimConfig {
+        &self.config
+    }
+    /// Binds, seeds (or loads) and starts serving.
+    pub async fn start(self) -> Result<Sim, SimError> {
+        Sim::start_with(self.config).await
+    }
+}
+
+/// A running simulated Visier tenant. Dropping it stops the server.
+pub struct Sim {
+    app: Arc<App>,
+    addr: SocketAddr,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<std::io::Result<()>>>,
+    saver: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for Sim {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sim")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+fn seed_world(config: &SimConfig) -> World {
+    let admin_user = (!config.empty).then_some(config.credentials.username.as_str());
+    let users = if config.empty { 0 } else { config.seed_users };
+    let mut tenants = BTreeMap::new();
+    tenants.insert(
+        config.admin_tenant.clone(),
+        seed_tenant(&config.admin_tenant, config.seed, users, admin_user),
+    );
+    for code in &config.analytic_tenants {
+        let n = if config.empty {
+            0
+        } else {
+            ANALYTIC_TENANT_USERS
+        };
+        tenants.insert(code.clone(), seed_tenant(code, config.seed, n, None));
+    }
+    World {
+        admin: config.admin_tenant.clone(),
+        tenants,
+        projects: HashMap::new(),
+    }
+}
+
+impl Sim {
+    /// A builder with the defaults.
+    pub fn builder() -> SimBuilder {
+        SimBuilder::default()
+    }
+
+    /// Starts a simulator with `config`.
+    pub async fn start_with(config: SimConfig) -> Result<Sim, SimError> {
+        config.validate()?;
+        let loaded = match &config.state_file {
+            Some(path) => persist::load(path)?,
+            None => None,
+        };
+        let fresh = loaded.is_none();
+        let world = loaded.unwrap_or_else(|| seed_world(&config));
+        let app = Arc::new(App {
+            tokens: Mutex::new(Tokens::new(config.seed, config.token_lifetime)),
+            rate: Mutex::new(RateLimiter::new(
+                config.rate_limit_minute,
+                config.rate_limit_hour,
+                config.time_scale,
+            )),
+            faults: Mutex::new(FaultEngine::new(&config)),
+            rejections: Rejections::new(&config.reject_usernames)?,
+            world: Mutex::new(world),
+            requests: Mutex::new(Vec::new()),
+            counts: Operation::ALL.iter().map(|_| AtomicUsize::new(0)).collect(),
+            mutating: AtomicUsize::new(0),
+            dirty: AtomicBool::new(false),
+            dirty_notify: Notify::new(),
+            config,
+        });
+        if fresh && let Some(path) = &app.config.state_file {
+            let bytes = persist::encode(&lock(&app.world));
+            persist::write_atomic(path, &bytes)?;
+        }
+
+        let bind = format!("{}:{}", app.config.host, app.config.port);
+        let listener = tokio::net::TcpListener::bind(&bind)
+            .await
+            .map_err(|source| SimError::Io {
+                action: "bind",
+                addr: bind.clone(),
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| SimError::Io {
+            action: "bind",
+            addr: bind,
+            source,
+        })?;
+        let router = crate::api::router(app.clone());
+        let (tx, rx) = oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            axum::serve(listener, router)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await
+        });
+        let saver = app.config.state_file.clone().map(|path| {
+            let app = app.clone();
+            tokio::spawn(async move {
+                loop {
+                    app.dirty_notify.notified().await;
+                    tokio::time::sleep(Duration::from_millis(250)).await;
+                    if app.dirty.swap(false, Ordering::AcqRel) {
+                        let bytes = persist::encode(&lock(&app.world));
+                        let path = path.clone();
+                        let result = tokio::task::spawn_blocking(move || {
+                            persist::write_atomic(&path, &bytes)
+                        })
+                        .await;
+                        if let Ok(Err(e)) = result {
+                            tracing::error!("{e}");
+                        }
+                    }
+                }
+            })
+        });
+        Ok(Sim {
+            app,
+            addr,
+            shutdown: Some(tx),
+            server: Some(server),
+            saver,
+        })
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn uri(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The configuration it runs with.
+    pub fn config(&self) -> &SimConfig {
+        &self.app.config
+    }
+
+    /// The accepted credentials.
+    pub fn credentials(&self) -> &Credentials {
+        &self.app.config.credentials
+    }
+
+    /// Every request received so far, in arrival order (if recording).
+    pub fn received_requests(&self) -> Vec<RecordedRequest> {
+        lock(&self.app.requests).clone()
+    }
+
+    /// How many requests for `op` arrived (whatever their answer).
+    pub fn call_count(&self, op: Operation) -> usize {
+        self.app.counts[op_index(op)].load(Ordering::Relaxed)
+    }
+
+    /// Requests with a mutating method (POST, PUT, PATCH, DELETE) to an
+    /// operation other than the token endpoints.
+    pub fn mutating_request_count(&self) -> usize {
+        self.app.mutating.load(Ordering::Relaxed)
+    }
+
+    /// The administrating tenant's data.
+    pub fn snapshot(&self) -> TenantSnapshot {
+        let world = lock(&self.app.world);
+        world.tenants[&world.admin].snapshot()
+    }
+
+    /// A tenant's production data.
+    pub fn tenant_snapshot(&self, tenant_code: &str) -> Option<TenantSnapshot> {
+        lock(&self.app.world)
+            .tenants
+            .get(tenant_code)
+            .map(crate::state::Tenant::snapshot)
+    }
+
+    /// A project copy of a tenant, if the project was used.
+    pub fn project_snapshot(&self, tenant_code: &str, project_id: &str) -> Option<TenantSnapshot> {
+        lock(&self.app.world)
+            .projects
+            .get(&(tenant_code.to_owned(), project_id.to_owned()))
+            .map(crate::state::Tenant::snapshot)
+    }
+
+    /// The administrating tenant's code, then the analytic tenants'.
+    pub fn tenant_codes(&self) -> Vec<String> {
+        let world = lock(&self.app.world);
+        let mut codes = vec![world.admin.clone()];
+        codes.extend(world.tenants.keys().filter(|c| **c != world.admin).cloned());
+        codes
+    }
+
+    /// Production versions published by direct (non-project, versioned)
+    /// changes, over every tenant.
+    pub fn production_versions(&self) -> u64 {
+        lock(&self.app.world)
+            .tenants
+            .values()
+            .map(|t| t.data.production_versions)
+            .sum()
+    }
+
+    /// Forgets recorded requests, call counts, production versions and
+    /// rate-limit windows (the data stays).
+    pub fn reset_counters(&self) {
+        lock(&self.app.requests).clear();
+        for c in &self.app.counts {
+            c.store(0, Ordering::Relaxed);
+        }
+        self.app.mutating.store(0, Ordering::Relaxed);
+        for t in lock(&self.app.world).tenants.values_mut() {
+            t.data.production_versions = 0;
+        }
+        lock(&self.app.rate).reset();
+    }
+
+    /// Adds a scripted fault while running.
+    pub fn script(&self, fault: ScriptedFault) {
+        lock(&self.app.faults).add(fault);
+    }
+
+    /// Issues a token without a login call (for tests that are not about
+    /// authentication).
+    pub fn issue_token(&self) -> String {
+        let user = self.app.config.credentials.username.clone();
+        lock(&self.app.tokens).issue(&user)
+    }
+
+    /// Writes the state file now, if one is configured.
+    pub fn save_state(&self) -> Result<(), SimError> {
+        if let Some(path) = &self.app.config.state_file {
+            let bytes = persist::encode(&lock(&self.app.world));
+            persist::write_atomic(path, &bytes)?;
+        }
+        Ok(())
+    }
+
+    /// Stops serving, then saves the state file.
+    pub async fn shutdown(mut self) -> Result<(), SimError> {
+        self.stop();
+        if let Some(server) = self.server.take() {
+            match tokio::time::timeout(Duration::from_secs(5), server).await {
+                Ok(Ok(Err(source))) => {
+                    return Err(SimError::Io {
+                        action: "serve",
+                        addr: self.addr.to_string(),
+                        source,
+                    });
+                }
+                Ok(_) => {}
+                Err(_) => tracing::warn!("connections still open after 5 s; stopping anyway"),
+            }
+        }
+        self.save_state()
+    }
+
+    fn stop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(saver) = self.saver.take() {
+            saver.abort();
+        }
+    }
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        let was_running = self.shutdown.is_some();
+        self.stop();
+        if let Some(server) = self.server.take() {
+            server.abort();
+        }
+        if was_running && let Err(e) = self.save_state() {
+            tracing::error!("{e}");
+        }
+    }
+}
