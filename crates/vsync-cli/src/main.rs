@@ -1,3 +1,5 @@
 //! The `vsync` command.
 
-fn main() {}
+fn main() -> std::process::ExitCode {
+    vsync_cli::main().into()
+}

@@ -1,0 +1,415 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Keeps Visier users, user groups and permission assignments in step with a spreadsheet.
+///
+/// Settings come from `vsync.toml`, then the `VISIER_*` environment variables, then flags
+/// (flags win). Secrets come only from the environment or from files.
+#[derive(Debug, Parser)]
+#[command(name = "vsync", version, about, long_about, propagate_version = true)]
+#[command(
+    after_help = "Exit codes: 0 ok, 1 error, 2 changes pending (plan --detailed-exitcode), \
+3 invalid input, 4 guard tripped, 5 partial failure, 6 stale plan, 7 lock held, 8 auth failed, \
+64 usage, 130 interrupted."
+)]
+pub struct Cli {
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Options shared by every command.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
+/// Options shared by every command.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// The settings file (default: ./vsync.toml when present).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// More log output (-v: debug, -vv: trace).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    pub verbose: u8,
+
+    /// Less output: warnings and errors only.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// Log format: `text` for people, `json` (one object a line) for schedulers.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
+    /// When to colour the terminal output (NO_COLOR is honoured).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// Log formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object a line.
+    Json,
+}
+
+/// Colour choices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour on a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Preview the changes a sync would make; changes nothing.
+    #[command(
+        after_help = "Example:\n  vsync plan --input hris.csv --mapping mapping.toml --out plan.json"
+    )]
+    Plan(PlanArgs),
+
+    /// Apply a saved plan (stale check, lock, journal, verification).
+    #[command(after_help = "Examples:\n  vsync apply plan.json\n  vsync apply plan.json --resume")]
+    Apply(ApplyArgs),
+
+    /// Plan and apply in one step, with every guard on: the nightly job.
+    #[command(
+        after_help = "Example:\n  vsync sync --input /data/hris/export.csv --mapping mapping.toml"
+    )]
+    Sync(SyncArgs),
+
+    /// Write the live tenant to a spreadsheet in the input format.
+    #[command(
+        after_help = "Examples:\n  vsync export --out tenant.xlsx\n  vsync export --out tenant-csv/"
+    )]
+    Export(ExportArgs),
+
+    /// Check an input file without touching a tenant.
+    #[command(after_help = "Example:\n  vsync validate --input hris.xlsx --mapping mapping.toml")]
+    Validate(ValidateArgs),
+
+    /// Download Visier's five XLSX audit reports.
+    #[command(
+        after_help = "Example:\n  vsync audit --out audit/ --since 2026-11-01 --user jane.doe@example.com"
+    )]
+    Audit(AuditArgs),
+
+    /// Run the simulated Visier tenant.
+    #[command(
+        after_help = "Example:\n  vsync sim --port 8080 --seed-users 5000 --state tenant.json"
+    )]
+    Sim(vsync_sim::cli::SimArgs),
+
+    /// Show the product end to end against an embedded simulated tenant.
+    #[command(after_help = "Example:\n  vsync demo --out demo-reports")]
+    Demo(DemoArgs),
+
+    /// Print shell completions.
+    #[command(after_help = "Example:\n  vsync completions bash > /etc/bash_completion.d/vsync")]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+/// Where the tenant is and how to sign in.
+#[derive(Debug, Clone, Default, Args)]
+pub struct TargetArgs {
+    /// The tenant's API host, e.g. `https://acme.api.visier.io` [env: VISIER_HOST].
+    #[arg(long, value_name = "URL")]
+    pub host: Option<String>,
+
+    /// How to sign in [default: oauth-password when a client id is set, else asid].
+    #[arg(long, value_enum)]
+    pub auth: Option<AuthMethod>,
+
+    /// The user vsync signs in as; always protected from changes [env: VISIER_USERNAME].
+    #[arg(long)]
+    pub username: Option<String>,
+
+    /// The vanity name for ASID sign-in [env: VISIER_VANITY].
+    #[arg(long)]
+    pub vanity: Option<String>,
+
+    /// The OAuth2 client id [env: VISIER_CLIENT_ID].
+    #[arg(long)]
+    pub client_id: Option<String>,
+
+    /// A file holding the API key (else VISIER_APIKEY).
+    #[arg(long, value_name = "FILE")]
+    pub api_key_file: Option<PathBuf>,
+
+    /// A file holding the password (else VISIER_PASSWORD).
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+
+    /// A file holding the OAuth2 client secret (else VISIER_CLIENT_SECRET).
+    #[arg(long, value_name = "FILE")]
+    pub client_secret_file: Option<PathBuf>,
+
+    /// A file holding a bearer token, for `--auth bearer` (else VISIER_TOKEN).
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+
+    /// The analytic tenant to work in (the `TargetTenantID` header) [env: VISIER_TARGET_TENANT_ID].
+    #[arg(long)]
+    pub target_tenant: Option<String>,
+
+    /// Make changes inside this project instead of publishing to production.
+    #[arg(long, value_name = "UUID")]
+    pub project_id: Option<String>,
+
+    /// Apply changes without a new production version (`NonVersioned: true`).
+    #[arg(long)]
+    pub non_versioned: bool,
+
+    /// Allow plain http to a host that is not a loopback address (never do this with real
+    /// credentials).
+    #[arg(long)]
+    pub allow_insecure_http: bool,
+
+    /// Calls a minute vsync may make [default: 100].
+    #[arg(long)]
+    pub rate_limit_minute: Option<u32>,
+
+    /// Calls an hour vsync may make [default: 6000].
+    #[arg(long)]
+    pub rate_limit_hour: Option<u32>,
+
+    /// The share of the tenant's rate limit vsync may use, leaving the rest to other
+    /// integrations (0.1 to 1.0) [default: 1.0].
+    #[arg(long)]
+    pub rate_share: Option<f64>,
+}
+
+/// How to sign in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AuthMethod {
+    /// Username and password for an ASID token.
+    Asid,
+    /// OAuth2 password grant (client id and secret, username and password).
+    OauthPassword,
+    /// OAuth2 client credentials (client id and secret).
+    OauthClient,
+    /// A bearer token obtained elsewhere.
+    Bearer,
+}
+
+/// The input file and how to read it.
+#[derive(Debug, Clone, Default, Args)]
+pub struct InputArgs {
+    /// The input: an XLSX workbook, a CSV file, or a folder of CSV files.
+    #[arg(long, short = 'i', value_name = "FILE")]
+    pub input: Option<PathBuf>,
+
+    /// A mapping file for HRIS exports whose columns are not vsync's.
+    #[arg(long, short = 'm', value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
+
+    /// The CSV delimiter (sniffed when not given).
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<char>,
+}
+
+/// What a run may touch.
+#[derive(Debug, Clone, Default, Args)]
+pub struct PolicyArgs {
+    /// mirror: create, update and deprovision; upsert: never remove; update-only: never create.
+    #[arg(long, value_enum)]
+    pub mode: Option<ModeArg>,
+
+    /// What happens to users absent from the file: `disable`, `delete`, or
+    /// `delete-after-days:N` (delete users disabled for N days).
+    #[arg(long, value_name = "HOW")]
+    pub deprovision: Option<String>,
+
+    /// Only users whose username matches one of these patterns (e.g. `*@example.com`).
+    #[arg(long, value_name = "PATTERN")]
+    pub scope: Vec<String>,
+
+    /// Users never changed or removed (patterns, e.g. `admin*`).
+    #[arg(long, value_name = "PATTERN")]
+    pub protect: Vec<String>,
+
+    /// Manage every group: delete groups the file does not mention (mirror mode).
+    #[arg(long)]
+    pub manage_groups: bool,
+
+    /// Override a guard: deletes, disables, membership-removals, permission-revocations,
+    /// group-deletes, source-checks, or all.
+    #[arg(long, value_name = "GUARD")]
+    pub force: Vec<GuardName>,
+}
+
+/// Run modes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ModeArg {
+    /// Create, update and deprovision.
+    Mirror,
+    /// Create and update; never remove.
+    Upsert,
+    /// Update existing users only.
+    UpdateOnly,
+}
+
+/// Guards that `--force` can override.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GuardName {
+    /// User deletions.
+    Deletes,
+    /// User disables.
+    Disables,
+    /// Membership removals.
+    MembershipRemovals,
+    /// Permission and profile revocations.
+    PermissionRevocations,
+    /// Group deletions.
+    GroupDeletes,
+    /// The empty-file and row-drop checks.
+    SourceChecks,
+    /// Every guard.
+    All,
+}
+
+/// Where reports go.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ReportArgs {
+    /// The folder for reports and journals [default: ./vsync-reports].
+    #[arg(long, value_name = "DIR")]
+    pub report_dir: Option<PathBuf>,
+
+    /// The most change rows printed on the terminal.
+    #[arg(long, default_value_t = 40)]
+    pub max_rows: usize,
+}
+
+/// `vsync plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The input.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The policy.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// The tenant.
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// The reports.
+    #[command(flatten)]
+    pub report: ReportArgs,
+    /// Where to write the plan [default: <report dir>/plan.json].
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Exit with 2 when there are changes to apply (0 when in sync).
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+}
+
+/// `vsync apply`.
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// The plan to apply (made by `vsync plan --out`).
+    #[arg(value_name = "PLAN", required_unless_present = "resume")]
+    pub plan: Option<PathBuf>,
+    /// Continue an interrupted apply from its journal.
+    #[arg(long)]
+    pub resume: bool,
+    /// Apply even if the tenant changed since the plan was made: re-plan and show the
+    /// difference first.
+    #[arg(long)]
+    pub allow_stale: bool,
+    /// Batches in flight at once.
+    #[arg(long)]
+    pub concurrency: Option<usize>,
+    /// The tenant.
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// The reports.
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// `vsync sync`.
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// The input.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The policy.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// The tenant.
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// The reports.
+    #[command(flatten)]
+    pub report: ReportArgs,
+    /// Batches in flight at once.
+    #[arg(long)]
+    pub concurrency: Option<usize>,
+    /// Plan and report, but send no change.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// `vsync export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The file to write: `.xlsx`, or a folder for CSV files.
+    #[arg(long, short = 'o', value_name = "PATH")]
+    pub out: PathBuf,
+    /// The tenant.
+    #[command(flatten)]
+    pub target: TargetArgs,
+}
+
+/// `vsync validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// The input.
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// `vsync audit`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// The folder for the reports.
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: PathBuf,
+    /// Start of the application-log range (YYYY-MM-DD, inclusive) [default: 30 days ago].
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// End of the application-log range (YYYY-MM-DD, exclusive) [default: tomorrow].
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// The user whose data security report to download [default: the signed-in user].
+    #[arg(long, value_name = "USERNAME")]
+    pub user: Option<String>,
+    /// The tenant.
+    #[command(flatten)]
+    pub target: TargetArgs,
+}
+
+/// `vsync demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// The folder for the demo's reports [default: ./vsync-demo].
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// The folder holding the demo's input files [default: the repository's fixtures/demo].
+    #[arg(long, value_name = "DIR")]
+    pub fixtures: Option<PathBuf>,
+}

@@ -1,0 +1,42 @@
+//! `vsync export`: the live tenant in the input format, for migrations and backups.
+
+use anyhow::Context as _;
+
+use crate::cli::ExportArgs;
+use crate::exit::Exit;
+use crate::pipeline::{self, Context};
+
+/// Writes the tenant to `--out` (`.xlsx`, or a folder of CSV files).
+pub async fn run(ctx: &Context, args: &ExportArgs) -> anyhow::Result<Exit> {
+    let target = ctx.target(&args.target)?;
+    let client = target.client(true)?;
+    let live = pipeline::fetch(&client, &target).await?;
+    let desired = vsync_engine::desired_from_live(&live);
+    let out = &args.out;
+    let is_xlsx = out
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    if is_xlsx {
+        if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("failed to create {}", dir.display()))?;
+        }
+        vsync_report::write_atomic(out, |w| {
+            vsync_reader::write_xlsx(&desired, w).map_err(std::io::Error::other)
+        })
+        .with_context(|| format!("failed to write {}", out.display()))?;
+    } else {
+        std::fs::create_dir_all(out)
+            .with_context(|| format!("failed to create {}", out.display()))?;
+        vsync_reader::write_csv_dir(&desired, out)
+            .with_context(|| format!("failed to write {}", out.display()))?;
+    }
+    ctx.say(&format!(
+        "exported {} users and {} groups to {} ({} API calls)",
+        desired.users.len(),
+        desired.groups.len(),
+        out.display(),
+        client.metrics().total_calls()
+    ));
+    Ok(Exit::Ok)
+}

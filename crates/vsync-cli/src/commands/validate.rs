@@ -1,0 +1,37 @@
+//! `vsync validate`: reader checks only, no tenant needed.
+
+use crate::cli::ValidateArgs;
+use crate::exit::Exit;
+use crate::pipeline::{Context, read_input};
+
+/// Reads and validates the input; prints a summary or every problem.
+pub fn run(ctx: &Context, args: &ValidateArgs) -> anyhow::Result<Exit> {
+    let input = ctx.config.input(&args.input)?;
+    let desired = match read_input(&input) {
+        Ok(desired) => desired,
+        Err(failure) => return Err(failure.into()),
+    };
+    let managed = desired.managed;
+    let relations: Vec<&str> = [
+        (managed.memberships, "memberships"),
+        (managed.user_permissions, "user permissions"),
+        (managed.profiles, "profiles"),
+        (managed.group_permissions, "group permissions"),
+    ]
+    .into_iter()
+    .filter_map(|(on, name)| on.then_some(name))
+    .collect();
+    ctx.say(&format!(
+        "{}: valid — {} users, {} groups declared; manages {}; sha256 {}",
+        input.path.display(),
+        desired.users.len(),
+        desired.groups.len(),
+        if relations.is_empty() {
+            "user fields only".to_owned()
+        } else {
+            relations.join(", ")
+        },
+        desired.input.checksum,
+    ));
+    Ok(Exit::Ok)
+}
