@@ -1,0 +1,1041 @@
+//! Turns rows into a validated [`DesiredState`], collecting every problem on the way.
+//!
+//! The sources (CSV, XLSX) stream rows into a [`Builder`]: first [`Builder::begin`] with the
+//! header row, which checks the columns and compiles the mapping into a [`SheetPlan`], then
+//! [`Builder::row`] for every non-blank data row. The Users sheet comes first, so long-form
+//! sheets can name its users; contradictions between wide columns and long sheets are checked
+//! in [`Builder::finish`].
+
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeSet, HashMap};
+use std::hash::{BuildHasher, RandomState};
+use std::sync::Arc;
+
+use vsync_model::{DesiredGroup, DesiredState, DesiredUser, Managed, NameKey, SourceRef, UserKey};
+
+use crate::cell::{clean, did_you_mean, header_key, is_valid_email, parse_bool, split_list};
+use crate::error::{Problem, ProblemKind};
+use crate::mapping::{FieldSpec, Part, Template, value_key};
+use crate::options::ReadOptions;
+use crate::schema::{Column, SheetKind};
+
+/// Why a cell has no text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum CellFault {
+    /// The bytes are not UTF-8.
+    InvalidUtf8,
+    /// The spreadsheet shows an error such as `#N/A`.
+    Error(String),
+}
+
+/// One row of cells, as a source holds it.
+pub(crate) trait Row {
+    /// The cell's text; `""` past the end of the row.
+    fn cell(&self, i: usize) -> Result<&str, CellFault>;
+    /// Whether the cell holds a formula.
+    fn is_formula(&self, i: usize) -> bool;
+    /// How many cells the row has.
+    fn len(&self) -> usize;
+}
+
+/// Where a sheet is: file, and sheet for workbooks.
+#[derive(Debug, Clone)]
+pub(crate) struct Place {
+    pub(crate) file: Arc<str>,
+    pub(crate) sheet: Option<Arc<str>>,
+}
+
+impl Place {
+    pub(crate) fn problem(&self, kind: ProblemKind, message: impl Into<String>) -> Problem {
+        Problem::file(kind, &self.file, message).in_sheet(self.sheet.as_ref())
+    }
+
+    fn source(&self, row: u64) -> SourceRef {
+        SourceRef {
+            file: self.file.clone(),
+            sheet: self.sheet.clone(),
+            row,
+        }
+    }
+}
+
+/// Where a field's text comes from, resolved against a header.
+#[derive(Debug, Clone, Default)]
+enum Source {
+    #[default]
+    Absent,
+    Column(usize),
+    Template(Vec<CPart>),
+    Constant(String),
+}
+
+#[derive(Debug, Clone)]
+enum CPart {
+    Literal(String),
+    Columns(Vec<usize>),
+}
+
+#[derive(Debug, Clone)]
+struct CompiledRule {
+    group: Vec<CPart>,
+    when: Vec<(usize, Vec<String>)>,
+}
+
+const COLUMNS: usize = 12;
+
+fn slot(column: Column) -> usize {
+    column as usize
+}
+
+/// A sheet's header, checked and compiled.
+#[derive(Debug)]
+pub(crate) struct SheetPlan {
+    kind: SheetKind,
+    place: Place,
+    headers: Vec<String>,
+    sources: [Source; COLUMNS],
+    values: [Option<HashMap<String, String>>; COLUMNS],
+    rules: Vec<CompiledRule>,
+    /// Data rows seen.
+    pub(crate) rows: usize,
+}
+
+impl SheetPlan {
+    fn has(&self, column: Column) -> bool {
+        !matches!(self.sources[slot(column)], Source::Absent)
+    }
+
+    /// The column's name for problems: the header as spelled, or the field name.
+    fn label(&self, column: Column) -> &str {
+        match &self.sources[slot(column)] {
+            Source::Column(i) => &self.headers[*i],
+            _ => column.header(),
+        }
+    }
+}
+
+/// Collects problems up to a cap.
+#[derive(Debug, Default)]
+pub(crate) struct Problems {
+    pub(crate) list: Vec<Problem>,
+    pub(crate) omitted: usize,
+    max: usize,
+}
+
+impl Problems {
+    pub(crate) fn new(max: usize) -> Self {
+        Self {
+            list: Vec::new(),
+            omitted: 0,
+            max: max.max(1),
+        }
+    }
+
+    pub(crate) fn push(&mut self, problem: Problem) {
+        if self.list.len() < self.max {
+            self.list.push(problem);
+        } else {
+            self.omitted += 1;
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.list.is_empty() && self.omitted == 0
+    }
+}
+
+/// Finds users by username, case-insensitively, without a key allocation per row for ASCII
+/// names: a map from the hash of the folded name to the first index that had it.
+#[derive(Debug, Default)]
+struct UserIndex {
+    hasher: RandomState,
+    first: HashMap<u64, u32>,
+    /// Names whose hash collided with a different name (rare).
+    spill: HashMap<UserKey, u32>,
+    buf: String,
+}
+
+fn same_user(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        UserKey::new(a) == UserKey::new(b)
+    }
+}
+
+impl UserIndex {
+    fn with_capacity(n: usize) -> Self {
+        Self {
+            first: HashMap::with_capacity(n),
+            ..Self::default()
+        }
+    }
+
+    fn hash(&mut self, name: &str) -> u64 {
+        self.buf.clear();
+        if name.is_ascii() {
+            self.buf
+                .extend(name.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        } else {
+            self.buf.push_str(UserKey::new(name).as_str());
+        }
+        self.hasher.hash_one(self.buf.as_str())
+    }
+
+    /// Records `users[idx]`; returns the index of an earlier user with the same name.
+    fn insert(&mut self, users: &[DesiredUser], idx: u32) -> Option<u32> {
+        let name = &users[idx as usize].username;
+        let hash = self.hash(name);
+        match self.first.entry(hash) {
+            Entry::Vacant(v) => {
+                v.insert(idx);
+                None
+            }
+            Entry::Occupied(o) => {
+                let other = *o.get();
+                if same_user(&users[other as usize].username, name) {
+                    return Some(other);
+                }
+                match self.spill.entry(UserKey::new(name)) {
+                    Entry::Vacant(v) => {
+                        v.insert(idx);
+                        None
+                    }
+                    Entry::Occupied(o) => Some(*o.get()),
+                }
+            }
+        }
+    }
+
+    fn find(&mut self, users: &[DesiredUser], name: &str) -> Option<u32> {
+        let hash = self.hash(name);
+        let idx = *self.first.get(&hash)?;
+        if same_user(&users[idx as usize].username, name) {
+            Some(idx)
+        } else {
+            self.spill.get(&UserKey::new(name)).copied()
+        }
+    }
+}
+
+/// Entries of a long-form sheet for one user or group.
+#[derive(Debug)]
+struct Long {
+    place: Place,
+    first_row: u64,
+    items: BTreeSet<String>,
+}
+
+/// What a long-form sheet adds to; which wide column it must agree with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Relation {
+    Memberships,
+    UserPermissions,
+    UserProfiles,
+    GroupPermissions,
+}
+
+/// Accumulates the desired state.
+pub(crate) struct Builder<'o> {
+    options: &'o ReadOptions,
+    pub(crate) problems: Problems,
+    users: Vec<DesiredUser>,
+    user_index: UserIndex,
+    employee_ids: HashMap<u64, u32>,
+    /// Per user: bit 0 the wide userGroups cell was not blank, bit 1 permissions, bit 2 profiles.
+    wide: Vec<u8>,
+    groups: Vec<DesiredGroup>,
+    group_index: HashMap<NameKey, u32>,
+    group_wide: Vec<bool>,
+    long: [HashMap<u32, Long>; 4],
+    managed: Managed,
+    pub(crate) user_rows: usize,
+    users_seen: bool,
+    hasher: RandomState,
+}
+
+impl<'o> Builder<'o> {
+    pub(crate) fn new(options: &'o ReadOptions, expected_users: usize) -> Self {
+        Self {
+            options,
+            problems: Problems::new(options.max_problems),
+            users: Vec::with_capacity(expected_users),
+            user_index: UserIndex::with_capacity(expected_users),
+            employee_ids: HashMap::with_capacity(expected_users),
+            wide: Vec::with_capacity(expected_users),
+            groups: Vec::new(),
+            group_index: HashMap::new(),
+            group_wide: Vec::new(),
+            long: [
+                HashMap::new(),
+                HashMap::new(),
+                HashMap::new(),
+                HashMap::new(),
+            ],
+            managed: Managed::default(),
+            user_rows: 0,
+            users_seen: false,
+            hasher: RandomState::new(),
+        }
+    }
+
+    pub(crate) fn options(&self) -> &'o ReadOptions {
+        self.options
+    }
+
+    pub(crate) fn problem(&mut self, problem: Problem) {
+        self.problems.push(problem);
+    }
+
+    /// Makes room for about `n` users (an estimate from the file size).
+    pub(crate) fn reserve_users(&mut self, n: usize) {
+        let n = n.saturating_sub(self.users.len());
+        self.users.reserve(n);
+        self.wide.reserve(n);
+        self.user_index.first.reserve(n);
+        self.employee_ids.reserve(n);
+    }
+
+    /// Ends a sheet: a Users sheet without data rows is refused (a truncated export would
+    /// otherwise remove everyone).
+    pub(crate) fn end(&mut self, plan: &SheetPlan) {
+        if plan.kind == SheetKind::Users && plan.rows == 0 {
+            self.problems.push(
+                plan.place
+                    .problem(ProblemKind::Empty, "no user rows below the header"),
+            );
+        }
+    }
+
+    /// Whether a Users sheet has been read.
+    pub(crate) fn has_users(&self) -> bool {
+        self.users_seen
+    }
+
+    /// Checks a header row and compiles the sheet's plan; `None` if the sheet cannot be read.
+    pub(crate) fn begin(
+        &mut self,
+        kind: SheetKind,
+        place: Place,
+        header: &dyn Row,
+        header_row: u64,
+    ) -> Option<SheetPlan> {
+        let headers: Vec<String> = (0..header.len())
+            .map(|i| header.cell(i).ok().and_then(clean).unwrap_or_default())
+            .collect();
+        let keys: Vec<String> = headers.iter().map(|h| header_key(h)).collect();
+        let mut plan = SheetPlan {
+            kind,
+            place,
+            headers,
+            sources: Default::default(),
+            values: Default::default(),
+            rules: Vec::new(),
+            rows: 0,
+        };
+        let mut ok = true;
+        let header_problem = |plan: &SheetPlan, kind: ProblemKind, message: String| {
+            plan.place.problem(kind, message).at_row(header_row)
+        };
+        let mapping = if kind == SheetKind::Users {
+            self.options.mapping.as_ref()
+        } else {
+            None
+        };
+
+        // Resolves a column a mapping names, reporting it when missing or ambiguous.
+        let resolve = |plan: &SheetPlan, name: &str, problems: &mut Problems| -> Option<usize> {
+            let key = header_key(name);
+            let found: Vec<usize> = keys
+                .iter()
+                .enumerate()
+                .filter(|(_, k)| **k == key)
+                .map(|(i, _)| i)
+                .collect();
+            match found.as_slice() {
+                [i] => Some(*i),
+                [] => {
+                    problems.push(
+                        header_problem(
+                            plan,
+                            ProblemKind::MissingColumn,
+                            format!("missing column \"{name}\" named in the mapping"),
+                        )
+                        .in_column(name)
+                        .suggest(did_you_mean(name, plan.headers.iter().map(String::as_str))),
+                    );
+                    None
+                }
+                _ => {
+                    problems.push(
+                        header_problem(
+                            plan,
+                            ProblemKind::DuplicateColumn,
+                            format!("column \"{name}\" appears {} times", found.len()),
+                        )
+                        .in_column(name),
+                    );
+                    None
+                }
+            }
+        };
+        let compile =
+            |plan: &SheetPlan, t: &Template, problems: &mut Problems| -> Option<Vec<CPart>> {
+                let mut parts = Vec::new();
+                let mut ok = true;
+                for part in &t.parts {
+                    match part {
+                        Part::Literal(l) => parts.push(CPart::Literal(l.clone())),
+                        Part::Columns(cs) => {
+                            let idx: Vec<Option<usize>> =
+                                cs.iter().map(|c| resolve(plan, c, problems)).collect();
+                            ok &= idx.iter().all(Option::is_some);
+                            parts.push(CPart::Columns(idx.into_iter().flatten().collect()));
+                        }
+                    }
+                }
+                ok.then_some(parts)
+            };
+
+        if let Some(mapping) = mapping {
+            for (column, spec) in &mapping.fields {
+                let source = match spec {
+                    FieldSpec::Column(name) => {
+                        resolve(&plan, name, &mut self.problems).map(Source::Column)
+                    }
+                    FieldSpec::Template(t) => {
+                        compile(&plan, t, &mut self.problems).map(Source::Template)
+                    }
+                    FieldSpec::Constant(c) => Some(Source::Constant(c.clone())),
+                };
+                match source {
+                    Some(s) => plan.sources[slot(*column)] = s,
+                    None => ok = false,
+                }
+            }
+            for (column, values) in &mapping.values {
+                plan.values[slot(*column)] = Some(values.clone());
+            }
+            for rule in &mapping.groups {
+                let group = compile(&plan, &rule.group, &mut self.problems);
+                let when: Vec<Option<(usize, Vec<String>)>> = rule
+                    .when
+                    .iter()
+                    .map(|(c, accepted)| {
+                        resolve(&plan, c, &mut self.problems).map(|i| (i, accepted.clone()))
+                    })
+                    .collect();
+                match group {
+                    Some(group) if when.iter().all(Option::is_some) => {
+                        plan.rules.push(CompiledRule {
+                            group,
+                            when: when.into_iter().flatten().collect(),
+                        });
+                    }
+                    _ => ok = false,
+                }
+            }
+        }
+
+        // vsync's own headers, for every field the mapping does not set.
+        let known = |key: &str| {
+            SheetKind::ALL
+                .iter()
+                .any(|k| k.columns().iter().any(|c| c.matches(key)))
+        };
+        for &column in kind.columns() {
+            if plan.has(column)
+                || mapping.is_some_and(|m| m.fields.iter().any(|(c, _)| *c == column))
+            {
+                continue;
+            }
+            let found: Vec<usize> = keys
+                .iter()
+                .enumerate()
+                .filter(|(_, k)| column.matches(k))
+                .map(|(i, _)| i)
+                .collect();
+            match found.as_slice() {
+                [i] => plan.sources[slot(column)] = Source::Column(*i),
+                [] if kind.required(column) => {
+                    ok = false;
+                    let unmatched = plan
+                        .headers
+                        .iter()
+                        .zip(&keys)
+                        .filter(|(_, k)| !known(k))
+                        .map(|(h, _)| h.as_str());
+                    let suggestion = did_you_mean(column.header(), unmatched);
+                    let message = if plan.headers.iter().all(String::is_empty) {
+                        format!(
+                            "missing column {} (the header row is empty)",
+                            column.header()
+                        )
+                    } else {
+                        format!("missing column {}", column.header())
+                    };
+                    self.problems.push(
+                        header_problem(&plan, ProblemKind::MissingColumn, message)
+                            .in_column(column.header())
+                            .suggest(suggestion),
+                    );
+                }
+                [] => {}
+                [_, second, ..] => {
+                    ok = false;
+                    self.problems.push(
+                        header_problem(
+                            &plan,
+                            ProblemKind::DuplicateColumn,
+                            format!("column {} appears more than once", column.header()),
+                        )
+                        .in_column(plan.headers[*second].clone()),
+                    );
+                }
+            }
+        }
+
+        match kind {
+            SheetKind::Users => {
+                self.users_seen = true;
+                self.managed.memberships |= plan.has(Column::UserGroups) || !plan.rules.is_empty();
+                self.managed.user_permissions |= plan.has(Column::Permissions);
+                self.managed.profiles |= plan.has(Column::Profiles);
+            }
+            SheetKind::UserGroups => {
+                self.managed.group_permissions |= plan.has(Column::Permissions);
+            }
+            SheetKind::Memberships => self.managed.memberships = true,
+            SheetKind::UserPermissions => self.managed.user_permissions = true,
+            SheetKind::UserProfiles => self.managed.profiles = true,
+            SheetKind::GroupPermissions => self.managed.group_permissions = true,
+        }
+        ok.then_some(plan)
+    }
+
+    /// The text of a field in a row: cleaned, value-mapped; problems reported.
+    fn field(
+        &mut self,
+        plan: &SheetPlan,
+        column: Column,
+        row: &dyn Row,
+        row_no: u64,
+    ) -> Option<String> {
+        let text = match &plan.sources[slot(column)] {
+            Source::Absent => return None,
+            Source::Column(i) => self.cell(plan, *i, row, row_no).and_then(clean),
+            Source::Constant(c) => clean(c),
+            Source::Template(parts) => {
+                let text = self.template(plan, parts, row, row_no);
+                clean(&text)
+            }
+        };
+        match (&plan.values[slot(column)], text) {
+            (Some(map), Some(text)) => Some(map.get(&value_key(&text)).cloned().unwrap_or(text)),
+            (_, text) => text,
+        }
+    }
+
+    fn template(
+        &mut self,
+        plan: &SheetPlan,
+        parts: &[CPart],
+        row: &dyn Row,
+        row_no: u64,
+    ) -> String {
+        let mut out = String::new();
+        for part in parts {
+            match part {
+                CPart::Literal(l) => out.push_str(l),
+                CPart::Columns(cs) => {
+                    let first = cs
+                        .iter()
+                        .find_map(|&i| self.cell(plan, i, row, row_no).and_then(clean));
+                    if let Some(text) = first {
+                        out.push_str(&text);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// A raw cell, reporting encoding errors and spreadsheet errors.
+    fn cell<'r>(
+        &mut self,
+        plan: &SheetPlan,
+        i: usize,
+        row: &'r dyn Row,
+        row_no: u64,
+    ) -> Option<&'r str> {
+        match row.cell(i) {
+            Ok(text) => Some(text),
+            Err(fault) => {
+                let (kind, message) = match fault {
+                    CellFault::InvalidUtf8 => (
+                        ProblemKind::Encoding,
+                        "invalid UTF-8 (save the file as UTF-8)".to_owned(),
+                    ),
+                    CellFault::Error(e) => {
+                        (ProblemKind::CellError, format!("cell holds the error {e}"))
+                    }
+                };
+                self.problems.push(
+                    plan.place
+                        .problem(kind, message)
+                        .at_row(row_no)
+                        .in_column(plan.headers.get(i).cloned().unwrap_or_default()),
+                );
+                None
+            }
+        }
+    }
+
+    fn at(
+        plan: &SheetPlan,
+        kind: ProblemKind,
+        row_no: u64,
+        column: Column,
+        message: String,
+    ) -> Problem {
+        plan.place
+            .problem(kind, message)
+            .at_row(row_no)
+            .in_column(plan.label(column))
+    }
+
+    /// A key field: reported when empty or a formula.
+    fn key(
+        &mut self,
+        plan: &SheetPlan,
+        column: Column,
+        row: &dyn Row,
+        row_no: u64,
+    ) -> Option<String> {
+        if let Source::Column(i) = plan.sources[slot(column)]
+            && row.is_formula(i)
+        {
+            let p = Self::at(
+                plan,
+                ProblemKind::FormulaInKey,
+                row_no,
+                column,
+                format!(
+                    "{} is a formula; key cells must hold plain values",
+                    column.header()
+                ),
+            );
+            self.problems.push(p);
+            return None;
+        }
+        let value = self.field(plan, column, row, row_no);
+        if value.is_none() {
+            let p = Self::at(
+                plan,
+                ProblemKind::EmptyKey,
+                row_no,
+                column,
+                format!("empty {}", column.header()),
+            );
+            self.problems.push(p);
+        }
+        value
+    }
+
+    /// A `;`-list field: `None` when the column is absent or the cell blank.
+    fn list(
+        &mut self,
+        plan: &SheetPlan,
+        column: Column,
+        row: &dyn Row,
+        row_no: u64,
+    ) -> Option<BTreeSet<String>> {
+        let text = self.field(plan, column, row, row_no)?;
+        match split_list(&text) {
+            Ok(items) => Some(items.into_iter().collect()),
+            Err(item) => {
+                let p = Self::at(
+                    plan,
+                    ProblemKind::EmptyListItem,
+                    row_no,
+                    column,
+                    format!("item {item} of the list \"{text}\" is empty"),
+                );
+                self.problems.push(p);
+                Some(BTreeSet::new())
+            }
+        }
+    }
+
+    /// Reads one data row.
+    pub(crate) fn row(&mut self, plan: &mut SheetPlan, row_no: u64, row: &dyn Row) {
+        plan.rows += 1;
+        match plan.kind {
+            SheetKind::Users => self.user_row(plan, row_no, row),
+            SheetKind::UserGroups => self.group_row(plan, row_no, row),
+            SheetKind::Memberships => self.long_row(plan, row_no, row, Relation::Memberships),
+            SheetKind::UserPermissions => {
+                self.long_row(plan, row_no, row, Relation::UserPermissions);
+            }
+            SheetKind::UserProfiles => self.long_row(plan, row_no, row, Relation::UserProfiles),
+            SheetKind::GroupPermissions => {
+                self.long_row(plan, row_no, row, Relation::GroupPermissions);
+            }
+        }
+    }
+
+    fn user_row(&mut self, plan: &SheetPlan, row_no: u64, row: &dyn Row) {
+        self.user_rows += 1;
+        let username = self.key(plan, Column::Username, row, row_no);
+        let display_name = self.field(plan, Column::DisplayName, row, row_no);
+        let employee_id = self.field(plan, Column::EmployeeId, row, row_no);
+        if let Some(id) = &employee_id
+            && looks_like_scientific(id)
+        {
+            let p = Self::at(
+                plan,
+                ProblemKind::MangledNumber,
+                row_no,
+                Column::EmployeeId,
+                format!(
+                    "employeeId \"{id}\" looks like a number the spreadsheet reformatted; format the column as text"
+                ),
+            );
+            self.problems.push(p);
+        }
+        let email = self.field(plan, Column::Email, row, row_no);
+        if let Some(email) = &email
+            && !is_valid_email(email)
+        {
+            let p = Self::at(
+                plan,
+                ProblemKind::MalformedEmail,
+                row_no,
+                Column::Email,
+                format!("malformed email \"{email}\""),
+            );
+            self.problems.push(p);
+        }
+        let account_enabled = match self.field(plan, Column::AccountEnabled, row, row_no) {
+            None => None,
+            Some(text) => {
+                let parsed = parse_bool(&text);
+                if parsed.is_none() {
+                    let p = Self::at(
+                        plan,
+                        ProblemKind::InvalidBoolean,
+                        row_no,
+                        Column::AccountEnabled,
+                        format!("\"{text}\" is not a boolean (use true/false, yes/no or 1/0)"),
+                    );
+                    self.problems.push(p);
+                }
+                parsed
+            }
+        };
+        let mut wide = 0;
+        let mut groups = self
+            .list(plan, Column::UserGroups, row, row_no)
+            .inspect(|s| wide |= u8::from(!s.is_empty()))
+            .unwrap_or_default();
+        let permissions = self
+            .list(plan, Column::Permissions, row, row_no)
+            .inspect(|s| wide |= u8::from(!s.is_empty()) << 1)
+            .unwrap_or_default();
+        let profiles = self
+            .list(plan, Column::Profiles, row, row_no)
+            .inspect(|s| wide |= u8::from(!s.is_empty()) << 2)
+            .unwrap_or_default();
+        for rule in &plan.rules {
+            let matches = rule.when.iter().all(|(i, accepted)| match row.cell(*i) {
+                Ok(text) => accepted.contains(&value_key(text)),
+                Err(_) => false,
+            });
+            if matches {
+                let name = self.template(plan, &rule.group, row, row_no);
+                if let Some(name) = clean(&name) {
+                    wide |= 1;
+                    groups.insert(name);
+                }
+            }
+        }
+        let Some(username) = username else { return };
+        let idx = self.users.len() as u32;
+        self.users.push(DesiredUser {
+            username,
+            display_name,
+            employee_id,
+            email,
+            account_enabled,
+            groups,
+            permissions,
+            profiles,
+            source: plan.place.source(row_no),
+        });
+        if let Some(first) = self.user_index.insert(&self.users, idx) {
+            let user = self.users.pop().expect("just pushed");
+            let first = &self.users[first as usize];
+            let p = Self::at(
+                plan,
+                ProblemKind::DuplicateUsername,
+                row_no,
+                Column::Username,
+                format!(
+                    "duplicate username \"{}\" (first at {})",
+                    user.username, first.source
+                ),
+            );
+            self.problems.push(p);
+            return;
+        }
+        self.wide.push(wide);
+        if let Some(id) = &self.users[idx as usize].employee_id {
+            let hash = self.hasher.hash_one(id.as_str());
+            match self.employee_ids.entry(hash) {
+                Entry::Vacant(v) => {
+                    v.insert(idx);
+                }
+                Entry::Occupied(o) => {
+                    let first = &self.users[*o.get() as usize];
+                    if first.employee_id.as_deref() == Some(id.as_str()) {
+                        let message =
+                            format!("duplicate employeeId \"{id}\" (first at {})", first.source);
+                        let p = Self::at(
+                            plan,
+                            ProblemKind::DuplicateEmployeeId,
+                            row_no,
+                            Column::EmployeeId,
+                            message,
+                        );
+                        self.problems.push(p);
+                    }
+                }
+            }
+        }
+    }
+
+    fn group_row(&mut self, plan: &SheetPlan, row_no: u64, row: &dyn Row) {
+        let name = self.key(plan, Column::DisplayName, row, row_no);
+        let description = self.field(plan, Column::Description, row, row_no);
+        let permissions = self.list(plan, Column::Permissions, row, row_no);
+        let Some(name) = name else { return };
+        let key = NameKey::new(&name);
+        if let Some(&first) = self.group_index.get(&key) {
+            let first = &self.groups[first as usize];
+            let p = Self::at(
+                plan,
+                ProblemKind::DuplicateGroup,
+                row_no,
+                Column::DisplayName,
+                format!(
+                    "duplicate user group \"{name}\" (first at {})",
+                    first.source
+                ),
+            );
+            self.problems.push(p);
+            return;
+        }
+        self.group_index.insert(key, self.groups.len() as u32);
+        self.group_wide
+            .push(permissions.as_ref().is_some_and(|p| !p.is_empty()));
+        self.groups.push(DesiredGroup {
+            name,
+            description,
+            permissions: permissions.unwrap_or_default(),
+            source: plan.place.source(row_no),
+        });
+    }
+
+    fn long_row(&mut self, plan: &SheetPlan, row_no: u64, row: &dyn Row, relation: Relation) {
+        let (owner_column, item_column) = match relation {
+            Relation::Memberships => (Column::Username, Column::UserGroup),
+            Relation::UserPermissions => (Column::Username, Column::Permission),
+            Relation::UserProfiles => (Column::Username, Column::Profile),
+            Relation::GroupPermissions => (Column::UserGroup, Column::Permission),
+        };
+        let owner = self.key(plan, owner_column, row, row_no);
+        let item = self.key(plan, item_column, row, row_no);
+        let (Some(owner), Some(item)) = (owner, item) else {
+            return;
+        };
+        let idx = if relation == Relation::GroupPermissions {
+            let key = NameKey::new(&owner);
+            if let Some(&idx) = self.group_index.get(&key) {
+                idx
+            } else {
+                // A group that only grants permissions here is declared by this row.
+                let idx = self.groups.len() as u32;
+                self.group_index.insert(key, idx);
+                self.group_wide.push(false);
+                self.groups.push(DesiredGroup {
+                    name: owner,
+                    source: plan.place.source(row_no),
+                    ..DesiredGroup::default()
+                });
+                idx
+            }
+        } else if let Some(idx) = self.user_index.find(&self.users, &owner) {
+            idx
+        } else {
+            let p = Self::at(
+                plan,
+                ProblemKind::UnknownUser,
+                row_no,
+                owner_column,
+                format!("unknown user \"{owner}\" (not in the Users sheet)"),
+            );
+            self.problems.push(p);
+            return;
+        };
+        self.long[relation as usize]
+            .entry(idx)
+            .or_insert_with(|| Long {
+                place: plan.place.clone(),
+                first_row: row_no,
+                items: BTreeSet::new(),
+            })
+            .items
+            .insert(item);
+    }
+
+    /// Merges long-form sheets into the wide columns and returns the state.
+    pub(crate) fn finish(mut self) -> (DesiredState, Problems) {
+        for relation in [
+            Relation::Memberships,
+            Relation::UserPermissions,
+            Relation::UserProfiles,
+            Relation::GroupPermissions,
+        ] {
+            let mut long: Vec<(u32, Long)> = std::mem::take(&mut self.long[relation as usize])
+                .into_iter()
+                .collect();
+            long.sort_by_key(|(_, l)| (l.place.file.clone(), l.place.sheet.clone(), l.first_row));
+            for (idx, entry) in long {
+                let i = idx as usize;
+                let (wide, target, owner, source, column) = match relation {
+                    Relation::Memberships => {
+                        let u = &mut self.users[i];
+                        (
+                            self.wide[i] & 1 != 0,
+                            &mut u.groups,
+                            &u.username,
+                            &u.source,
+                            "userGroups",
+                        )
+                    }
+                    Relation::UserPermissions => {
+                        let u = &mut self.users[i];
+                        (
+                            self.wide[i] & 2 != 0,
+                            &mut u.permissions,
+                            &u.username,
+                            &u.source,
+                            "permissions",
+                        )
+                    }
+                    Relation::UserProfiles => {
+                        let u = &mut self.users[i];
+                        (
+                            self.wide[i] & 4 != 0,
+                            &mut u.profiles,
+                            &u.username,
+                            &u.source,
+                            "profiles",
+                        )
+                    }
+                    Relation::GroupPermissions => {
+                        let g = &mut self.groups[i];
+                        (
+                            self.group_wide[i],
+                            &mut g.permissions,
+                            &g.name,
+                            &g.source,
+                            "permissions",
+                        )
+                    }
+                };
+                if wide {
+                    let keys = |s: &BTreeSet<String>| {
+                        s.iter().map(|x| NameKey::new(x)).collect::<BTreeSet<_>>()
+                    };
+                    if keys(target) != keys(&entry.items) {
+                        let list = |s: &BTreeSet<String>| {
+                            s.iter().map(String::as_str).collect::<Vec<_>>().join(";")
+                        };
+                        let message = format!(
+                            "\"{owner}\" has {} here but {} in the {column} column at {source}",
+                            list(&entry.items),
+                            list(target)
+                        );
+                        self.problems.push(
+                            entry
+                                .place
+                                .problem(ProblemKind::Contradiction, message)
+                                .at_row(entry.first_row),
+                        );
+                    }
+                } else {
+                    target.extend(entry.items);
+                }
+            }
+        }
+        let state = DesiredState {
+            users: self.users,
+            groups: self.groups,
+            managed: self.managed,
+            input: vsync_model::InputInfo::default(),
+        };
+        (state, self.problems)
+    }
+}
+
+/// `1.23E+05` and the like: an identifier a spreadsheet turned into a number.
+fn looks_like_scientific(text: &str) -> bool {
+    let Some((mantissa, exponent)) = text.split_once(['e', 'E']) else {
+        return false;
+    };
+    let exponent = exponent.strip_prefix('+').unwrap_or(exponent);
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some((int, frac)) => digits(int) && digits(frac),
+        None => digits(mantissa),
+    };
+    mantissa_ok && digits(exponent)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scientific_notation_is_spotted() {
+        assert!(looks_like_scientific("1.23E+05"));
+        assert!(looks_like_scientific("1E+10"));
+        assert!(!looks_like_scientific("00123"));
+        assert!(!looks_like_scientific("E12"));
+        assert!(!looks_like_scientific("EMP-1"));
+    }
+
+    #[test]
+    fn user_index_is_case_insensitive() {
+        let users: Vec<DesiredUser> = [
+            "Jane@X.com",
+            "jane@x.com",
+            "\u{c9}mile@x.com",
+            "\u{e9}mile@x.com",
+        ]
+        .iter()
+        .map(|n| DesiredUser {
+            username: (*n).into(),
+            ..DesiredUser::default()
+        })
+        .collect();
+        let mut index = UserIndex::default();
+        assert_eq!(index.insert(&users, 0), None);
+        assert_eq!(index.insert(&users, 1), Some(0));
+        assert_eq!(index.insert(&users, 2), None);
+        assert_eq!(index.insert(&users, 3), Some(2));
+        assert_eq!(index.find(&users, "JANE@x.com"), Some(0));
+        assert_eq!(index.find(&users, "nobody"), None);
+    }
+}
