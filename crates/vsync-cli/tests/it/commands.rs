@@ -1,0 +1,342 @@
+//! The commands, end to end.
+
+use std::path::Path;
+
+use crate::harness::{self, assert_no_secret, fixtures, sim, text_files, vsync};
+
+/// Rewrites `users.csv` of an exported CSV folder with `edit` applied to its data rows
+/// (header kept), returning the header's columns.
+fn edit_users_csv(dir: &Path, edit: impl FnOnce(&[String], &mut Vec<Vec<String>>)) {
+    let path = dir.join("users.csv");
+    let mut reader = csv::Reader::from_path(&path).expect("users.csv is readable");
+    let header: Vec<String> = reader
+        .headers()
+        .expect("a header")
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let mut rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.expect("a record").iter().map(str::to_owned).collect())
+        .collect();
+    edit(&header, &mut rows);
+    let mut writer = csv::Writer::from_path(&path).expect("users.csv is writable");
+    writer.write_record(&header).expect("header written");
+    for row in rows {
+        writer.write_record(&row).expect("row written");
+    }
+    writer.flush().expect("flushed");
+}
+
+fn column(header: &[String], name: &str) -> usize {
+    header
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("no {name} column in {header:?}"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn validate_names_the_place_of_every_bad_fixture_and_exits_3() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = fixtures().join("bad");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&bad).unwrap() {
+        let path = entry.unwrap().path();
+        let run = vsync(
+            dir.path(),
+            None,
+            &["validate", "--input", path.to_str().unwrap()],
+        )
+        .await;
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        assert_eq!(
+            run.code,
+            3,
+            "{name} should be invalid input:\n{}",
+            run.all()
+        );
+        assert!(
+            run.stderr.contains(&name),
+            "{name} is not named:\n{}",
+            run.all()
+        );
+        checked += 1;
+    }
+    assert!(checked >= 10, "expected the bad fixtures, found {checked}");
+
+    let run = vsync(
+        dir.path(),
+        None,
+        &[
+            "validate",
+            "--input",
+            bad.join("duplicate_username.csv").to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert!(
+        run.stderr.contains("row 4"),
+        "the duplicate is on row 4:\n{}",
+        run.all()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn validate_accepts_the_hris_export_through_its_mapping() {
+    let dir = tempfile::tempdir().unwrap();
+    let hris = fixtures().join("hris");
+    let run = vsync(
+        dir.path(),
+        None,
+        &[
+            "validate",
+            "--input",
+            hris.join("hris_export.csv").to_str().unwrap(),
+            "--mapping",
+            hris.join("mapping.toml").to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(run.stdout.contains("300 users"), "{}", run.all());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn export_then_plan_gives_zero_changes() {
+    let sim = sim(120).await;
+    let dir = tempfile::tempdir().unwrap();
+    let run = vsync(
+        dir.path(),
+        Some(&sim.uri()),
+        &["export", "--out", "tenant.xlsx"],
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}", run.all());
+    let run = vsync(
+        dir.path(),
+        Some(&sim.uri()),
+        &["plan", "--input", "tenant.xlsx", "--detailed-exitcode"],
+    )
+    .await;
+    assert_eq!(
+        run.code,
+        0,
+        "an exported tenant plans to nothing:\n{}",
+        run.all()
+    );
+    assert_eq!(
+        sim.mutating_request_count(),
+        0,
+        "export and plan send no mutating request"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn plan_apply_plan_converges_to_zero_changes() {
+    let sim = sim(60).await;
+    let dir = tempfile::tempdir().unwrap();
+    let host = sim.uri();
+    let run = vsync(dir.path(), Some(&host), &["export", "--out", "tenant"]).await;
+    assert_eq!(run.code, 0, "{}", run.all());
+    let tenant = dir.path().join("tenant");
+    edit_users_csv(&tenant, |header, rows| {
+        let display = column(header, "displayName");
+        rows[1][display] = format!("{} Jr", rows[1][display]);
+        let mut hire = vec![String::new(); header.len()];
+        hire[column(header, "username")] = "new.hire@example.com".into();
+        hire[column(header, "displayName")] = "New Hire".into();
+        hire[column(header, "employeeId")] = "0099001".into();
+        hire[column(header, "email")] = "new.hire@example.com".into();
+        hire[column(header, "accountEnabled")] = "true".into();
+        rows.push(hire);
+    });
+
+    let run = vsync(
+        dir.path(),
+        Some(&host),
+        &[
+            "plan",
+            "--input",
+            "tenant",
+            "--out",
+            "plan.json",
+            "--detailed-exitcode",
+        ],
+    )
+    .await;
+    assert_eq!(run.code, 2, "changes are pending:\n{}", run.all());
+    assert_eq!(
+        sim.mutating_request_count(),
+        0,
+        "plan sends no mutating request"
+    );
+
+    let run = vsync(dir.path(), Some(&host), &["apply", "plan.json"]).await;
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(
+        sim.snapshot()
+            .users
+            .iter()
+            .any(|u| u.username == "new.hire@example.com")
+    );
+
+    let run = vsync(
+        dir.path(),
+        Some(&host),
+        &["plan", "--input", "tenant", "--detailed-exitcode"],
+    )
+    .await;
+    assert_eq!(
+        run.code,
+        0,
+        "re-planning finds nothing to do:\n{}",
+        run.all()
+    );
+    for (path, text) in text_files(dir.path()) {
+        assert!(
+            !text.contains(harness::API_KEY) && !text.contains(harness::PASSWORD),
+            "{} holds a secret",
+            path.display()
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_truncated_export_trips_the_guard_exits_4_and_applies_nothing() {
+    let sim = sim(80).await;
+    let dir = tempfile::tempdir().unwrap();
+    let host = sim.uri();
+    let run = vsync(dir.path(), Some(&host), &["export", "--out", "tenant"]).await;
+    assert_eq!(run.code, 0, "{}", run.all());
+    let tenant = dir.path().join("tenant");
+    // Keep the users file only, cut to a quarter: a truncated export.
+    for entry in std::fs::read_dir(&tenant).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name().unwrap() != "users.csv" {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
+    edit_users_csv(&tenant, |_, rows| rows.truncate(rows.len() / 4));
+    sim.reset_counters();
+
+    let run = vsync(dir.path(), Some(&host), &["sync", "--input", "tenant"]).await;
+    assert_eq!(run.code, 4, "the guard trips:\n{}", run.all());
+    assert_eq!(
+        sim.mutating_request_count(),
+        0,
+        "nothing is applied:\n{}",
+        run.all()
+    );
+    assert_no_secret(&run.all());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_held_lock_exits_7_and_a_changed_tenant_makes_the_plan_stale() {
+    let sim = sim(30).await;
+    let dir = tempfile::tempdir().unwrap();
+    let host = sim.uri();
+    let run = vsync(dir.path(), Some(&host), &["export", "--out", "tenant"]).await;
+    assert_eq!(run.code, 0, "{}", run.all());
+    let tenant = dir.path().join("tenant");
+    edit_users_csv(&tenant, |header, rows| {
+        let display = column(header, "displayName");
+        rows[0][display] = "Renamed For The Test".into();
+    });
+    let run = vsync(
+        dir.path(),
+        Some(&host),
+        &["plan", "--input", "tenant", "--out", "plan.json"],
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}", run.all());
+
+    // Another run holds the tenant's lock.
+    let label = host.trim_start_matches("http://").to_owned();
+    let lock =
+        vsync_executor::TenantLock::acquire(&dir.path().join("vsync-reports"), &label).unwrap();
+    let run = vsync(dir.path(), Some(&host), &["apply", "plan.json"]).await;
+    assert_eq!(run.code, 7, "the lock is held:\n{}", run.all());
+    drop(lock);
+
+    // The tenant changes behind the plan's back.
+    edit_users_csv(&tenant, |header, rows| {
+        let display = column(header, "displayName");
+        rows[2][display] = "Someone Else Changed This".into();
+    });
+    let run = vsync(dir.path(), Some(&host), &["sync", "--input", "tenant"]).await;
+    assert_eq!(run.code, 0, "{}", run.all());
+    let before = sim.mutating_request_count();
+    let run = vsync(dir.path(), Some(&host), &["apply", "plan.json"]).await;
+    assert_eq!(run.code, 6, "the plan is stale:\n{}", run.all());
+    assert_eq!(
+        sim.mutating_request_count(),
+        before,
+        "a stale plan applies nothing"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn json_logs_are_one_object_a_line_and_hold_no_secret() {
+    let sim = sim(20).await;
+    let dir = tempfile::tempdir().unwrap();
+    let run = vsync(
+        dir.path(),
+        Some(&sim.uri()),
+        &["--log-format", "json", "-v", "export", "--out", "t.xlsx"],
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}", run.all());
+    let lines: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    assert!(!lines.is_empty(), "-v logs something");
+    for line in lines {
+        let value: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+        assert!(value.get("level").is_some(), "no level: {line}");
+    }
+    assert_no_secret(&run.all());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn demo_succeeds_and_says_where_its_reports_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("demo");
+    let run = vsync(dir.path(), None, &["demo", "--out", out.to_str().unwrap()]).await;
+    assert_eq!(run.code, 0, "{}", run.all());
+    let out = out.canonicalize().unwrap();
+    assert!(
+        run.stdout.contains(&out.display().to_string()),
+        "{}",
+        run.all()
+    );
+    assert!(
+        run.stdout.contains("rci"),
+        "the partial failure is reported with its rci:\n{}",
+        run.all()
+    );
+    for step in [
+        "2-plan/plan.xlsx",
+        "3-apply/apply.xlsx",
+        "3-apply/apply.json",
+        "5-replan/plan.md",
+    ] {
+        assert!(out.join(step).is_file(), "{step} is missing");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn usage_errors_exit_64_and_help_exits_0() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(
+        vsync(dir.path(), None, &["plan", "--no-such-flag"])
+            .await
+            .code,
+        64
+    );
+    let help = vsync(dir.path(), None, &["sync", "--help"]).await;
+    assert_eq!(help.code, 0);
+    assert!(help.stdout.contains("Example"), "{}", help.stdout);
+}

@@ -1,0 +1,113 @@
+//! The shared harness: a fresh simulated tenant per test, and a way to run the binary against
+//! it with a timeout.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use vsync_sim::{Credentials, Sim};
+
+/// Credentials no test output may ever contain.
+pub const API_KEY: &str = "e2e-apikey-7f3c9a";
+pub const PASSWORD: &str = "e2e-password-51b2d8";
+pub const USERNAME: &str = "admin";
+
+/// The repository's fixtures folder.
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
+}
+
+/// A simulated tenant with the test credentials.
+pub async fn sim(seed_users: usize) -> Sim {
+    Sim::builder()
+        .seed(11)
+        .seed_users(seed_users)
+        .credentials(Credentials {
+            username: USERNAME.into(),
+            password: PASSWORD.into(),
+            apikey: API_KEY.into(),
+            ..Credentials::default()
+        })
+        .no_rate_limit()
+        .start()
+        .await
+        .expect("the simulated tenant starts")
+}
+
+/// One run of the binary.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(output: Output) -> Self {
+        Self {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// Both streams, for assertion messages and secret searches.
+    pub fn all(&self) -> String {
+        format!("--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr)
+    }
+}
+
+/// Runs `vsync` with `args` in `dir`, pointed at `host` through the environment (the
+/// official SDK's variable names), and waits at most two minutes.
+pub async fn vsync(dir: &Path, host: Option<&str>, args: &[&str]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_vsync"));
+    command
+        .args(["--color", "never"])
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("VISIER_APIKEY", API_KEY)
+        .env("VISIER_USERNAME", USERNAME)
+        .env("VISIER_PASSWORD", PASSWORD)
+        .stdin(Stdio::null());
+    if let Some(host) = host {
+        command.env("VISIER_HOST", host);
+    }
+    let output = tokio::time::timeout(
+        Duration::from_secs(120),
+        tokio::task::spawn_blocking(move || command.output()),
+    )
+    .await
+    .expect("vsync finished within two minutes")
+    .expect("the blocking task ran")
+    .expect("vsync started");
+    Run::from(output)
+}
+
+/// Asserts no credential appears in `text`.
+pub fn assert_no_secret(text: &str) {
+    for secret in [API_KEY, PASSWORD] {
+        assert!(
+            !text.contains(secret),
+            "a secret leaked into the output:\n{text}"
+        );
+    }
+}
+
+/// Every file below `dir`, read as lossy text (XLSX files are zip archives: their XML parts
+/// are compressed, so they are checked by reading them back elsewhere).
+pub fn text_files(dir: &Path) -> Vec<(PathBuf, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(bytes) = std::fs::read(&path) {
+                out.push((path, String::from_utf8_lossy(&bytes).into_owned()));
+            }
+        }
+    }
+    out
+}

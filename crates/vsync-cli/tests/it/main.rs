@@ -1,0 +1,5 @@
+//! End-to-end tests: the built `vsync` binary against a simulated tenant over HTTP on
+//! 127.0.0.1, as a scheduler or a person would run it.
+
+mod commands;
+mod harness;
