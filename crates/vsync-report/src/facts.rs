@@ -1,0 +1,174 @@
+//! [`RunFacts`]: what the caller knows about a run that the plan and outcomes do not say.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// How the run was started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RunMode {
+    /// A plan was computed and saved, nothing applied.
+    #[default]
+    Plan,
+    /// A saved plan was applied.
+    Apply,
+    /// Read, plan and apply in one run.
+    Sync,
+    /// Read and plan, showing what a sync would do.
+    DryRun,
+}
+
+impl RunMode {
+    /// The mode as the report spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Plan => "plan",
+            Self::Apply => "apply",
+            Self::Sync => "sync",
+            Self::DryRun => "dry-run",
+        }
+    }
+
+    /// Whether the run changes the tenant.
+    pub fn applies(self) -> bool {
+        matches!(self, Self::Apply | Self::Sync)
+    }
+}
+
+/// Waits imposed by the API's rate limit (`429` or the client's own pacing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RateLimitWaits {
+    /// How many times the client waited.
+    pub count: u64,
+    /// The total time waited, in milliseconds.
+    pub total_ms: u64,
+}
+
+/// Facts about a run that the plan and the outcomes do not carry, supplied by the caller.
+///
+/// Nothing here can hold a credential: there is no field for headers, tokens, passwords or
+/// client secrets, and [`Report::new`](crate::Report::new) strips user information, query
+/// strings and fragments from [`target_url`](Self::target_url).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunFacts {
+    /// The vsync version that produced the report.
+    pub tool_version: String,
+    /// The tenant code, when one was named.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<String>,
+    /// The API's base URL (scheme, host, port and path only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_url: Option<String>,
+    /// The input files, as given on the command line.
+    #[serde(default)]
+    pub input_files: Vec<String>,
+    /// SHA-256 of the input bytes, lower-case hex.
+    #[serde(default)]
+    pub input_checksum: String,
+    /// How the run was started.
+    pub mode: RunMode,
+    /// When the run started, RFC 3339.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<String>,
+    /// When the run finished, RFC 3339.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finished_at: Option<String>,
+    /// How long the run took, in milliseconds.
+    #[serde(default)]
+    pub duration_ms: u64,
+    /// API calls actually made, retries and reads included.
+    #[serde(default)]
+    pub api_calls_used: u64,
+    /// API calls made per endpoint (`PUT /v2/admin/users`).
+    #[serde(default)]
+    pub calls_by_endpoint: BTreeMap<String, u64>,
+    /// Waits imposed by rate limits.
+    #[serde(default)]
+    pub rate_limit_waits: RateLimitWaits,
+    /// Calls retried after a transient failure.
+    #[serde(default)]
+    pub retries: u64,
+    /// Whether a re-read of the tenant after the run matched the input; `None` when not checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub converged: Option<bool>,
+    /// What still differs after the run, in words.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub remaining_differences: Vec<String>,
+    /// The process's exit code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exit_code: Option<i32>,
+    /// The run's result in one word or phrase (`success`, `partial failure`, `blocked by guard`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<String>,
+}
+
+impl RunFacts {
+    /// The facts with [`target_url`](Self::target_url) reduced to what is safe to show.
+    pub(crate) fn redacted(mut self) -> Self {
+        self.target_url = self.target_url.as_deref().map(redact_url);
+        self
+    }
+}
+
+/// A URL without user information, query string or fragment: `https://user:pw@host/path?k=v`
+/// becomes `https://host/path`. Text that is not a URL loses anything after `?` or `#` and
+/// before an `@`.
+pub fn redact_url(url: &str) -> String {
+    let url = url.trim();
+    let end = url.find(['?', '#']).unwrap_or(url.len());
+    let url = &url[..end];
+    let (scheme, rest) = match url.find("://") {
+        Some(at) => url.split_at(at + 3),
+        None => ("", url),
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    format!("{scheme}{host}{path}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redact_url_strips_userinfo_query_and_fragment() {
+        let cases = [
+            ("https://acme.api.visier.io", "https://acme.api.visier.io"),
+            (
+                "https://acme.api.visier.io/v1/",
+                "https://acme.api.visier.io/v1/",
+            ),
+            (
+                "https://admin:secret-pw@acme.api.visier.io:8443/x?apikey=secret#f",
+                "https://acme.api.visier.io:8443/x",
+            ),
+            ("http://token@127.0.0.1:3000", "http://127.0.0.1:3000"),
+            ("user:pw@host/path?q", "host/path"),
+        ];
+        for (raw, redacted) in cases {
+            assert_eq!(redact_url(raw), redacted, "{raw}");
+        }
+    }
+
+    #[test]
+    fn run_mode_serialises_kebab_case() {
+        assert_eq!(
+            serde_json::to_string(&RunMode::DryRun).unwrap(),
+            "\"dry-run\""
+        );
+        for mode in [
+            RunMode::Plan,
+            RunMode::Apply,
+            RunMode::Sync,
+            RunMode::DryRun,
+        ] {
+            assert_eq!(serde_json::to_value(mode).unwrap(), mode.as_str());
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! Integration tests of the report: every format built from real engine plans.
+
+mod fixtures;
+mod json;
+mod safety;
+mod text;
+mod xlsx;
