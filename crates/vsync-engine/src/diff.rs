@@ -193,6 +193,7 @@ impl<'a> Differ<'a> {
             problems: Vec::new(),
             bases: GuardBases {
                 live_groups: live.groups.len(),
+                assignments: live.groups.iter().map(|g| g.permissions.len()).sum(),
                 ..GuardBases::default()
             },
         }
@@ -845,6 +846,7 @@ impl<'a> Differ<'a> {
         };
         if managed.memberships {
             let mut wanted: HashSet<&UserGroupId> = HashSet::new();
+            let mut new_groups: HashSet<&str> = HashSet::new();
             for name in &user.groups {
                 match self.group(name, source) {
                     None => {}
@@ -856,8 +858,9 @@ impl<'a> Differ<'a> {
                         "the group's members are computed by Visier and cannot be assigned".into(),
                     ),
                     Some(GroupTarget::Live(group)) => {
-                        wanted.insert(&group.id);
-                        if !live.is_some_and(|l| l.groups.contains(&group.id)) {
+                        // Two spellings of one name make one change.
+                        let first = wanted.insert(&group.id);
+                        if first && !live.is_some_and(|l| l.groups.contains(&group.id)) {
                             self.push(Change {
                                 group: Some(GroupRef::Id(group.id.clone())),
                                 ..relation(Entity::Membership, Action::Add, group.name.clone())
@@ -865,6 +868,9 @@ impl<'a> Differ<'a> {
                         }
                     }
                     Some(GroupTarget::Declared(group)) if self.policy.mode.creates() => {
+                        if !new_groups.insert(group.name.as_str()) {
+                            continue;
+                        }
                         self.push(Change {
                             group: Some(GroupRef::Name(group.name.clone())),
                             ..relation(Entity::Membership, Action::Add, group.name.clone())
@@ -906,8 +912,9 @@ impl<'a> Differ<'a> {
                 let Some(permission) = self.permission(name, source) else {
                     continue;
                 };
-                wanted.insert(&permission.id);
-                if !live.is_some_and(|l| l.permissions.contains(&permission.id)) {
+                if wanted.insert(&permission.id)
+                    && !live.is_some_and(|l| l.permissions.contains(&permission.id))
+                {
                     self.push(Change {
                         permission: Some(permission.id.clone()),
                         ..relation(
@@ -937,8 +944,9 @@ impl<'a> Differ<'a> {
                 let Some(profile) = self.profile(name, source) else {
                     continue;
                 };
-                wanted.insert(&profile.id);
-                if !live.is_some_and(|l| l.profiles.contains(&profile.id)) {
+                if wanted.insert(&profile.id)
+                    && !live.is_some_and(|l| l.profiles.contains(&profile.id))
+                {
                     self.push(Change {
                         profile: Some(profile.id.clone()),
                         ..relation(Entity::Profile, Action::Assign, profile.name.clone())

@@ -582,7 +582,6 @@ struct GroupWork<'c> {
 
 struct Builder<'c> {
     limits: Limits,
-    strategy: Strategy,
     baselines: HashMap<&'c UserGroupId, &'c GroupBaseline>,
     user_creates: Vec<&'c Change>,
     user_updates: Vec<&'c Change>,
@@ -594,13 +593,15 @@ struct Builder<'c> {
     permission_revokes: Keyed<PermissionId, Vec<UserItem>>,
     profile_assigns: Keyed<ProfileId, Vec<UserItem>>,
     profile_removes: Keyed<ProfileId, Vec<UserItem>>,
+    /// Where each existing group's changes go, decided once all changes are known (the lists
+    /// are taken phase by phase, so the counts cannot be recomputed later).
+    placements: Vec<Placement>,
 }
 
 impl<'c> Builder<'c> {
     fn new(set: &'c ChangeSet, limits: Limits, strategy: Strategy) -> Self {
         let mut builder = Self {
             limits,
-            strategy,
             baselines: set.baselines.iter().map(|b| (&b.group, b)).collect(),
             user_creates: Vec::new(),
             user_updates: Vec::new(),
@@ -612,10 +613,17 @@ impl<'c> Builder<'c> {
             permission_revokes: Keyed::new(),
             profile_assigns: Keyed::new(),
             profile_removes: Keyed::new(),
+            placements: Vec::new(),
         };
         for change in &set.changes {
             builder.add(change);
         }
+        builder.placements = builder
+            .groups
+            .entries
+            .iter()
+            .map(|(id, work)| placement(&builder.counts(id, work), strategy))
+            .collect();
         builder
     }
 
@@ -714,10 +722,6 @@ impl<'c> Builder<'c> {
         }
     }
 
-    fn placement(&self, id: &UserGroupId, work: &GroupWork<'_>) -> Placement {
-        placement(&self.counts(id, work), self.strategy)
-    }
-
     fn phase(&mut self, kind: PhaseKind) -> Vec<Operation> {
         let l = self.limits;
         match kind {
@@ -779,7 +783,7 @@ impl<'c> Builder<'c> {
                 }
                 for index in 0..self.groups.entries.len() {
                     let (id, work) = &self.groups.entries[index];
-                    if !self.placement(id, work).members_in_patch && !work.member_adds.is_empty() {
+                    if !self.placements[index].members_in_patch && !work.member_adds.is_empty() {
                         let id = id.clone();
                         entries.push((
                             GroupRef::Id(id),
@@ -801,8 +805,7 @@ impl<'c> Builder<'c> {
                 let mut entries = Vec::new();
                 for index in 0..self.groups.entries.len() {
                     let (id, work) = &self.groups.entries[index];
-                    if !self.placement(id, work).members_in_patch && !work.member_removes.is_empty()
-                    {
+                    if !self.placements[index].members_in_patch && !work.member_removes.is_empty() {
                         let id = id.clone();
                         entries.push((
                             GroupRef::Id(id),
@@ -824,11 +827,10 @@ impl<'c> Builder<'c> {
                 let assign = kind == PhaseKind::AssignGroupPermissions;
                 let mut entries = Vec::new();
                 for index in 0..self.groups.entries.len() {
-                    let (id, work) = &self.groups.entries[index];
-                    if self.placement(id, work).permissions_in_patch {
+                    if self.placements[index].permissions_in_patch {
                         continue;
                     }
-                    let id = id.clone();
+                    let id = self.groups.entries[index].0.clone();
                     let work = &mut self.groups.entries[index].1;
                     let list = std::mem::take(if assign {
                         &mut work.permission_adds
@@ -927,12 +929,11 @@ impl<'c> Builder<'c> {
     fn patch_groups(&mut self) -> Vec<Operation> {
         let mut patches = Vec::new();
         for index in 0..self.groups.entries.len() {
-            let (id, work) = &self.groups.entries[index];
-            let place = self.placement(id, work);
+            let place = self.placements[index];
             if !place.patch {
                 continue;
             }
-            let id = id.clone();
+            let id = self.groups.entries[index].0.clone();
             let baseline = self.baselines.get(&id).copied();
             let work = &mut self.groups.entries[index].1;
             let mut changes = Vec::new();

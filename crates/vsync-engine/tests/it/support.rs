@@ -40,7 +40,7 @@ pub fn group(id: &str, name: &str) -> LiveGroup {
     }
 }
 
-/// A tenant with a small catalog: groups Sales (g1), Finance (g2), All Users (g3, dynamic);
+/// A tenant with a small catalog: groups Sales (g1), Finance (g2), All Users (g3, dynamic), Ops (g4);
 /// permissions Viewer (p1), Analyst (p2), Admin (p3); profiles Standard (pr1), Power (pr2).
 pub fn tenant(users: Vec<LiveUser>) -> LiveState {
     LiveState {
@@ -53,6 +53,7 @@ pub fn tenant(users: Vec<LiveUser>) -> LiveState {
                 dynamic: true,
                 ..group("g3", "All Users")
             },
+            group("g4", "Ops"),
         ],
         permissions: ["Viewer", "Analyst", "Admin"]
             .iter()
