@@ -3,6 +3,10 @@
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Distinguishes temporary files of concurrent writes from one process.
+static NEXT_TEMP: AtomicU64 = AtomicU64::new(0);
 
 /// Writes `path` atomically: `write` fills a temporary file in the same directory, which is
 /// flushed, fsynced and renamed over `path`; the directory is then fsynced so the rename
@@ -20,9 +24,10 @@ where
         io::Error::new(io::ErrorKind::InvalidInput, "the report path names no file")
     })?;
     let temp = dir.join(format!(
-        ".{}.{}.tmp",
+        ".{}.{}-{}.tmp",
         name.to_string_lossy(),
-        std::process::id()
+        std::process::id(),
+        NEXT_TEMP.fetch_add(1, Ordering::Relaxed)
     ));
     let result = (|| {
         let file = File::create(&temp)?;

@@ -297,7 +297,7 @@ fn change_lines(row: &ReportRow, key_width: usize, width: usize) -> Vec<Line> {
     let mut line = Line::default();
     line.plain("  ")
         .push(column(row.status.label(), 8), Style::of(row.status))
-        .plain(column(row.entity.text(), 17))
+        .plain(column(row.entity.text(), 18))
         .plain(column(row.action.label(), 8))
         .push(column(&row.key, key_width + 1), Style::Bold);
     let mut first = true;
@@ -473,7 +473,7 @@ impl Report {
             for count in &s.by_entity_action {
                 let mut line = Line::default();
                 line.plain("  ")
-                    .plain(column(count.entity.text(), 17))
+                    .plain(column(count.entity.text(), 18))
                     .plain(column(count.action.label(), 8))
                     .plain(format!("{:>7}", thousands(count.counts.total)));
                 if !all_planned {
@@ -594,7 +594,7 @@ impl Report {
             header
                 .plain("  ")
                 .plain(column("status", 8))
-                .plain(column("entity", 17))
+                .plain(column("entity", 18))
                 .plain(column("action", 8))
                 .plain(column("key", key_width + 1))
                 .plain("details");

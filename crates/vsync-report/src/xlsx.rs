@@ -513,6 +513,18 @@ impl Report {
             ("Rate-limit wait (ms)", big(run.rate_limit_waits.total_ms)),
             ("Retries", big(run.retries)),
         ];
+        let mut facts = facts;
+        if self.changes.len() > MAX_DATA_ROWS {
+            facts.push((
+                "Note",
+                format!(
+                    "the Changes sheet holds the first {} of {} changes (Excel's row limit); the JSON report holds all",
+                    crate::format::thousands(MAX_DATA_ROWS),
+                    crate::format::thousands(self.changes.len())
+                )
+                .into(),
+            ));
+        }
         let rows: Vec<Vec<Cell>> = facts
             .into_iter()
             .map(|(name, value)| vec![Cell::Text(name.to_owned()), value])

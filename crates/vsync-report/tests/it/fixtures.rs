@@ -148,6 +148,34 @@ pub fn sample_plan() -> Plan {
     plan(&changes, &limits)
 }
 
+/// A plan that creates a group with a permission and members, moves Jon out of Sales, and
+/// revokes Ann's permission, with every guard off (recorded as overridden).
+pub fn groups_plan() -> Plan {
+    let mut live = live();
+    live.users[1]
+        .permissions
+        .insert(PermissionId::new("p-viewer"));
+    let mut desired = desired();
+    desired
+        .users
+        .retain(|u| u.username.ends_with("@acme.com") && !u.username.starts_with('='));
+    desired.users[0].groups = ["Finance", "Engineering"].map(str::to_owned).into();
+    desired.groups.push(vsync_model::DesiredGroup {
+        name: "Engineering".into(),
+        description: Some("Builds things".into()),
+        permissions: ["Viewer".to_owned()].into(),
+        source: SourceRef::sheet("hris.xlsx", "UserGroups", 2),
+    });
+    desired.managed.group_permissions = true;
+    let policy = Policy {
+        protected: vec!["admin@*".into()],
+        guards: vsync_engine::GuardSettings::off(),
+        ..Policy::default()
+    };
+    let changes = diff(&desired, &live, &policy).expect("the fixture is valid");
+    plan(&changes, &Limits::default())
+}
+
 /// The plan of a tenant that already matches its input.
 pub fn empty_plan() -> Plan {
     let live = live();

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use serde_json::Value;
 use vsync_report::{REPORT_VERSION, Report};
 
-use crate::fixtures::{applied_report, dry_run_report, empty_report};
+use crate::fixtures::{applied_report, dry_run_report, empty_report, groups_plan, sample_facts};
 
 fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -39,10 +39,17 @@ fn assert_valid(validator: &jsonschema::Validator, value: &Value, what: &str) {
 #[test]
 fn reports_match_the_schema() {
     let validator = schema();
+    let groups = groups_plan();
+    let groups = Report::new(
+        &groups,
+        &[],
+        sample_facts(&groups, vsync_report::RunMode::Plan),
+    );
     for (what, report) in [
         ("applied", applied_report()),
         ("dry run", dry_run_report()),
         ("empty", empty_report()),
+        ("groups", groups),
     ] {
         assert_valid(&validator, &to_json(&report), what);
     }

@@ -2,6 +2,7 @@
 
 mod fixtures;
 mod json;
+mod rows;
 mod safety;
 mod text;
 mod xlsx;

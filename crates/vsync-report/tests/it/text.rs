@@ -3,7 +3,7 @@
 use vsync_engine::outcome::Status;
 use vsync_report::TerminalOptions;
 
-use crate::fixtures::{applied_report, dry_run_report, empty_report};
+use crate::fixtures::{applied_report, dry_run_report, empty_report, groups_plan, sample_facts};
 
 fn plain(width: usize, max_rows: usize) -> TerminalOptions {
     TerminalOptions {
@@ -26,6 +26,14 @@ fn terminal_dry_run_truncated() {
 #[test]
 fn terminal_nothing_to_do() {
     insta::assert_snapshot!(empty_report().render_terminal(&plain(100, 40)));
+}
+
+#[test]
+fn terminal_group_plan_with_overridden_guards() {
+    let plan = groups_plan();
+    let report =
+        vsync_report::Report::new(&plan, &[], sample_facts(&plan, vsync_report::RunMode::Plan));
+    insta::assert_snapshot!(report.render_terminal(&plain(100, 40)));
 }
 
 #[test]
