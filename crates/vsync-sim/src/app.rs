@@ -13,6 +13,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use futures::StreamExt as _;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tokio::sync::Notify;
@@ -697,12 +698,16 @@ async fn break_body(response: Response) -> Response {
         header::CONTENT_LENGTH,
         HeaderValue::from(bytes.len().max(1)),
     );
-    let stream = futures::stream::iter(vec![
-        Ok::<Bytes, std::io::Error>(half),
-        Err(std::io::Error::new(
-            std::io::ErrorKind::ConnectionReset,
-            "injected connection reset",
-        )),
-    ]);
+    // The pause lets hyper flush the status line, headers and first half
+    // before the error aborts the connection.
+    let stream = futures::stream::once(async move { Ok::<Bytes, std::io::Error>(half) }).chain(
+        futures::stream::once(async {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            Err(std::io::Error::new(
+                std::io::ErrorKind::ConnectionReset,
+                "injected connection reset",
+            ))
+        }),
+    );
     Response::from_parts(parts, Body::from_stream(stream))
 }

@@ -68,6 +68,7 @@ pub use config::{
     FaultKind, Occurrence, RejectRule, ScriptedFault, SimConfig,
 };
 pub use error::{SimError, SimErrorKind};
+pub use reports::columns as report_columns;
 pub use seed::{DOMAIN, PERMISSIONS as SEEDED_PERMISSIONS, PROFILES as SEEDED_PROFILES};
 pub use sim::{ANALYTIC_TENANT_USERS, Sim, SimBuilder};
 pub use state::{

@@ -7,12 +7,17 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::middleware;
 use axum::response::IntoResponse;
+use axum::routing::MethodRouter;
 use axum::routing::{get, post, put};
 use vsync_api::paths as p;
 
 use crate::app::{ApiError, App, gateway};
+use crate::reports;
 
 pub(crate) mod auth;
+pub(crate) mod groups;
+pub(crate) mod permissions;
+pub(crate) mod profiles;
 pub(crate) mod users;
 
 async fn not_found() -> impl IntoResponse {
@@ -45,6 +50,59 @@ pub(crate) fn router(app: Arc<App>) -> Router {
                 .delete(users::bulk_delete),
         )
         .route(p::USER_V3_TEMPLATE, put(users::upsert))
+        .route(
+            p::PERMISSIONS,
+            get(permissions::list).post(permissions::create),
+        )
+        .route(
+            p::PERMISSIONS_USERS,
+            put(permissions::assign_to_users).delete(permissions::remove_from_users),
+        )
+        .route(p::PERMISSION_USERS_TEMPLATE, get(permissions::users))
+        .route(p::PROFILES, get(profiles::list))
+        .route(p::PROFILE_TEMPLATE, get(profiles::get))
+        .route(p::PROFILE_ASSIGN_TEMPLATE, put(profiles::assign))
+        .route(
+            p::PROFILE_REMOVE_TEMPLATE,
+            MethodRouter::new().delete(profiles::remove),
+        )
+        .route(p::USER_GROUPS_V1, get(groups::list_v1))
+        .route(
+            p::USER_GROUPS_PERMISSIONS_V1,
+            put(groups::assign_permissions).delete(groups::revoke_permissions),
+        )
+        .route(
+            p::USER_GROUPS_USERS_V1,
+            put(groups::add_users).delete(groups::remove_users),
+        )
+        .route(p::USER_GROUP_USERS_V1_TEMPLATE, get(groups::group_users_v1))
+        .route(
+            p::USER_GROUPS_V2,
+            get(groups::list_v2)
+                .post(groups::create)
+                .put(groups::replace)
+                .patch(groups::patch)
+                .delete(groups::delete_bulk),
+        )
+        .route(p::USER_GROUPS_REVERT_V2, post(groups::revert))
+        .route(
+            p::USER_GROUP_V2_TEMPLATE,
+            get(groups::get_v2).delete(groups::delete_single),
+        )
+        .route(p::REPORT_APPLICATION_LOGS, get(reports::application_logs))
+        .route(
+            p::REPORT_DATA_SECURITY_TEMPLATE,
+            get(reports::data_security),
+        )
+        .route(
+            p::REPORT_PROFILE_ASSIGNMENTS,
+            get(reports::profile_assignments),
+        )
+        .route(
+            p::REPORT_PERMISSION_ASSIGNMENTS,
+            get(reports::permission_assignments),
+        )
+        .route(p::REPORT_PERMISSIONS_LIST, get(reports::permissions_list))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(app.clone(), gateway))

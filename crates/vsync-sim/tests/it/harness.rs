@@ -124,6 +124,18 @@ impl TestSim {
         TestSim { sim, http, token }
     }
 
+    /// Signed in with a token issued directly, for faults that would also
+    /// hit a login call.
+    pub async fn start_without_login(builder: SimBuilder) -> TestSim {
+        let sim = builder.start().await.expect("sim starts");
+        let token = sim.issue_token();
+        TestSim {
+            sim,
+            http: client(),
+            token,
+        }
+    }
+
     /// The defaults with rate limits off, so tests make as many calls as
     /// they need.
     pub async fn default() -> TestSim {

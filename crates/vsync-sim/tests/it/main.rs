@@ -2,8 +2,20 @@
 //! starts a fresh simulator per test, every JSON answer validated against
 //! its schema in `users-api.openapi.yaml`.
 
+#![expect(
+    clippy::many_single_char_names,
+    reason = "t for the simulator, v for an answer, u and g for IDs keep scenarios short"
+)]
+
 mod harness;
 mod schema;
 
 mod auth;
+mod faults;
+mod groups;
+mod limits;
+mod permissions;
+mod reports;
+mod state_file;
+mod tenants;
 mod users;
