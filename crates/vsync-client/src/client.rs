@@ -184,10 +184,11 @@ impl RawCall {
 
     /// Sends the call.
     pub async fn send(self) -> Result<RawResponse, ClientError> {
-        if self.req.path.contains('{') {
+        let op = self.req.op;
+        if self.req.path.contains('{') || !op.matches(op.method(), &self.req.path) {
             return Err(ClientError::Config(format!(
-                "raw call of {} needs a concrete path",
-                self.req.op
+                "raw call of {op} needs a concrete path of that operation, not `{}`",
+                self.req.path
             )));
         }
         self.client

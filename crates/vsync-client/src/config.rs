@@ -220,6 +220,12 @@ pub struct CallOptions {
     pub prefer: Option<NvLock>,
     /// `tenantCode` query value, on the operations that take one.
     pub tenant_code: Option<String>,
+    /// `FastMode` (permission creation): skip loading the data environment.
+    pub fast_mode: Option<bool>,
+    /// `SessionBasedPermissions` (assigning permissions to users).
+    pub session_based_permissions: Option<bool>,
+    /// `SessionRepoId` (assigning permissions to users).
+    pub session_repo_id: Option<String>,
 }
 
 impl CallOptions {
@@ -237,6 +243,14 @@ impl CallOptions {
                 .tenant_code
                 .clone()
                 .or_else(|| defaults.tenant_code.clone()),
+            fast_mode: self.fast_mode.or(defaults.fast_mode),
+            session_based_permissions: self
+                .session_based_permissions
+                .or(defaults.session_based_permissions),
+            session_repo_id: self
+                .session_repo_id
+                .clone()
+                .or_else(|| defaults.session_repo_id.clone()),
         }
     }
 }

@@ -180,6 +180,12 @@ fn is_token_op(op: Operation) -> bool {
     matches!(op, Operation::AsidToken | Operation::OAuth2Token)
 }
 
+/// A header name of `vsync_api::headers` (mixed case there; lower case on
+/// the wire).
+fn header_name(name: &'static str) -> HeaderName {
+    HeaderName::from_bytes(name.as_bytes()).expect("vsync-api header names are valid")
+}
+
 fn header_value(name: &str, value: &str) -> Result<HeaderValue, ClientError> {
     HeaderValue::from_str(value)
         .map_err(|_| ClientError::Config(format!("invalid value for header {name}")))
@@ -237,6 +243,13 @@ impl Client {
         if inner.settings.read_only && is_mutating(op) {
             tracing::info!("refused: read-only client");
             return Err(ClientError::ReadOnly { operation: op });
+        }
+        if !req.path.starts_with('/') || req.path.contains("//") {
+            // The path is appended to the base URL: anything else could
+            // change the host the API key goes to.
+            return Err(ClientError::Config(format!(
+                "the path of {op} must be absolute and normalised"
+            )));
         }
         let policy = inner.settings.retry;
         let method = Method::from_bytes(op.method().as_bytes()).expect("spec methods are valid");
@@ -479,7 +492,7 @@ impl Client {
             .ok_or_else(|| ClientError::Config("no API key".into()))?;
         let mut key = header_value(headers::API_KEY, key.expose_secret())?;
         key.set_sensitive(true);
-        h.insert(HeaderName::from_static(headers::API_KEY), key);
+        h.insert(header_name(headers::API_KEY), key);
         let accept = if op.is_xlsx_report() {
             "application/vnd.ms-excel, application/json"
         } else if op == Operation::AsidToken {
@@ -497,7 +510,7 @@ impl Client {
         let o = &req.opts;
         if let Some(t) = &o.target_tenant {
             h.insert(
-                HeaderName::from_static("targettenantid"),
+                header_name(headers::TARGET_TENANT_ID),
                 header_value(headers::TARGET_TENANT_ID, t)?,
             );
         }
@@ -505,7 +518,7 @@ impl Client {
             && takes_project(op)
         {
             h.insert(
-                HeaderName::from_static("projectid"),
+                header_name(headers::PROJECT_ID),
                 header_value(headers::PROJECT_ID, p)?,
             );
         }
@@ -513,7 +526,7 @@ impl Client {
             && takes_non_versioned(op)
         {
             h.insert(
-                HeaderName::from_static("nonversioned"),
+                header_name(headers::NON_VERSIONED),
                 HeaderValue::from_static(bool_static_str(nv)),
             );
         }
@@ -521,9 +534,31 @@ impl Client {
             && takes_prefer(op)
         {
             h.insert(
-                HeaderName::from_static("prefer"),
+                header_name(headers::PREFER),
                 header_value(headers::PREFER, lock.as_str())?,
             );
+        }
+        if let Some(fast) = o.fast_mode
+            && op == Operation::CreatePermissions
+        {
+            h.insert(
+                header_name(headers::FAST_MODE),
+                HeaderValue::from_static(bool_static_str(fast)),
+            );
+        }
+        if op == Operation::AssignPermissionsToUsers {
+            if let Some(session) = o.session_based_permissions {
+                h.insert(
+                    header_name(headers::SESSION_BASED_PERMISSIONS),
+                    HeaderValue::from_static(bool_static_str(session)),
+                );
+            }
+            if let Some(repo) = &o.session_repo_id {
+                h.insert(
+                    header_name(headers::SESSION_REPO_ID),
+                    header_value(headers::SESSION_REPO_ID, repo)?,
+                );
+            }
         }
         Ok(h)
     }
@@ -650,6 +685,15 @@ mod tests {
     #[test]
     fn empty_body_reads_as_empty_object() {
         let _: vsync_api::DeleteUserResponse = decode_json(&raw("")).unwrap();
+    }
+
+    #[test]
+    fn header_names_come_from_the_api_crate() {
+        assert_eq!(
+            header_name(headers::TARGET_TENANT_ID).as_str(),
+            "targettenantid"
+        );
+        assert_eq!(header_name(headers::NON_VERSIONED).as_str(), "nonversioned");
     }
 
     #[test]

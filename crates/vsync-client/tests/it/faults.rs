@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use http::Method;
 use vsync_api::paths;
+use vsync_api::{NvLock, UserGroupChangeDefinitionDto, UserGroupsChangeDto};
 use vsync_api::{
     UserCreationApiRequestDto, UsersCreationApiRequestDto, UsersUpdateApiRequestDto,
     UsersUpdateApiUserDto, bool_str,
@@ -268,6 +269,55 @@ async fn connection_refused_is_a_retryable_transport_error() {
         assert_eq!(err.kind(), ErrorKind::Transport, "{err}");
         assert!(err.is_retryable());
         assert_eq!(client.metrics().calls_to(Operation::AddUsers), 5);
+    })
+    .await;
+}
+
+/// `Prefer: nvLock=artifact` may answer 409 while another change holds the
+/// lock; Visier says to retry. Without that header a 409 is an error.
+#[tokio::test]
+async fn a_409_is_retried_only_under_artifact_locking() {
+    within(30, async {
+        let sim = start(sim().script(ScriptedFault::first(
+            Method::PATCH,
+            paths::USER_GROUPS_V2,
+            2,
+            FaultKind::Status(409),
+        )))
+        .await;
+        let client = client(&sim).build().unwrap();
+        let group = client
+            .user_groups()
+            .list_user_groups()
+            .send()
+            .await
+            .unwrap()
+            .items[0]
+            .user_group_id
+            .clone()
+            .unwrap();
+        let patch = UserGroupsChangeDto {
+            user_groups: Some(vec![UserGroupChangeDefinitionDto {
+                user_group_id: Some(group),
+                description: Some("patched".into()),
+                ..UserGroupChangeDefinitionDto::default()
+            }]),
+        };
+        let err = client
+            .user_groups()
+            .patch_user_groups(&patch)
+            .await
+            .unwrap_err();
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(409));
+        assert_eq!(sim.call_count(Operation::PatchUserGroups), 1);
+        client
+            .user_groups()
+            .with_non_versioned(true)
+            .with_prefer(NvLock::Artifact)
+            .patch_user_groups(&patch)
+            .await
+            .unwrap();
+        assert_eq!(sim.call_count(Operation::PatchUserGroups), 3);
     })
     .await;
 }

@@ -92,6 +92,22 @@ async fn client_defaults_and_per_call_overrides() {
         assert_eq!(r.header("prefer"), None);
 
         client
+            .permissions()
+            .with_options(vsync_client::CallOptions {
+                fast_mode: Some(true),
+                ..vsync_client::CallOptions::default()
+            })
+            .create_permissions(&vsync_api::PermissionsListDto {
+                permissions: Some(vec![]),
+            })
+            .await
+            .ok();
+        assert_eq!(
+            last(&sim, Operation::CreatePermissions).header("fastmode"),
+            Some("true")
+        );
+
+        client
             .users()
             .with_project("proj-1")
             .get_all_users()

@@ -1,5 +1,5 @@
 //! Pacing against a tenant that enforces 100 calls a "minute" (a scaled
-//! minute of 1.5 s): no 429, and close to the limit when work is queued.
+//! minute of 3 s): no 429, and close to the limit when work is queued.
 
 use std::time::{Duration, Instant};
 
@@ -9,7 +9,9 @@ use vsync_sim::Sim;
 
 use crate::harness::{client, start, within};
 
-const SCALE: f64 = 40.0; // a minute lasts 1.5 s
+/// A minute lasts 3 s: short enough for a test, long enough that the
+/// latency of a loaded machine stays small against the 30 ms between calls.
+const SCALE: f64 = 20.0;
 
 fn limited_sim() -> vsync_sim::SimBuilder {
     Sim::builder()
@@ -147,7 +149,9 @@ async fn remaining_headers_correct_two_clients_on_one_key() {
             "two clients, one key: {calls} calls in {elapsed:?} = {rate:.1} per scaled minute, {throttled} x 429"
         );
         assert!(throttled <= 6, "{throttled} x 429");
-        assert!(rate <= 101.0, "{rate:.1}");
+        // The run spans parts of four fixed windows, so the average may sit
+        // a little above 100; the tenant enforces each window exactly.
+        assert!(rate <= 110.0, "{rate:.1}");
     })
     .await;
 }

@@ -40,6 +40,17 @@ async fn raw_mode_returns_status_headers_body_and_time() {
         // A template path is refused before anything is sent.
         let err = client.raw(Operation::GetUser).send().await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Config);
+        // So is a path that is not the operation's, or could change the
+        // host the API key goes to.
+        for path in ["@evil.example/v1/admin/users/x", "/v1/admin/permissions"] {
+            let err = client
+                .raw(Operation::GetUser)
+                .path(path)
+                .send()
+                .await
+                .unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::Config, "{path}");
+        }
     })
     .await;
 }
