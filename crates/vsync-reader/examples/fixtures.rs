@@ -309,6 +309,63 @@ fn csv_bad(name: &str, text: &str) -> Result {
     write(root().join("bad").join(name), text)
 }
 
+/// The container Excel writes for a workbook with a password: an OLE compound file holding an
+/// `EncryptedPackage` stream instead of a ZIP package (the smallest such file).
+fn encrypted_workbook() -> Vec<u8> {
+    const FREE: u32 = 0xFFFF_FFFF;
+    const END: u32 = 0xFFFF_FFFE;
+    const FAT: u32 = 0xFFFF_FFFD;
+    let mut header = vec![0u8; 512];
+    header[..8].copy_from_slice(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1");
+    header[24..26].copy_from_slice(&0x3Eu16.to_le_bytes()); // minor version
+    header[26..28].copy_from_slice(&3u16.to_le_bytes()); // major version
+    header[28..30].copy_from_slice(&0xFFFEu16.to_le_bytes()); // byte order
+    header[30..32].copy_from_slice(&9u16.to_le_bytes()); // 512-byte sectors
+    header[32..34].copy_from_slice(&6u16.to_le_bytes()); // 64-byte mini sectors
+    header[44..48].copy_from_slice(&1u32.to_le_bytes()); // one FAT sector
+    header[48..52].copy_from_slice(&1u32.to_le_bytes()); // directory in sector 1
+    header[56..60].copy_from_slice(&4096u32.to_le_bytes()); // mini stream cutoff
+    header[60..64].copy_from_slice(&END.to_le_bytes()); // no mini FAT
+    header[68..72].copy_from_slice(&END.to_le_bytes()); // no DIFAT sectors
+    for (i, chunk) in header[76..512].chunks_mut(4).enumerate() {
+        chunk.copy_from_slice(&(if i == 0 { 0 } else { FREE }).to_le_bytes());
+    }
+    let mut fat = vec![0u8; 512];
+    for (i, chunk) in fat.chunks_mut(4).enumerate() {
+        let entry = match i {
+            0 => FAT,
+            1 => END,
+            _ => FREE,
+        };
+        chunk.copy_from_slice(&entry.to_le_bytes());
+    }
+    let entry = |name: &str, kind: u8, child: u32| {
+        let mut e = vec![0u8; 128];
+        let utf16: Vec<u8> = name
+            .encode_utf16()
+            .chain([0])
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        if !name.is_empty() {
+            e[..utf16.len()].copy_from_slice(&utf16);
+            e[64..66].copy_from_slice(&(utf16.len() as u16).to_le_bytes());
+        }
+        e[66] = kind;
+        e[67] = 1; // black
+        e[68..72].copy_from_slice(&FREE.to_le_bytes());
+        e[72..76].copy_from_slice(&FREE.to_le_bytes());
+        e[76..80].copy_from_slice(&child.to_le_bytes());
+        e[116..120].copy_from_slice(&END.to_le_bytes());
+        e
+    };
+    let mut dir = Vec::new();
+    dir.extend(entry("Root Entry", 5, 1));
+    dir.extend(entry("EncryptedPackage", 2, FREE));
+    dir.extend(entry("", 0, FREE));
+    dir.extend(entry("", 0, FREE));
+    [header, fat, dir].concat()
+}
+
 fn bad() -> Result {
     let dir = root().join("bad");
     csv_bad(
@@ -374,6 +431,7 @@ fn bad() -> Result {
         fs::read(root().join("input/vsync.xlsx"))?,
     )?;
     write(dir.join("unsupported.ods"), "not read")?;
+    write(dir.join("password_protected.xlsx"), encrypted_workbook())?;
     let good = fs::read(root().join("input/vsync.xlsx"))?;
     write(dir.join("corrupt.xlsx"), &good[..good.len() / 2])?;
 

@@ -13,7 +13,9 @@ use std::sync::Arc;
 
 use vsync_model::{DesiredGroup, DesiredState, DesiredUser, Managed, NameKey, SourceRef, UserKey};
 
-use crate::cell::{clean, did_you_mean, header_key, is_valid_email, parse_bool, split_list};
+use crate::cell::{
+    clean, did_you_mean, header_key, is_valid_email, parse_bool, split_list, unescape,
+};
 use crate::error::{Problem, ProblemKind};
 use crate::mapping::{FieldSpec, Part, Template, value_key};
 use crate::options::ReadOptions;
@@ -252,6 +254,8 @@ pub(crate) struct Builder<'o> {
     pub(crate) user_rows: usize,
     users_seen: bool,
     hasher: RandomState,
+    /// A reused buffer for case-folded lookups.
+    scratch: String,
 }
 
 impl<'o> Builder<'o> {
@@ -276,6 +280,7 @@ impl<'o> Builder<'o> {
             user_rows: 0,
             users_seen: false,
             hasher: RandomState::new(),
+            scratch: String::new(),
         }
     }
 
@@ -531,7 +536,13 @@ impl<'o> Builder<'o> {
             }
         };
         match (&plan.values[slot(column)], text) {
-            (Some(map), Some(text)) => Some(map.get(&value_key(&text)).cloned().unwrap_or(text)),
+            (Some(map), Some(text)) => {
+                // The text is clean already; only the case is folded, into a reused buffer.
+                self.scratch.clear();
+                self.scratch
+                    .extend(text.chars().flat_map(char::to_lowercase));
+                Some(map.get(self.scratch.as_str()).cloned().unwrap_or(text))
+            }
             (_, text) => text,
         }
     }
@@ -548,11 +559,14 @@ impl<'o> Builder<'o> {
             match part {
                 CPart::Literal(l) => out.push_str(l),
                 CPart::Columns(cs) => {
-                    let first = cs
-                        .iter()
-                        .find_map(|&i| self.cell(plan, i, row, row_no).and_then(clean));
+                    // Trimmed and unescaped here; the whole text is normalised afterwards.
+                    let first = cs.iter().find_map(|&i| {
+                        self.cell(plan, i, row, row_no)
+                            .map(str::trim)
+                            .filter(|t| !t.is_empty())
+                    });
                     if let Some(text) = first {
-                        out.push_str(&text);
+                        out.push_str(unescape(text));
                     }
                 }
             }

@@ -86,10 +86,9 @@ pub(crate) fn is_valid_email(value: &str) -> bool {
     if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
         return false;
     }
-    let labels: Vec<&str> = domain.split('.').collect();
-    labels.len() >= 2
-        && labels
-            .iter()
+    domain.contains('.')
+        && domain
+            .split('.')
             .all(|l| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-'))
 }
 

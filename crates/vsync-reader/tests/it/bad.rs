@@ -204,6 +204,18 @@ fn unsupported_extension() {
 }
 
 #[test]
+fn password_protected_workbook() {
+    let p = single(
+        "bad/password_protected.xlsx",
+        ProblemKind::Protected,
+        None,
+        None,
+        None,
+    );
+    assert!(p.message.contains("password"), "{p}");
+}
+
+#[test]
 fn corrupt_workbook() {
     single("bad/corrupt.xlsx", ProblemKind::Corrupt, None, None, None);
 }
