@@ -433,13 +433,12 @@ impl Client {
                 && req.opts.prefer == Some(NvLock::Artifact)
                 && takes_prefer(op);
             let retryable_status = crate::retry::is_retryable_status(status) || conflict_retry;
-            if retryable_status
-                && after_send(op)
-                && !is_refusal_status(status)
-                && !conflict_retry
-                && mode == Mode::Typed
-            {
-                // A gateway answered; the server behind it may have acted.
+            if retryable_status && after_send(op) && !is_refusal_status(status) && !conflict_retry {
+                // A gateway answered; the server behind it may have acted,
+                // so the request is not replayed in either mode.
+                if mode == Mode::Raw {
+                    return Ok(raw);
+                }
                 tracing::warn!(
                     attempt,
                     status = status.as_u16(),

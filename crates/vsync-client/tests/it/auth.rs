@@ -204,3 +204,16 @@ async fn oauth_token_is_refreshed_before_expiry() {
     })
     .await;
 }
+
+/// Concurrent first calls wait for one login instead of each logging in.
+#[tokio::test]
+async fn concurrent_first_calls_share_one_login() {
+    within(30, async {
+        let sim = start(sim().seed_users(20)).await;
+        let client = client(&sim).build().unwrap();
+        futures::future::join_all((0..8).map(|_| list_once(&client))).await;
+        assert_eq!(sim.call_count(Operation::AsidToken), 1);
+        assert_eq!(sim.call_count(Operation::ListUsers), 8);
+    })
+    .await;
+}

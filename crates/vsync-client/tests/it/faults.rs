@@ -167,6 +167,23 @@ async fn a_gateway_error_on_a_create_is_outcome_unknown() {
         assert_eq!(err.kind(), ErrorKind::OutcomeUnknown, "{err}");
         assert_eq!(err.status().map(|s| s.as_u16()), Some(504));
         assert_eq!(sim.call_count(Operation::AddUser), 1);
+
+        // Raw mode does not replay it either: the 504 comes back as is.
+        sim.script(ScriptedFault::first(
+            Method::POST,
+            paths::USERS_V2,
+            1,
+            FaultKind::Status(504),
+        ));
+        let raw = client
+            .raw(Operation::AddUsers)
+            .json(&one_user("raw@example.com"))
+            .unwrap()
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(raw.status.as_u16(), 504);
+        assert_eq!(sim.call_count(Operation::AddUsers), 1);
     })
     .await;
 }

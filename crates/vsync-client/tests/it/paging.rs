@@ -68,3 +68,66 @@ async fn a_list_can_start_later_and_use_smaller_pages() {
     })
     .await;
 }
+
+/// Group members come 100 a page: 200 members cost three calls (the
+/// third finds the list ended), 150 cost two.
+#[tokio::test]
+async fn group_users_page_by_one_hundred() {
+    use vsync_api::{
+        ElementIdsDto, UserGroupChangeDefinitionDto, UserGroupChangeUsersDto, UserGroupsChangeDto,
+    };
+    use vsync_client::UserGroupId;
+
+    within(60, async {
+        let sim = start(sim().seed_users(300)).await;
+        let client = client(&sim).build().unwrap();
+        let ids: Vec<String> = client
+            .users()
+            .get_all_users()
+            .all()
+            .await
+            .unwrap()
+            .into_iter()
+            .filter_map(|u| u.user_id)
+            .collect();
+        for (members, calls) in [(200usize, 3usize), (150, 2)] {
+            let created = client
+                .user_groups()
+                .create_user_groups(&UserGroupsChangeDto {
+                    user_groups: Some(vec![UserGroupChangeDefinitionDto {
+                        display_name: Some(format!("Big {members}")),
+                        correlation_id: Some(format!("big-{members}")),
+                        users: Some(UserGroupChangeUsersDto {
+                            include_all_users: Some(false),
+                            manually_included_ids: Some(ElementIdsDto {
+                                ids: Some(ids[..members].to_vec()),
+                            }),
+                            ..UserGroupChangeUsersDto::default()
+                        }),
+                        ..UserGroupChangeDefinitionDto::default()
+                    }]),
+                })
+                .await
+                .unwrap();
+            let id = UserGroupId::new(
+                created.successes.unwrap_or_default()[0]
+                    .user_group_id
+                    .clone()
+                    .unwrap(),
+            );
+            let before = sim.call_count(Operation::ListUserGroupUsers);
+            let listed = client
+                .user_groups()
+                .list_all_user_group_users(&id)
+                .try_collect::<Vec<_>>()
+                .await
+                .unwrap();
+            assert_eq!(listed.len(), members);
+            assert_eq!(
+                sim.call_count(Operation::ListUserGroupUsers) - before,
+                calls
+            );
+        }
+    })
+    .await;
+}
