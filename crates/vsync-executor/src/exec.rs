@@ -187,6 +187,18 @@ impl Executor {
         check_version(plan)?;
         let state = JournalState::load(journal)?;
         let hash = plan_hash(plan);
+        if !state.started {
+            // The run died before its first line: nothing was sent, start over.
+            return Executor {
+                opts: ExecOptions {
+                    journal: Some(journal.to_owned()),
+                    ..self.opts.clone()
+                },
+                ..self.clone()
+            }
+            .apply(plan, shutdown)
+            .await;
+        }
         if state.plan_hash != hash {
             return Err(ExecError::journal(
                 journal,

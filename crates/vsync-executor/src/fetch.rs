@@ -251,7 +251,11 @@ pub(crate) async fn groups_by_correlation(
         let groups = client
             .user_groups()
             .list_user_groups()
-            .query(|q| q.correlation_ids = Some(joined))
+            .query(|q| {
+                q.correlation_ids = Some(joined);
+                // The answer names each group's correlation id only with the details.
+                q.with = Some(UserGroupDetail::Details);
+            })
             .all()
             .await
             .map_err(|e| ExecError::client("re-read user groups by correlation id", e))?;

@@ -251,6 +251,9 @@ pub struct JournalState {
     pub pending: Vec<PendingBatch>,
     /// The highest batch sequence number per call, so a resume numbers its batches after them.
     pub last_batch: HashMap<u32, u32>,
+    /// Whether the journal has a header; an empty journal (the run died before writing one)
+    /// recorded nothing, and nothing was sent.
+    pub started: bool,
     /// Every correlation id ever sent, by group name (or ID, for patches).
     pub sent_correlation_ids: HashMap<String, Vec<String>>,
     /// Whether the run ended cleanly.
@@ -364,8 +367,12 @@ impl JournalState {
             }
         }
         if !saw_header {
+            if order.is_empty() && state.outcomes.is_empty() {
+                return Ok(state);
+            }
             return Err(ExecError::journal(path, "has no header line", None));
         }
+        state.started = true;
         for batch in order {
             if answered.contains(&batch) {
                 continue;
@@ -454,6 +461,16 @@ mod tests {
         assert_eq!(state.pending[0].changes, vec![ChangeId(5)]);
         assert_eq!(state.last_batch[&1], 1);
         assert!(!state.ended);
+    }
+
+    /// A run killed before its header reached the disk sent nothing: its journal is empty.
+    #[test]
+    fn an_empty_journal_is_a_run_that_sent_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.journal");
+        std::fs::write(&path, "").unwrap();
+        let state = JournalState::load(&path).unwrap();
+        assert!(!state.started && state.pending.is_empty());
     }
 
     #[test]

@@ -19,7 +19,12 @@ fn quiet() -> ExecOptions {
 #[tokio::test]
 async fn fetch_live_reads_the_tenant_in_the_documented_number_of_calls() {
     within(60, async {
-        let sim = Sim::builder().seed_users(1500).start().await.unwrap();
+        let sim = Sim::builder()
+            .seed_users(1500)
+            .no_rate_limit()
+            .start()
+            .await
+            .unwrap();
         let client = client(&sim, None, true);
         let live = fetch_live(&client, &FetchOptions::default()).await.unwrap();
         assert!(live.users.len() > 1500, "{}", live.users.len());
@@ -46,7 +51,12 @@ async fn fetch_live_reads_the_tenant_in_the_documented_number_of_calls() {
 #[tokio::test]
 async fn apply_creates_users_and_memberships_and_converges() {
     within(60, async {
-        let sim = Sim::builder().empty().start().await.unwrap();
+        let sim = Sim::builder()
+            .empty()
+            .no_rate_limit()
+            .start()
+            .await
+            .unwrap();
         let client = client(&sim, None, false);
         let desired = desired(250);
         let plan = plan_for(&client, &desired).await;
@@ -80,7 +90,12 @@ async fn apply_creates_users_and_memberships_and_converges() {
 #[tokio::test]
 async fn dry_run_sends_no_mutating_request() {
     within(60, async {
-        let sim = Sim::builder().empty().start().await.unwrap();
+        let sim = Sim::builder()
+            .empty()
+            .no_rate_limit()
+            .start()
+            .await
+            .unwrap();
         let client = client(&sim, None, true);
         let desired = desired(120);
         let plan = plan_for(&client, &desired).await;

@@ -1,4 +1,7 @@
 //! Integration tests of the executor against the simulated tenant (`vsync-sim`).
 
 mod apply;
+mod faults;
 mod harness;
+mod process;
+mod tenant;
