@@ -20,7 +20,7 @@ fn cell(text: &str) -> String {
                 out.push('\\');
                 out.push(ch);
             }
-            '\n' | '\r' => out.push(' '),
+            c if c.is_control() => out.push(' '),
             _ => out.push(ch),
         }
     }

@@ -96,6 +96,19 @@ impl Style {
     }
 }
 
+/// `text` with every control character (escape sequences from a spreadsheet cell or an API
+/// message included) shown as `�`: one character for one, so widths stay right.
+fn clean(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().any(char::is_control) {
+        text.chars()
+            .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
+    }
+}
+
 /// A line of styled segments, measured by what it shows.
 #[derive(Default)]
 struct Line(Vec<(String, Style)>);
@@ -143,11 +156,12 @@ impl Line {
 
     fn render(&self, color: bool, out: &mut String) {
         for (text, style) in &self.0 {
+            let text = clean(text);
             match style.code().filter(|_| color) {
                 Some(code) => {
                     let _ = write!(out, "\x1b[{code}m{text}\x1b[0m");
                 }
-                None => out.push_str(text),
+                None => out.push_str(&text),
             }
         }
         // Trailing spaces from padding are noise in a terminal and in snapshots.
@@ -654,6 +668,30 @@ mod tests {
             diff_text("Smyth", "Smith", true),
             "Sm\x1b[1;4;31my\x1b[0mth -> Sm\x1b[1;4;32mi\x1b[0mth"
         );
+    }
+
+    /// A value from a spreadsheet or an API message must not drive the terminal (clear the
+    /// screen, rewrite earlier lines, set the title).
+    #[test]
+    fn control_characters_from_values_never_reach_the_terminal() {
+        let mut line = Line::default();
+        line.plain("evil\x1b[2J\x1b]0;title\x07name\r\n");
+        for color in [false, true] {
+            let mut out = String::new();
+            line.render(color, &mut out);
+            let shown = out.strip_suffix('\n').unwrap();
+            let shown = if color {
+                shown.replace("\x1b[0m", "")
+            } else {
+                shown.to_owned()
+            };
+            assert_eq!(
+                shown.chars().filter(|c| c.is_control()).count(),
+                0,
+                "{out:?}"
+            );
+            assert!(out.starts_with("evil\u{fffd}[2J"), "{out:?}");
+        }
     }
 
     #[test]
