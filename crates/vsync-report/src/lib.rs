@@ -29,6 +29,7 @@ mod atomic;
 mod error;
 mod facts;
 mod format;
+mod json;
 mod markdown;
 mod model;
 mod sanitize;

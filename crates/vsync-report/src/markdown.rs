@@ -239,12 +239,6 @@ impl Report {
             .write_all(self.to_markdown().as_bytes())
             .map_err(ReportError::io("markdown"))
     }
-
-    /// Writes the report as pretty-printed JSON (see `schema/report-v1.schema.json`).
-    pub fn write_json(&self, mut writer: impl Write) -> Result<(), ReportError> {
-        serde_json::to_writer_pretty(&mut writer, self).map_err(ReportError::Json)?;
-        writer.write_all(b"\n").map_err(ReportError::io("json"))
-    }
 }
 
 #[cfg(test)]
