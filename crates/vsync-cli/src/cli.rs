@@ -190,6 +190,11 @@ pub struct TargetArgs {
     /// integrations (0.1 to 1.0) [default: 1.0].
     #[arg(long)]
     pub rate_share: Option<f64>,
+
+    /// How much faster than real time the tenant's rate-limit clock runs: match a simulated
+    /// tenant started with `--time-scale F` (a minute lasts 60/F seconds). 1 for a real tenant.
+    #[arg(long, hide = true, value_name = "F")]
+    pub rate_time_scale: Option<f64>,
 }
 
 /// How to sign in.

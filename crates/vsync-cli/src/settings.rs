@@ -398,8 +398,11 @@ impl ConfigFile {
                 .or(self.limits.rate_limit_hour)
                 .unwrap_or(defaults.per_hour),
             share,
-            ..defaults
+            time_scale: args.rate_time_scale.unwrap_or(defaults.time_scale),
         };
+        if !(rate_limit.time_scale.is_finite() && rate_limit.time_scale > 0.0) {
+            bail!("the rate-limit time scale must be a positive number");
+        }
         Ok(Target {
             base_url,
             api_key,

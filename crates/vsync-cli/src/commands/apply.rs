@@ -114,7 +114,7 @@ pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<Exit> {
     pipeline::report(
         ctx,
         &report_dir,
-        "apply",
+        "apply-report",
         &file.plan,
         &outcome.outcomes,
         record.facts(),

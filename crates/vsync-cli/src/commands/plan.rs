@@ -58,7 +58,7 @@ pub async fn run(ctx: &Context, args: &PlanArgs) -> anyhow::Result<Exit> {
     pipeline::report(
         ctx,
         &report_dir,
-        "plan",
+        "plan-report",
         &file.plan,
         &[],
         record.facts(),

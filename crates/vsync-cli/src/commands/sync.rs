@@ -90,7 +90,11 @@ pub async fn run(ctx: &Context, args: &SyncArgs) -> anyhow::Result<Exit> {
         verification: verification.as_ref(),
         exit,
     };
-    let stem = if args.dry_run { "plan" } else { "sync" };
+    let stem = if args.dry_run {
+        "plan-report"
+    } else {
+        "sync-report"
+    };
     let outcomes = if args.dry_run {
         Vec::new()
     } else {

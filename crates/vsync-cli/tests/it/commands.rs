@@ -318,10 +318,11 @@ async fn demo_succeeds_and_says_where_its_reports_are() {
         run.all()
     );
     for step in [
-        "2-plan/plan.xlsx",
-        "3-apply/apply.xlsx",
-        "3-apply/apply.json",
-        "5-replan/plan.md",
+        "2-plan/plan.json",
+        "2-plan/plan-report.xlsx",
+        "3-apply/apply-report.xlsx",
+        "3-apply/apply-report.json",
+        "5-replan/plan-report.md",
     ] {
         assert!(out.join(step).is_file(), "{step} is missing");
     }
