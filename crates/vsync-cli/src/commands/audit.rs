@@ -83,10 +83,10 @@ async fn find_user(client: &vsync_client::Client, username: &str) -> anyhow::Res
     let mut users = client.users().list_all_users();
     while let Some(user) = users.next().await {
         let user = user?;
-        if user.username.as_deref().map(UserKey::new).as_ref() == Some(&key) {
-            if let Some(id) = user.user_id {
-                return Ok(UserId::new(id));
-            }
+        if user.username.as_deref().map(UserKey::new).as_ref() == Some(&key)
+            && let Some(id) = user.user_id
+        {
+            return Ok(UserId::new(id));
         }
     }
     anyhow::bail!("no user {username:?} in the tenant")

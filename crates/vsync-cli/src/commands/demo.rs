@@ -46,8 +46,7 @@ const REJECTION: &str =
 fn demo_env(name: &str) -> Option<String> {
     match name {
         "VISIER_APIKEY" => Some("dev-apikey".into()),
-        "VISIER_USERNAME" => Some("admin".into()),
-        "VISIER_PASSWORD" => Some("admin".into()),
+        "VISIER_USERNAME" | "VISIER_PASSWORD" => Some("admin".into()),
         _ => None,
     }
 }

@@ -7,10 +7,7 @@ use crate::pipeline::{Context, read_input};
 /// Reads and validates the input; prints a summary or every problem.
 pub fn run(ctx: &Context, args: &ValidateArgs) -> anyhow::Result<Exit> {
     let input = ctx.config.input(&args.input)?;
-    let desired = match read_input(&input) {
-        Ok(desired) => desired,
-        Err(failure) => return Err(failure.into()),
-    };
+    let desired = read_input(&input)?;
     let managed = desired.managed;
     let relations: Vec<&str> = [
         (managed.memberships, "memberships"),

@@ -42,7 +42,7 @@ pub struct Run {
 }
 
 impl Run {
-    fn from(output: Output) -> Self {
+    fn from(output: &Output) -> Self {
         Self {
             code: output.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -81,7 +81,7 @@ pub async fn vsync(dir: &Path, host: Option<&str>, args: &[&str]) -> Run {
     .expect("vsync finished within two minutes")
     .expect("the blocking task ran")
     .expect("vsync started");
-    Run::from(output)
+    Run::from(&output)
 }
 
 /// Asserts no credential appears in `text`.
