@@ -31,6 +31,7 @@ use crate::change::{
     SkipReason, UserRef,
 };
 use crate::error::{EngineError, NameKind, suggest};
+use crate::fast_hash::{FastBuild, FastMap};
 use crate::guard::{self, GuardBases};
 use crate::policy::{Deprovision, Mode, Policy};
 
@@ -125,6 +126,9 @@ struct Differ<'a> {
     perm_cache: HashMap<&'a str, Option<&'a Permission>>,
     profile_cache: HashMap<&'a str, Option<&'a Profile>>,
     reported: HashSet<(u8, NameKey)>,
+    scratch_groups: Vec<&'a UserGroupId>,
+    scratch_permissions: Vec<&'a PermissionId>,
+    scratch_profiles: Vec<&'a ProfileId>,
     changes: Vec<Change>,
     skips: Vec<Skip>,
     problems: Vec<EngineError>,
@@ -188,6 +192,9 @@ impl<'a> Differ<'a> {
             perm_cache: HashMap::new(),
             profile_cache: HashMap::new(),
             reported: HashSet::new(),
+            scratch_groups: Vec::new(),
+            scratch_permissions: Vec::new(),
+            scratch_profiles: Vec::new(),
             changes: Vec::new(),
             skips: Vec::new(),
             problems: Vec::new(),
@@ -310,8 +317,13 @@ impl<'a> Differ<'a> {
     }
 
     /// Why a user may not be changed, if it may not.
-    fn protection(&self, username: &str, key: &UserKey) -> Option<SkipReason> {
-        if self.policy.signed_in_as.as_ref() == Some(key) {
+    fn protection(&self, username: &str, key: impl FnOnce() -> UserKey) -> Option<SkipReason> {
+        if self
+            .policy
+            .signed_in_as
+            .as_ref()
+            .is_some_and(|signed_in| *signed_in == key())
+        {
             Some(SkipReason::SignedInAccount)
         } else if self
             .protected
@@ -542,18 +554,19 @@ impl<'a> Differ<'a> {
     fn diff_users(&mut self) {
         let desired = self.desired;
         let live = self.live;
-        let mut live_by_key: HashMap<UserKey, usize> = HashMap::with_capacity(live.users.len());
+        let mut live_by_key: FastMap<UserKey, usize> =
+            FastMap::with_capacity_and_hasher(live.users.len(), FastBuild);
         for (index, user) in live.users.iter().enumerate() {
             live_by_key.entry(user.key()).or_insert(index);
         }
-        let mut desired_by_key: HashMap<UserKey, usize> =
-            HashMap::with_capacity(desired.users.len());
+        let keys: Vec<UserKey> = desired.users.iter().map(DesiredUser::key).collect();
+        let mut desired_by_key: FastMap<&UserKey, usize> =
+            FastMap::with_capacity_and_hasher(desired.users.len(), FastBuild);
         let mut matched: Vec<Option<usize>> = vec![None; desired.users.len()];
         let mut taken = vec![false; live.users.len()];
         let mut unmatched = Vec::new();
-        for (index, user) in desired.users.iter().enumerate() {
-            let key = user.key();
-            if let Some(&first) = desired_by_key.get(&key) {
+        for (index, (user, key)) in desired.users.iter().zip(&keys).enumerate() {
+            if let Some(&first) = desired_by_key.get(key) {
                 self.problems.push(EngineError::Contradiction {
                     message: format!(
                         "username {:?} appears twice (first at {})",
@@ -563,7 +576,7 @@ impl<'a> Differ<'a> {
                 });
                 continue;
             }
-            if let Some(&live_index) = live_by_key.get(&key) {
+            if let Some(&live_index) = live_by_key.get(key) {
                 matched[index] = Some(live_index);
                 taken[live_index] = true;
             } else if user
@@ -579,8 +592,8 @@ impl<'a> Differ<'a> {
         drop(desired_by_key);
         self.match_renames(&unmatched, &mut matched, &mut taken);
 
-        for (index, user) in desired.users.iter().enumerate() {
-            self.diff_user(user, matched[index].map(|i| &live.users[i]));
+        for ((user, key), matched) in desired.users.iter().zip(keys).zip(matched) {
+            self.diff_user(user, key, matched.map(|i| &live.users[i]));
         }
         for (index, user) in live.users.iter().enumerate() {
             let in_scope = self.in_scope(&user.username);
@@ -666,8 +679,7 @@ impl<'a> Differ<'a> {
         }
     }
 
-    fn diff_user(&mut self, user: &'a DesiredUser, live: Option<&'a LiveUser>) {
-        let key = user.key();
+    fn diff_user(&mut self, user: &'a DesiredUser, key: UserKey, live: Option<&'a LiveUser>) {
         let source = &user.source;
         if !self.in_scope(&user.username) {
             let message = if self.tenant_ok {
@@ -698,8 +710,8 @@ impl<'a> Differ<'a> {
             return;
         }
         let protection = self
-            .protection(&user.username, &key)
-            .or_else(|| live.and_then(|l| self.protection(&l.username, &l.key())));
+            .protection(&user.username, || key.clone())
+            .or_else(|| live.and_then(|l| self.protection(&l.username, || l.key())));
         let start = self.changes.len();
         let skips_start = self.skips.len();
         match live {
@@ -762,7 +774,7 @@ impl<'a> Differ<'a> {
             user: Some(user_ref.clone()),
             ..change(Entity::User, Action::Create, &user.username, None, source)
         });
-        self.diff_relations(user, None, &user_ref);
+        self.diff_relations(user, None, &|| user_ref.clone());
     }
 
     fn update_user(&mut self, user: &'a DesiredUser, live: &'a LiveUser) {
@@ -803,7 +815,7 @@ impl<'a> Differ<'a> {
                 Some(enabled.to_string()),
             ));
         }
-        let user_ref = UserRef::Id(live.id.clone());
+        let user_ref = || UserRef::Id(live.id.clone());
         if !fields.is_empty() {
             let action = if renamed {
                 Action::Rename
@@ -812,7 +824,7 @@ impl<'a> Differ<'a> {
             };
             self.push(Change {
                 fields,
-                user: Some(user_ref.clone()),
+                user: Some(user_ref()),
                 ..change(
                     Entity::User,
                     action,
@@ -829,13 +841,13 @@ impl<'a> Differ<'a> {
         &mut self,
         user: &'a DesiredUser,
         live: Option<&'a LiveUser>,
-        user_ref: &UserRef,
+        user_ref: &dyn Fn() -> UserRef,
     ) {
         let managed = self.desired.managed;
         let removes = self.policy.mode.removes() && live.is_some();
         let source = &user.source;
         let relation = |entity, action, target: String| Change {
-            user: Some(user_ref.clone()),
+            user: Some(user_ref()),
             ..change(
                 entity,
                 action,
@@ -845,8 +857,9 @@ impl<'a> Differ<'a> {
             )
         };
         if managed.memberships {
-            let mut wanted: HashSet<&UserGroupId> = HashSet::new();
-            let mut new_groups: HashSet<&str> = HashSet::new();
+            let mut wanted = std::mem::take(&mut self.scratch_groups);
+            wanted.clear();
+            let mut new_groups: Vec<&str> = Vec::new();
             for name in &user.groups {
                 match self.group(name, source) {
                     None => {}
@@ -859,7 +872,10 @@ impl<'a> Differ<'a> {
                     ),
                     Some(GroupTarget::Live(group)) => {
                         // Two spellings of one name make one change.
-                        let first = wanted.insert(&group.id);
+                        let first = !wanted.contains(&&group.id);
+                        if first {
+                            wanted.push(&group.id);
+                        }
                         if first && !live.is_some_and(|l| l.groups.contains(&group.id)) {
                             self.push(Change {
                                 group: Some(GroupRef::Id(group.id.clone())),
@@ -868,9 +884,10 @@ impl<'a> Differ<'a> {
                         }
                     }
                     Some(GroupTarget::Declared(group)) if self.policy.mode.creates() => {
-                        if !new_groups.insert(group.name.as_str()) {
+                        if new_groups.contains(&group.name.as_str()) {
                             continue;
                         }
+                        new_groups.push(group.name.as_str());
                         self.push(Change {
                             group: Some(GroupRef::Name(group.name.clone())),
                             ..relation(Entity::Membership, Action::Add, group.name.clone())
@@ -887,7 +904,7 @@ impl<'a> Differ<'a> {
             }
             if removes && let Some(live) = live {
                 for id in &live.groups {
-                    if wanted.contains(id)
+                    if wanted.contains(&id)
                         || !self.managed_groups.contains(id)
                         || self.deleted_groups.contains(id)
                     {
@@ -905,16 +922,20 @@ impl<'a> Differ<'a> {
                     });
                 }
             }
+            self.scratch_groups = wanted;
         }
         if managed.user_permissions {
-            let mut wanted: HashSet<&PermissionId> = HashSet::new();
+            let mut wanted = std::mem::take(&mut self.scratch_permissions);
+            wanted.clear();
             for name in &user.permissions {
                 let Some(permission) = self.permission(name, source) else {
                     continue;
                 };
-                if wanted.insert(&permission.id)
-                    && !live.is_some_and(|l| l.permissions.contains(&permission.id))
-                {
+                if wanted.contains(&&permission.id) {
+                    continue; // two spellings of one name
+                }
+                wanted.push(&permission.id);
+                if !live.is_some_and(|l| l.permissions.contains(&permission.id)) {
                     self.push(Change {
                         permission: Some(permission.id.clone()),
                         ..relation(
@@ -937,16 +958,20 @@ impl<'a> Differ<'a> {
                     });
                 }
             }
+            self.scratch_permissions = wanted;
         }
         if managed.profiles {
-            let mut wanted: HashSet<&ProfileId> = HashSet::new();
+            let mut wanted = std::mem::take(&mut self.scratch_profiles);
+            wanted.clear();
             for name in &user.profiles {
                 let Some(profile) = self.profile(name, source) else {
                     continue;
                 };
-                if wanted.insert(&profile.id)
-                    && !live.is_some_and(|l| l.profiles.contains(&profile.id))
-                {
+                if wanted.contains(&&profile.id) {
+                    continue; // two spellings of one name
+                }
+                wanted.push(&profile.id);
+                if !live.is_some_and(|l| l.profiles.contains(&profile.id)) {
                     self.push(Change {
                         profile: Some(profile.id.clone()),
                         ..relation(Entity::Profile, Action::Assign, profile.name.clone())
@@ -961,6 +986,7 @@ impl<'a> Differ<'a> {
                     });
                 }
             }
+            self.scratch_profiles = wanted;
         }
     }
 
@@ -1003,7 +1029,7 @@ impl<'a> Differ<'a> {
             }
         };
         let Some(action) = action else { return };
-        if let Some(reason) = self.protection(&user.username, &user.key()) {
+        if let Some(reason) = self.protection(&user.username, || user.key()) {
             let message = match reason {
                 SkipReason::SignedInAccount => {
                     "absent from the file, but the account vsync signs in with is never removed"

@@ -102,8 +102,14 @@ fn put_opt(buf: &mut Vec<u8>, text: Option<&str>) {
     }
 }
 
+/// LEB128: one byte for the short lengths that are the rule.
 fn put_len(buf: &mut Vec<u8>, len: usize) {
-    buf.extend_from_slice(&(len as u64).to_le_bytes());
+    let mut rest = len as u64;
+    while rest >= 0x80 {
+        buf.push((rest as u8) | 0x80);
+        rest >>= 7;
+    }
+    buf.push(rest as u8);
 }
 
 #[cfg(test)]

@@ -30,6 +30,7 @@ mod change;
 mod diff;
 mod error;
 mod export;
+mod fast_hash;
 mod fingerprint;
 mod guard;
 mod limits;

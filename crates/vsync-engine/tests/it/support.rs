@@ -23,7 +23,6 @@ pub fn desired_user(username: &str, row: u64) -> DesiredUser {
     }
 }
 
-#[allow(dead_code)]
 pub fn desired_group(name: &str, row: u64) -> DesiredGroup {
     DesiredGroup {
         name: name.into(),
