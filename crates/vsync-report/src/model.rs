@@ -287,18 +287,27 @@ impl GuardRow {
 }
 
 fn override_hint(guard: GuardKind) -> String {
-    let setting = match guard {
-        GuardKind::Deletes => "deletes",
-        GuardKind::Disables => "disables",
-        GuardKind::MembershipRemovals => "membershipRemovals",
-        GuardKind::PermissionRevocations => "permissionRevocations",
-        GuardKind::GroupDeletes => "groupDeletes",
+    let (flag, setting) = match guard {
+        GuardKind::Deletes => ("deletes", "max_deletes / max_delete_percent"),
+        GuardKind::Disables => ("disables", "max_disables / max_disable_percent"),
+        GuardKind::MembershipRemovals => (
+            "membership-removals",
+            "max_membership_removals / max_membership_removal_percent",
+        ),
+        GuardKind::PermissionRevocations => (
+            "permission-revocations",
+            "max_permission_revocations / max_permission_revocation_percent",
+        ),
+        GuardKind::GroupDeletes => (
+            "group-deletes",
+            "max_group_deletes / max_group_delete_percent",
+        ),
         GuardKind::EmptyInput | GuardKind::RowDrop => {
-            return "check the input file first; if it is right, set guards.overrideSourceChecks = true".to_owned();
+            return "check the input file first; if it is right, run again with --force source-checks".to_owned();
         }
     };
     format!(
-        "review the withheld changes; if they are intended, raise guards.{setting}.maxCount / maxPercent or set guards.{setting}.override = true"
+        "review the withheld changes; if they are intended, run again with --force {flag}, or raise {setting} in [guards] of vsync.toml"
     )
 }
 

@@ -140,7 +140,7 @@ fn protected_users_and_withheld_changes_are_listed() {
             .how_to_override
             .as_deref()
             .unwrap()
-            .contains("guards.disables.override = true")
+            .contains("--force disables")
     );
 }
 
