@@ -6,7 +6,6 @@
 //! sheets can name its users; contradictions between wide columns and long sheets are checked
 //! in [`Builder::finish`].
 
-use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{BuildHasher, RandomState};
 use std::sync::Arc;
@@ -147,13 +146,13 @@ impl Problems {
 }
 
 /// Finds users by username, case-insensitively, without a key allocation per row for ASCII
-/// names: a map from the hash of the folded name to the first index that had it.
+/// names: the hashes of the folded names, sorted, each with its user's index. Sorting once
+/// after the Users sheet is far cheaper than a million random probes into a hash map.
 #[derive(Debug, Default)]
 struct UserIndex {
     hasher: RandomState,
-    first: HashMap<u64, u32>,
-    /// Names whose hash collided with a different name (rare).
-    spill: HashMap<UserKey, u32>,
+    /// `(hash of the folded username, index)`, sorted once the Users sheet is read.
+    hashes: Vec<(u64, u32)>,
     buf: String,
 }
 
@@ -166,13 +165,6 @@ fn same_user(a: &str, b: &str) -> bool {
 }
 
 impl UserIndex {
-    fn with_capacity(n: usize) -> Self {
-        Self {
-            first: HashMap::with_capacity(n),
-            ..Self::default()
-        }
-    }
-
     fn hash(&mut self, name: &str) -> u64 {
         self.buf.clear();
         if name.is_ascii() {
@@ -184,40 +176,56 @@ impl UserIndex {
         self.hasher.hash_one(self.buf.as_str())
     }
 
-    /// Records `users[idx]`; returns the index of an earlier user with the same name.
-    fn insert(&mut self, users: &[DesiredUser], idx: u32) -> Option<u32> {
-        let name = &users[idx as usize].username;
-        let hash = self.hash(name);
-        match self.first.entry(hash) {
-            Entry::Vacant(v) => {
-                v.insert(idx);
-                None
-            }
-            Entry::Occupied(o) => {
-                let other = *o.get();
-                if same_user(&users[other as usize].username, name) {
-                    return Some(other);
-                }
-                match self.spill.entry(UserKey::new(name)) {
-                    Entry::Vacant(v) => {
-                        v.insert(idx);
-                        None
-                    }
-                    Entry::Occupied(o) => Some(*o.get()),
-                }
-            }
-        }
+    /// Indexes all of `users` (sorted).
+    fn rebuild(&mut self, users: &[DesiredUser]) {
+        let mut hashes = std::mem::take(&mut self.hashes);
+        hashes.clear();
+        hashes.extend(
+            users
+                .iter()
+                .enumerate()
+                .map(|(i, u)| (self.hash(&u.username), i as u32)),
+        );
+        hashes.sort_unstable();
+        self.hashes = hashes;
     }
 
     fn find(&mut self, users: &[DesiredUser], name: &str) -> Option<u32> {
         let hash = self.hash(name);
-        let idx = *self.first.get(&hash)?;
-        if same_user(&users[idx as usize].username, name) {
-            Some(idx)
-        } else {
-            self.spill.get(&UserKey::new(name)).copied()
+        let start = self.hashes.partition_point(|(h, _)| *h < hash);
+        self.hashes[start..]
+            .iter()
+            .take_while(|(h, _)| *h == hash)
+            .find(|(_, i)| same_user(&users[*i as usize].username, name))
+            .map(|(_, i)| *i)
+    }
+}
+
+/// Pairs `(later, first)` of entries whose values are equal by `same`, given `(hash, index)`
+/// pairs; `skip` leaves entries out.
+fn duplicates(
+    mut hashes: Vec<(u64, u32)>,
+    skip: &[bool],
+    same: impl Fn(u32, u32) -> bool,
+) -> Vec<(u32, u32)> {
+    hashes.sort_unstable();
+    let mut found = Vec::new();
+    for run in hashes.chunk_by(|a, b| a.0 == b.0) {
+        if run.len() < 2 {
+            continue;
+        }
+        let mut firsts: Vec<u32> = Vec::new();
+        for &(_, i) in run {
+            if skip[i as usize] {
+                continue;
+            }
+            match firsts.iter().find(|&&f| same(f, i)) {
+                Some(&f) => found.push((i, f)),
+                None => firsts.push(i),
+            }
         }
     }
+    found
 }
 
 /// Entries of a long-form sheet for one user or group.
@@ -243,7 +251,10 @@ pub(crate) struct Builder<'o> {
     pub(crate) problems: Problems,
     users: Vec<DesiredUser>,
     user_index: UserIndex,
-    employee_ids: HashMap<u64, u32>,
+    /// `(hash of the employee ID, index)` per user, checked once the Users sheet is read.
+    employee_hashes: Vec<(u64, u32)>,
+    /// Where the Users sheet's problems start, to keep them in row order.
+    users_problems_start: usize,
     /// Per user: bit 0 the wide userGroups cell was not blank, bit 1 permissions, bit 2 profiles.
     wide: Vec<u8>,
     groups: Vec<DesiredGroup>,
@@ -264,8 +275,9 @@ impl<'o> Builder<'o> {
             options,
             problems: Problems::new(options.max_problems),
             users: Vec::with_capacity(expected_users),
-            user_index: UserIndex::with_capacity(expected_users),
-            employee_ids: HashMap::with_capacity(expected_users),
+            user_index: UserIndex::default(),
+            employee_hashes: Vec::new(),
+            users_problems_start: 0,
             wide: Vec::with_capacity(expected_users),
             groups: Vec::new(),
             group_index: HashMap::new(),
@@ -297,18 +309,77 @@ impl<'o> Builder<'o> {
         let n = n.saturating_sub(self.users.len());
         self.users.reserve(n);
         self.wide.reserve(n);
-        self.user_index.first.reserve(n);
-        self.employee_ids.reserve(n);
+        self.user_index.hashes.reserve(n);
+        self.employee_hashes.reserve(n);
     }
 
     /// Ends a sheet: a Users sheet without data rows is refused (a truncated export would
     /// otherwise remove everyone).
     pub(crate) fn end(&mut self, plan: &SheetPlan) {
-        if plan.kind == SheetKind::Users && plan.rows == 0 {
+        if plan.kind != SheetKind::Users {
+            return;
+        }
+        if plan.rows == 0 {
             self.problems.push(
                 plan.place
                     .problem(ProblemKind::Empty, "no user rows below the header"),
             );
+        }
+        self.check_duplicates(plan);
+    }
+
+    /// Reports duplicate usernames (case-insensitive) and employee IDs, drops the later
+    /// duplicates, indexes the users for the long-form sheets, and puts the sheet's problems
+    /// back in row order.
+    fn check_duplicates(&mut self, plan: &SheetPlan) {
+        let users = &self.users;
+        let mut removed = vec![false; users.len()];
+        let hashes = std::mem::take(&mut self.user_index.hashes);
+        let dup_names = duplicates(hashes, &removed, |a, b| {
+            same_user(&users[a as usize].username, &users[b as usize].username)
+        });
+        for &(later, first) in &dup_names {
+            removed[later as usize] = true;
+            let (later, first) = (&users[later as usize], &users[first as usize]);
+            let message = format!(
+                "duplicate username \"{}\" (first at {})",
+                later.username, first.source
+            );
+            let p = Self::at(
+                plan,
+                ProblemKind::DuplicateUsername,
+                later.source.row,
+                Column::Username,
+                message,
+            );
+            self.problems.push(p);
+        }
+        let employee_hashes = std::mem::take(&mut self.employee_hashes);
+        let dup_ids = duplicates(employee_hashes, &removed, |a, b| {
+            users[a as usize].employee_id == users[b as usize].employee_id
+        });
+        for (later, first) in dup_ids {
+            let (later, first) = (&users[later as usize], &users[first as usize]);
+            let id = later.employee_id.as_deref().unwrap_or_default();
+            let message = format!("duplicate employeeId \"{id}\" (first at {})", first.source);
+            let p = Self::at(
+                plan,
+                ProblemKind::DuplicateEmployeeId,
+                later.source.row,
+                Column::EmployeeId,
+                message,
+            );
+            self.problems.push(p);
+        }
+        if !dup_names.is_empty() {
+            let mut keep = removed.iter().map(|r| !r);
+            self.users.retain(|_| keep.next().unwrap_or(true));
+            let mut keep = removed.iter().map(|r| !r);
+            self.wide.retain(|_| keep.next().unwrap_or(true));
+        }
+        self.user_index.rebuild(&self.users);
+        if let Some(tail) = self.problems.list.get_mut(self.users_problems_start..) {
+            tail.sort_by_key(|p| p.row);
         }
     }
 
@@ -503,6 +574,7 @@ impl<'o> Builder<'o> {
         match kind {
             SheetKind::Users => {
                 self.users_seen = true;
+                self.users_problems_start = self.problems.list.len();
                 self.managed.memberships |= plan.has(Column::UserGroups) || !plan.rules.is_empty();
                 self.managed.user_permissions |= plan.has(Column::Permissions);
                 self.managed.profiles |= plan.has(Column::Profiles);
@@ -775,6 +847,12 @@ impl<'o> Builder<'o> {
         }
         let Some(username) = username else { return };
         let idx = self.users.len() as u32;
+        let hash = self.user_index.hash(&username);
+        self.user_index.hashes.push((hash, idx));
+        if let Some(id) = &employee_id {
+            self.employee_hashes
+                .push((self.hasher.hash_one(id.as_str()), idx));
+        }
         self.users.push(DesiredUser {
             username,
             display_name,
@@ -786,46 +864,7 @@ impl<'o> Builder<'o> {
             profiles,
             source: plan.place.source(row_no),
         });
-        if let Some(first) = self.user_index.insert(&self.users, idx) {
-            let user = self.users.pop().expect("just pushed");
-            let first = &self.users[first as usize];
-            let p = Self::at(
-                plan,
-                ProblemKind::DuplicateUsername,
-                row_no,
-                Column::Username,
-                format!(
-                    "duplicate username \"{}\" (first at {})",
-                    user.username, first.source
-                ),
-            );
-            self.problems.push(p);
-            return;
-        }
         self.wide.push(wide);
-        if let Some(id) = &self.users[idx as usize].employee_id {
-            let hash = self.hasher.hash_one(id.as_str());
-            match self.employee_ids.entry(hash) {
-                Entry::Vacant(v) => {
-                    v.insert(idx);
-                }
-                Entry::Occupied(o) => {
-                    let first = &self.users[*o.get() as usize];
-                    if first.employee_id.as_deref() == Some(id.as_str()) {
-                        let message =
-                            format!("duplicate employeeId \"{id}\" (first at {})", first.source);
-                        let p = Self::at(
-                            plan,
-                            ProblemKind::DuplicateEmployeeId,
-                            row_no,
-                            Column::EmployeeId,
-                            message,
-                        );
-                        self.problems.push(p);
-                    }
-                }
-            }
-        }
     }
 
     fn group_row(&mut self, plan: &SheetPlan, row_no: u64, row: &dyn Row) {
@@ -1031,12 +1070,13 @@ mod tests {
     }
 
     #[test]
-    fn user_index_is_case_insensitive() {
+    fn user_index_and_duplicates_are_case_insensitive() {
         let users: Vec<DesiredUser> = [
             "Jane@X.com",
             "jane@x.com",
             "\u{c9}mile@x.com",
             "\u{e9}mile@x.com",
+            "bob@x.com",
         ]
         .iter()
         .map(|n| DesiredUser {
@@ -1045,11 +1085,15 @@ mod tests {
         })
         .collect();
         let mut index = UserIndex::default();
-        assert_eq!(index.insert(&users, 0), None);
-        assert_eq!(index.insert(&users, 1), Some(0));
-        assert_eq!(index.insert(&users, 2), None);
-        assert_eq!(index.insert(&users, 3), Some(2));
-        assert_eq!(index.find(&users, "JANE@x.com"), Some(0));
+        index.rebuild(&users);
+        let found = duplicates(index.hashes.clone(), &[false; 5], |a, b| {
+            same_user(&users[a as usize].username, &users[b as usize].username)
+        });
+        let mut sorted = found.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, vec![(1, 0), (3, 2)]);
+        assert_eq!(index.find(&users, "JANE@x.com").map(|i| i < 2), Some(true));
+        assert_eq!(index.find(&users, "BOB@x.com"), Some(4));
         assert_eq!(index.find(&users, "nobody"), None);
     }
 }
