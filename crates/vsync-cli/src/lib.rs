@@ -44,11 +44,27 @@ pub fn main() -> Exit {
             let exit = error
                 .downcast_ref::<Failure>()
                 .map_or(Exit::Error, |f| f.exit);
-            eprintln!("error: {error:#}");
+            eprintln!("error: {}", describe(&error));
             tracing::debug!(exit = exit.code(), "exiting");
             exit
         }
     }
+}
+
+/// The error and its causes on one line, each cause once: library errors often repeat their
+/// source in their own message, and the chain would say it twice.
+fn describe(error: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in error.chain() {
+        let line = cause.to_string();
+        if !text.contains(&line) {
+            if !text.is_empty() {
+                text.push_str(": ");
+            }
+            text.push_str(&line);
+        }
+    }
+    text
 }
 
 /// Runs a parsed command.
@@ -77,6 +93,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<Exit> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_error_chain_names_each_cause_once() {
+        let inner = anyhow::anyhow!("GET /v2/admin/user-groups answered HTTP 404");
+        let outer = inner
+            .context("failed to list user groups: GET /v2/admin/user-groups answered HTTP 404");
+        assert_eq!(
+            describe(&outer),
+            "failed to list user groups: GET /v2/admin/user-groups answered HTTP 404"
+        );
+        let chained = anyhow::anyhow!("connection refused").context("failed to read the tenant");
+        assert_eq!(
+            describe(&chained),
+            "failed to read the tenant: connection refused"
+        );
+    }
 
     #[test]
     fn arguments_are_consistent() {
