@@ -652,13 +652,6 @@ async fn process(
             }
         },
     };
-    if non_versioned && project.is_some() {
-        return (
-            ApiError::bad_request("NonVersioned cannot be combined with ProjectID").into_response(),
-            Some(tenant),
-        );
-    }
-
     let decision = lock(&app.faults).decide(parts.method.as_str(), parts.uri.path(), op);
     let delay = app.config.latency + decision.latency;
     if !delay.is_zero() {

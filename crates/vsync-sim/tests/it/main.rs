@@ -11,6 +11,8 @@ mod harness;
 mod schema;
 
 mod auth;
+mod binary;
+mod coverage;
 mod faults;
 mod groups;
 mod limits;
