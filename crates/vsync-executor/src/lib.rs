@@ -16,6 +16,9 @@
 //! - [`verify`] re-reads the tenant after an apply and reports [`Verification`]: converged, or
 //!   what is still different and why.
 //!
+//! [`cancel_on_signals`] gives the shutdown token: on Ctrl-C or SIGTERM no new batch starts,
+//! the ones in flight finish and are journaled, and the outcome says `interrupted`.
+//!
 //! Dry runs ([`ExecOptions::dry_run`]) send nothing; give them a read-only client as well.
 //! Errors are one [`ExecError`] with an [`ErrorKind`] the command line maps to exit codes; a
 //! change the API refused is an outcome, not an error.
@@ -28,6 +31,7 @@ pub mod journal;
 mod lock;
 mod ops;
 mod progress;
+mod signals;
 mod verify;
 
 pub use error::{ErrorKind, ExecError};
@@ -36,5 +40,6 @@ pub use fetch::{FetchOptions, fetch_live};
 pub use journal::{JournalState, plan_hash};
 pub use lock::TenantLock;
 pub use progress::ProgressMode;
+pub use signals::cancel_on_signals;
 pub use tokio_util::sync::CancellationToken;
 pub use verify::{Verification, check_fresh, describe, verify};

@@ -15,7 +15,14 @@ use vsync_sim::Sim;
 pub const GROUPS: [&str; 3] = ["Finance Analysts", "Sales Leaders", "Recruiting Team"];
 
 /// Runs `fut` with a timeout, so a missing call fails the test instead of hanging it.
+/// Logs go to stderr when `VSYNC_TEST_LOG` is set (an env-filter such as `info`).
 pub async fn within<T>(secs: u64, fut: impl Future<Output = T>) -> T {
+    if let Ok(filter) = std::env::var("VSYNC_TEST_LOG") {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_test_writer()
+            .try_init();
+    }
     tokio::time::timeout(Duration::from_secs(secs), fut)
         .await
         .expect("test timed out")

@@ -212,3 +212,91 @@ async fn new_groups_use_correlation_ids_and_lost_answers_are_found_by_them() {
     })
     .await;
 }
+
+/// Resume after a crash between sending a create and journaling its answer: the journal has
+/// the intent but no result. The users are re-read by username and found, so the create is
+/// not sent again (a blind replay would fail with "already exists" or duplicate them).
+#[tokio::test]
+async fn resume_settles_a_create_sent_before_the_crash_by_rereading() {
+    use vsync_executor::journal::{JournalWriter, Record};
+
+    within(60, async {
+        let sim = Sim::builder()
+            .empty()
+            .no_rate_limit()
+            .start()
+            .await
+            .unwrap();
+        let client = client(&sim, None, false);
+        let desired = desired(150);
+        let plan = plan_for(&client, &desired).await;
+        let first = plan.calls().next().unwrap().clone();
+        let vsync_engine::Operation::CreateUsers { users } = &first.operation else {
+            panic!("creates come first")
+        };
+        // The request reached the tenant...
+        let body = vsync_api::UsersCreationApiRequestDto {
+            users: Some(
+                users
+                    .iter()
+                    .map(|u| vsync_api::UserCreationApiRequestDto {
+                        username: Some(u.username.clone()),
+                        display_name: u.display_name.clone(),
+                        employee_id: u.employee_id.clone(),
+                        account_enabled: u.account_enabled.map(vsync_api::bool_str),
+                        email: u.email.clone(),
+                    })
+                    .collect(),
+            ),
+        };
+        client.users().add_users(&body).await.unwrap();
+        // ...and the process died before journaling the answer.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.journal");
+        let journal = JournalWriter::create(&path).unwrap();
+        journal
+            .append(&Record::Header {
+                version: vsync_executor::journal::JOURNAL_VERSION,
+                plan_hash: vsync_executor::plan_hash(&plan),
+                fingerprint: plan.fingerprint.clone(),
+                started: "2026-01-01T00:00:00Z".into(),
+                pid: 1,
+                resumed: false,
+            })
+            .unwrap();
+        journal
+            .append(&Record::Intent {
+                batch: "1.1".into(),
+                call: first.id.0,
+                attempt: 1,
+                changes: first.operation.change_ids(),
+                usernames: users.iter().map(|u| u.username.clone()).collect(),
+                correlation_ids: std::collections::BTreeMap::new(),
+            })
+            .unwrap();
+        drop(journal);
+
+        let creates_before = sim.call_count(vsync_sim::Operation::AddUsers);
+        let outcome = Executor::new(client.clone(), quiet())
+            .resume(&plan, &path, CancellationToken::new())
+            .await
+            .unwrap();
+        assert!(
+            outcome.all_applied(),
+            "{:?}",
+            outcome
+                .outcomes
+                .iter()
+                .find(|o| o.status != Status::Applied)
+        );
+        let creates = plan.phases[0].calls.len();
+        assert_eq!(
+            sim.call_count(vsync_sim::Operation::AddUsers) - creates_before,
+            creates - 1,
+            "only the creates that never reached the tenant are sent"
+        );
+        assert!(duplicates(&sim).is_empty());
+        assert!(verification(&client, &desired).await.converged);
+    })
+    .await;
+}
