@@ -341,3 +341,49 @@ async fn usage_errors_exit_64_and_help_exits_0() {
     assert_eq!(help.code, 0);
     assert!(help.stdout.contains("Example"), "{}", help.stdout);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn audit_downloads_the_five_reports_as_workbooks() {
+    let sim = sim(25).await;
+    let dir = tempfile::tempdir().unwrap();
+    let run = vsync(
+        dir.path(),
+        Some(&sim.uri()),
+        &["audit", "--out", "audit", "--since", "2026-01-01"],
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}", run.all());
+    let audit = dir.path().join("audit");
+    let mut names: Vec<String> = std::fs::read_dir(&audit)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 5, "{names:?}");
+    for name in &names {
+        let workbook: calamine::Xlsx<_> = calamine::open_workbook(audit.join(name))
+            .unwrap_or_else(|e| panic!("{name} is not a workbook: {e}"));
+        assert!(
+            !calamine::Reader::sheet_names(&workbook).is_empty(),
+            "{name} has no sheet"
+        );
+    }
+    assert!(
+        names.iter().any(|n| n.starts_with("data-security-")),
+        "{names:?}"
+    );
+    assert_eq!(sim.mutating_request_count(), 0, "an audit changes nothing");
+    assert_no_secret(&run.all());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn completions_are_printed_for_bash() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = vsync(dir.path(), None, &["completions", "bash"]).await;
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(
+        run.stdout.contains("vsync") && run.stdout.contains("complete"),
+        "{}",
+        run.stdout
+    );
+}
