@@ -9,6 +9,17 @@
 //! "minute" lasts one second). It prints the calls made, the plan's lower bound, the wall time
 //! of the apply and its ratio to `calls / L` (the least time the limit allows); then the same
 //! load against a tenant without a limit, in changes per second.
+//!
+//! Measured on 2 cores, dev profile (20,000 users, 40,000 changes):
+//!
+//! | run | calls | lower bound | wall | calls/L | ratio |
+//! | --- | --- | --- | --- | --- | --- |
+//! | `20000 100 10` (a minute of 6 s) | 201 | 201 | 12.87 s | 12.06 s | 1.067 |
+//! | `20000 100 60` (a minute of 1 s) | 201 | 201 | 4.70 s | 2.01 s | 2.34 |
+//! | no limit | 201 | 201 | 5.8–6.2 s | | 6,400–6,900 changes/s |
+//!
+//! With a one-second minute the run is bound by the simulator's and the executor's own work
+//! (the unlimited run takes as long), not by the limit.
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};

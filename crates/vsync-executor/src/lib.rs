@@ -20,6 +20,9 @@
 //! the ones in flight finish and are journaled, and the outcome says `interrupted`.
 //!
 //! Dry runs ([`ExecOptions::dry_run`]) send nothing; give them a read-only client as well.
+//! The benchmark of a 20,000-user initial load is an example:
+//! `cargo run --release -p vsync-executor --example bench_apply -- [users] [limit] [time_scale]`.
+//!
 //! Errors are one [`ExecError`] with an [`ErrorKind`] the command line maps to exit codes; a
 //! change the API refused is an outcome, not an error.
 #![warn(missing_docs)]
