@@ -235,7 +235,9 @@ impl Pacer {
             window.remaining = Some(remaining);
             let reset = reset_estimate(window, period, received);
             let usable = remaining.saturating_sub(others);
-            if usable == 0 || (throttled && retry_after.is_none()) {
+            // A 429 without `Retry-After` waits for the minute window only: the hour window
+            // holds the sender back only when the server says it is spent.
+            if usable == 0 || (throttled && retry_after.is_none() && period == self.minute) {
                 gate = Some(gate.map_or(reset, |g: Instant| g.max(reset)));
             } else {
                 let left = reset.saturating_duration_since(received);
@@ -348,6 +350,29 @@ mod tests {
         let before = Instant::now();
         drop(pacer.acquire().await);
         assert!(before.elapsed() >= Duration::from_millis(350));
+    }
+
+    /// Regression: a 429 without `Retry-After` used to hold every sender until the hour window
+    /// reset too (up to an hour on a real tenant), though the hour budget was far from spent.
+    #[tokio::test]
+    async fn a_429_without_retry_after_waits_for_the_minute_not_the_hour() {
+        let pacer = Pacer::new(&RateLimit {
+            per_minute: 100,
+            per_hour: 6000,
+            share: 1.0,
+            time_scale: 3600.0, // a minute of 16.7 ms, an hour of one second
+        });
+        {
+            let t = pacer.acquire().await;
+            pacer.observe(&t, &headers(3), true);
+        }
+        let before = Instant::now();
+        drop(pacer.acquire().await);
+        let waited = before.elapsed();
+        assert!(
+            waited < Duration::from_millis(500),
+            "waited for the hour window: {waited:?}"
+        );
     }
 
     #[tokio::test]
