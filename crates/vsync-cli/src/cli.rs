@@ -114,6 +114,13 @@ pub enum Command {
     #[command(after_help = "Example:\n  vsync demo --out demo-reports")]
     Demo(DemoArgs),
 
+    /// Measure read, diff + plan and apply on this machine, against an in-process simulated
+    /// tenant.
+    #[command(
+        after_help = "Example:\n  vsync bench --users 20000 --rate-limit-minute 100 --time-scale 10"
+    )]
+    Bench(BenchArgs),
+
     /// Print shell completions.
     #[command(after_help = "Example:\n  vsync completions bash > /etc/bash_completion.d/vsync")]
     Completions {
@@ -417,4 +424,21 @@ pub struct DemoArgs {
     /// The folder holding the demo's input files [default: the repository's fixtures/demo].
     #[arg(long, value_name = "DIR")]
     pub fixtures: Option<PathBuf>,
+}
+
+/// `vsync bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Users to generate.
+    #[arg(long, default_value_t = 20_000)]
+    pub users: usize,
+    /// Runs of the in-memory steps (read, diff + plan); the median is shown.
+    #[arg(long, default_value_t = 3)]
+    pub runs: usize,
+    /// The simulated tenant's calls a minute (L).
+    #[arg(long, default_value_t = 100)]
+    pub rate_limit_minute: u32,
+    /// How much faster the simulated tenant's clock runs (a minute lasts 60/F seconds).
+    #[arg(long, default_value_t = 10.0)]
+    pub time_scale: f64,
 }

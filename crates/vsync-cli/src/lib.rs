@@ -86,6 +86,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Validate(args) => commands::validate::run(&ctx, args),
         Command::Audit(args) => commands::audit::run(&ctx, args).await,
         Command::Demo(args) => commands::demo::run(&ctx, args).await,
+        Command::Bench(args) => commands::bench::run(&ctx, args).await,
         Command::Sim(_) | Command::Completions { .. } => unreachable!("handled above"),
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod apply;
 pub mod audit;
+pub mod bench;
 pub mod demo;
 pub mod export;
 pub mod plan;
