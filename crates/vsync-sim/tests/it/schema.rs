@@ -13,7 +13,7 @@ pub fn spec() -> &'static Value {
     SPEC.get_or_init(|| {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/visier-api/users-api.openapi.yaml"
+            "/../vsync-api/spec/users-api.openapi.yaml"
         );
         let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {path}: {e}"));
         serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("parse {path}: {e}"))
