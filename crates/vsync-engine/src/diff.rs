@@ -18,6 +18,7 @@
 //! - Deprovisioned users (disabled or deleted) keep their relations: a disable is reversible,
 //!   and a delete takes them away anyway.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
@@ -31,11 +32,14 @@ use crate::change::{
     SkipReason, UserRef,
 };
 use crate::error::{EngineError, NameKind, suggest};
-use crate::fast_hash::{FastBuild, FastMap};
+use crate::fast_hash::{FastBuild, FastMap, FastSet};
 use crate::guard::{self, GuardBases};
 use crate::policy::{Deprovision, Mode, Policy};
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// From this many live users on, [`diff`] computes the fingerprint on a second thread.
+const PARALLEL_FINGERPRINT_USERS: usize = 20_000;
 
 /// Compares `desired` with `live` under `policy`: the changes to make, the rows and users left
 /// alone, and what the guards found.
@@ -53,18 +57,41 @@ pub fn diff(
     if !problems.is_empty() {
         return Err(EngineError::from_problems(problems));
     }
-    let mut differ = Differ::new(desired, live, policy, scope, protected);
-    differ.run();
-    if !differ.problems.is_empty() {
+    // The fingerprint depends on the live state alone: for a large tenant it is computed on a
+    // second thread while the users are compared.
+    let (differ, fingerprint) = std::thread::scope(|scope_| {
+        let background = (live.users.len() >= PARALLEL_FINGERPRINT_USERS)
+            .then(|| {
+                std::thread::Builder::new()
+                    .name("vsync-fingerprint".into())
+                    .spawn_scoped(scope_, || crate::fingerprint(live))
+                    .ok()
+            })
+            .flatten();
+        let mut differ = Differ::new(desired, live, policy, scope, protected);
+        differ.run();
+        let fingerprint = if differ.problems.is_empty() {
+            Some(match background {
+                Some(handle) => handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                None => crate::fingerprint(live),
+            })
+        } else {
+            None
+        };
+        (differ, fingerprint)
+    });
+    let Some(fingerprint) = fingerprint else {
         return Err(EngineError::from_problems(differ.problems));
-    }
+    };
     let bases = differ.bases;
     let mut changes = differ.changes;
     let skips = differ.skips;
     let (withheld, guards) =
         guard::apply(&mut changes, &bases, desired.users.len(), &policy.guards);
     let mut changes_set = ChangeSet {
-        fingerprint: crate::fingerprint(live),
+        fingerprint,
         changes,
         withheld,
         skips,
@@ -98,6 +125,12 @@ fn compile(patterns: &[String], problems: &mut Vec<EngineError>) -> Option<GlobS
     builder.build().ok()
 }
 
+/// The users with one folded username: the first live one, and the desired one.
+struct KeySlot {
+    live: Option<usize>,
+    desired: Option<usize>,
+}
+
 /// A group a file names: one the tenant has, or one the file declares.
 #[derive(Clone, Copy)]
 enum GroupTarget<'a> {
@@ -112,20 +145,20 @@ struct Differ<'a> {
     scope: Option<GlobSet>,
     protected: Option<GlobSet>,
     tenant_ok: bool,
-    perms: HashMap<NameKey, &'a Permission>,
-    perm_names: HashMap<&'a PermissionId, &'a str>,
-    profiles: HashMap<NameKey, &'a Profile>,
-    profile_names: HashMap<&'a ProfileId, &'a str>,
-    live_groups: HashMap<NameKey, &'a LiveGroup>,
-    groups_by_id: HashMap<&'a UserGroupId, &'a LiveGroup>,
-    declared: HashMap<NameKey, &'a DesiredGroup>,
+    perms: FastMap<NameKey, &'a Permission>,
+    perm_names: FastMap<&'a PermissionId, &'a str>,
+    profiles: FastMap<NameKey, &'a Profile>,
+    profile_names: FastMap<&'a ProfileId, &'a str>,
+    live_groups: FastMap<NameKey, &'a LiveGroup>,
+    groups_by_id: FastMap<&'a UserGroupId, &'a LiveGroup>,
+    declared: FastMap<NameKey, &'a DesiredGroup>,
     /// Live groups whose memberships may be removed.
-    managed_groups: HashSet<&'a UserGroupId>,
-    deleted_groups: HashSet<&'a UserGroupId>,
-    group_cache: HashMap<&'a str, Option<GroupTarget<'a>>>,
-    perm_cache: HashMap<&'a str, Option<&'a Permission>>,
-    profile_cache: HashMap<&'a str, Option<&'a Profile>>,
-    reported: HashSet<(u8, NameKey)>,
+    managed_groups: FastSet<&'a UserGroupId>,
+    deleted_groups: FastSet<&'a UserGroupId>,
+    group_cache: FastMap<&'a str, Option<GroupTarget<'a>>>,
+    perm_cache: FastMap<&'a str, Option<&'a Permission>>,
+    profile_cache: FastMap<&'a str, Option<&'a Profile>>,
+    reported: FastSet<(u8, NameKey)>,
     scratch_groups: Vec<&'a UserGroupId>,
     scratch_permissions: Vec<&'a PermissionId>,
     scratch_profiles: Vec<&'a ProfileId>,
@@ -148,17 +181,17 @@ impl<'a> Differ<'a> {
                 .tenant
                 .as_ref()
                 .is_some_and(|t| policy.tenants.contains(t));
-        let mut live_groups = HashMap::with_capacity(live.groups.len());
+        let mut live_groups = FastMap::with_capacity_and_hasher(live.groups.len(), FastBuild);
         for group in &live.groups {
             live_groups.entry(group.key()).or_insert(group);
         }
-        let mut perms = HashMap::with_capacity(live.permissions.len());
+        let mut perms = FastMap::with_capacity_and_hasher(live.permissions.len(), FastBuild);
         for permission in &live.permissions {
             perms
                 .entry(NameKey::new(&permission.name))
                 .or_insert(permission);
         }
-        let mut profiles = HashMap::with_capacity(live.profiles.len());
+        let mut profiles = FastMap::with_capacity_and_hasher(live.profiles.len(), FastBuild);
         for profile in &live.profiles {
             profiles
                 .entry(NameKey::new(&profile.name))
@@ -185,13 +218,13 @@ impl<'a> Differ<'a> {
                 .collect(),
             live_groups,
             groups_by_id: live.groups.iter().map(|g| (&g.id, g)).collect(),
-            declared: HashMap::new(),
-            managed_groups: HashSet::new(),
-            deleted_groups: HashSet::new(),
-            group_cache: HashMap::new(),
-            perm_cache: HashMap::new(),
-            profile_cache: HashMap::new(),
-            reported: HashSet::new(),
+            declared: FastMap::default(),
+            managed_groups: FastSet::default(),
+            deleted_groups: FastSet::default(),
+            group_cache: FastMap::default(),
+            perm_cache: FastMap::default(),
+            profile_cache: FastMap::default(),
+            reported: FastSet::default(),
             scratch_groups: Vec::new(),
             scratch_permissions: Vec::new(),
             scratch_profiles: Vec::new(),
@@ -554,19 +587,31 @@ impl<'a> Differ<'a> {
     fn diff_users(&mut self) {
         let desired = self.desired;
         let live = self.live;
-        let mut live_by_key: FastMap<UserKey, usize> =
-            FastMap::with_capacity_and_hasher(live.users.len(), FastBuild);
+        // One map for both sides, keyed by the folded username, borrowed from the input when
+        // it is already folded: the first live user and the desired user with that key.
+        let mut by_key: FastMap<Cow<'a, str>, KeySlot> = FastMap::with_capacity_and_hasher(
+            live.users.len() + desired.users.len() / 64,
+            FastBuild,
+        );
         for (index, user) in live.users.iter().enumerate() {
-            live_by_key.entry(user.key()).or_insert(index);
+            by_key
+                .entry(UserKey::fold_str(&user.username))
+                .or_insert(KeySlot {
+                    live: Some(index),
+                    desired: None,
+                });
         }
-        let keys: Vec<UserKey> = desired.users.iter().map(DesiredUser::key).collect();
-        let mut desired_by_key: FastMap<&UserKey, usize> =
-            FastMap::with_capacity_and_hasher(desired.users.len(), FastBuild);
         let mut matched: Vec<Option<usize>> = vec![None; desired.users.len()];
         let mut taken = vec![false; live.users.len()];
         let mut unmatched = Vec::new();
-        for (index, (user, key)) in desired.users.iter().zip(&keys).enumerate() {
-            if let Some(&first) = desired_by_key.get(key) {
+        for (index, user) in desired.users.iter().enumerate() {
+            let slot = by_key
+                .entry(UserKey::fold_str(&user.username))
+                .or_insert(KeySlot {
+                    live: None,
+                    desired: None,
+                });
+            if let Some(first) = slot.desired {
                 self.problems.push(EngineError::Contradiction {
                     message: format!(
                         "username {:?} appears twice (first at {})",
@@ -576,7 +621,8 @@ impl<'a> Differ<'a> {
                 });
                 continue;
             }
-            if let Some(&live_index) = live_by_key.get(key) {
+            slot.desired = Some(index);
+            if let Some(live_index) = slot.live {
                 matched[index] = Some(live_index);
                 taken[live_index] = true;
             } else if user
@@ -586,14 +632,12 @@ impl<'a> Differ<'a> {
             {
                 unmatched.push(index);
             }
-            desired_by_key.insert(key, index);
         }
-        drop(live_by_key);
-        drop(desired_by_key);
+        drop(by_key);
         self.match_renames(&unmatched, &mut matched, &mut taken);
 
-        for ((user, key), matched) in desired.users.iter().zip(keys).zip(matched) {
-            self.diff_user(user, key, matched.map(|i| &live.users[i]));
+        for (user, matched) in desired.users.iter().zip(matched) {
+            self.diff_user(user, matched.map(|i| &live.users[i]));
         }
         for (index, user) in live.users.iter().enumerate() {
             let in_scope = self.in_scope(&user.username);
@@ -679,7 +723,7 @@ impl<'a> Differ<'a> {
         }
     }
 
-    fn diff_user(&mut self, user: &'a DesiredUser, key: UserKey, live: Option<&'a LiveUser>) {
+    fn diff_user(&mut self, user: &'a DesiredUser, live: Option<&'a LiveUser>) {
         let source = &user.source;
         if !self.in_scope(&user.username) {
             let message = if self.tenant_ok {
@@ -710,12 +754,12 @@ impl<'a> Differ<'a> {
             return;
         }
         let protection = self
-            .protection(&user.username, || key.clone())
+            .protection(&user.username, || user.key())
             .or_else(|| live.and_then(|l| self.protection(&l.username, || l.key())));
         let start = self.changes.len();
         let skips_start = self.skips.len();
         match live {
-            None => self.create_user(user, key),
+            None => self.create_user(user),
             Some(live) => self.update_user(user, live),
         }
         if let Some(reason) = protection
@@ -731,7 +775,7 @@ impl<'a> Differ<'a> {
         }
     }
 
-    fn create_user(&mut self, user: &'a DesiredUser, key: UserKey) {
+    fn create_user(&mut self, user: &'a DesiredUser) {
         let source = Some(user.source.clone());
         if !self.policy.mode.creates() {
             self.skip(
@@ -768,7 +812,7 @@ impl<'a> Differ<'a> {
                 Some(enabled.to_string()),
             ));
         }
-        let user_ref = UserRef::Key(key);
+        let user_ref = UserRef::Key(user.key());
         self.push(Change {
             fields,
             user: Some(user_ref.clone()),
@@ -1105,7 +1149,7 @@ fn keys_equal(a: &str, b: &str) -> bool {
 
 /// The live groups the changes touch, with their members and permissions as they were.
 fn baselines(changes: &[Change], live: &LiveState) -> Vec<GroupBaseline> {
-    let mut wanted: HashMap<&UserGroupId, usize> = HashMap::new();
+    let mut wanted: FastMap<&UserGroupId, usize> = FastMap::default();
     let mut out = Vec::new();
     for change in changes {
         let touches = matches!(

@@ -56,3 +56,6 @@ impl Hasher for FastHasher {
         self.0
     }
 }
+
+/// A `HashSet` with [`FastHasher`].
+pub(crate) type FastSet<K> = std::collections::HashSet<K, FastBuild>;

@@ -5,6 +5,7 @@
 //! and emails are compared case-insensitively through [`UserKey`]; group, permission and
 //! profile display names through [`NameKey`]. The original spelling is kept for display.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -28,9 +29,28 @@ pub fn normalize_text(raw: &str) -> String {
 
 /// The case-insensitive form used to compare keys: normalised, then lower-cased.
 fn fold(raw: &str) -> String {
-    let normalized = normalize_text(raw);
+    fold_cow(raw).into_owned()
+}
+
+/// [`fold`] without allocating when the trimmed text is already NFC and has no upper-case
+/// letter (the usual lower-case ASCII username).
+fn fold_cow(raw: &str) -> Cow<'_, str> {
+    let trimmed = raw.trim();
+    if trimmed.is_ascii() {
+        // ASCII is NFC, and its only upper-case letters are A-Z.
+        return if trimmed.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(trimmed.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(trimmed)
+        };
+    }
+    let normalized = if is_nfc_quick(trimmed.chars()) == unicode_normalization::IsNormalized::Yes {
+        Cow::Borrowed(trimmed)
+    } else {
+        Cow::Owned(trimmed.nfc().collect::<String>())
+    };
     if normalized.chars().any(char::is_uppercase) {
-        normalized.to_lowercase()
+        Cow::Owned(normalized.to_lowercase())
     } else {
         normalized
     }
@@ -47,6 +67,20 @@ impl UserKey {
     /// The key of a username (or an email address).
     pub fn new(username: &str) -> Self {
         Self(fold(username))
+    }
+
+    /// The folded form of a username, as [`UserKey::new`] computes it, borrowed from the input
+    /// when it is already folded (trimmed, NFC, no upper-case letter), so that matching a
+    /// million usernames need not allocate a million keys.
+    ///
+    /// ```
+    /// # use std::borrow::Cow;
+    /// # use vsync_model::UserKey;
+    /// assert!(matches!(UserKey::fold_str(" jane@example.com "), Cow::Borrowed("jane@example.com")));
+    /// assert_eq!(UserKey::fold_str("Jane@Example.com"), UserKey::new("jane@example.com").as_str());
+    /// ```
+    pub fn fold_str(username: &str) -> Cow<'_, str> {
+        fold_cow(username)
     }
 
     /// The folded form.
@@ -94,6 +128,29 @@ mod tests {
         assert_eq!(UserKey::new(" Jane.Doe@Example.com "), UserKey::new("jane.doe@example.com"));
         assert_eq!(NameKey::new("Jose\u{301} Team"), NameKey::new("jos\u{e9} team"));
         assert_ne!(UserKey::new("jane"), UserKey::new("jane2"));
+    }
+
+    #[test]
+    fn fold_str_agrees_with_new_and_borrows_folded_input() {
+        for raw in [
+            "jane@example.com",
+            " Jane.Doe@Example.com\t",
+            "Jose\u{301}@example.com",
+            "jos\u{e9}@example.com",
+            "\u{130}stanbul",
+            "\u{3a3}\u{391}\u{3a3}",
+            "",
+            "  ",
+        ] {
+            assert_eq!(
+                UserKey::fold_str(raw),
+                UserKey::new(raw).as_str(),
+                "{raw:?}"
+            );
+        }
+        assert!(matches!(UserKey::fold_str(" jane "), Cow::Borrowed("jane")));
+        assert!(matches!(UserKey::fold_str("jos\u{e9}"), Cow::Borrowed(_)));
+        assert!(matches!(UserKey::fold_str("Jane"), Cow::Owned(_)));
     }
 
     #[test]
