@@ -24,12 +24,20 @@ pub struct SourceRef {
 impl SourceRef {
     /// A place in a CSV file.
     pub fn csv(file: impl Into<Arc<str>>, row: u64) -> Self {
-        Self { file: file.into(), sheet: None, row }
+        Self {
+            file: file.into(),
+            sheet: None,
+            row,
+        }
     }
 
     /// A place in a sheet of a workbook.
     pub fn sheet(file: impl Into<Arc<str>>, sheet: impl Into<Arc<str>>, row: u64) -> Self {
-        Self { file: file.into(), sheet: Some(sheet.into()), row }
+        Self {
+            file: file.into(),
+            sheet: Some(sheet.into()),
+            row,
+        }
     }
 }
 
@@ -158,13 +166,22 @@ mod tests {
 
     #[test]
     fn source_ref_names_file_sheet_and_row() {
-        assert_eq!(SourceRef::sheet("hris.xlsx", "Users", 12).to_string(), "hris.xlsx, sheet Users, row 12");
-        assert_eq!(SourceRef::csv("users.csv", 3).to_string(), "users.csv, row 3");
+        assert_eq!(
+            SourceRef::sheet("hris.xlsx", "Users", 12).to_string(),
+            "hris.xlsx, sheet Users, row 12"
+        );
+        assert_eq!(
+            SourceRef::csv("users.csv", 3).to_string(),
+            "users.csv, row 3"
+        );
     }
 
     #[test]
     fn desired_user_key_is_case_insensitive() {
-        let user = DesiredUser { username: "Jane.Doe@Example.com".into(), ..DesiredUser::default() };
+        let user = DesiredUser {
+            username: "Jane.Doe@Example.com".into(),
+            ..DesiredUser::default()
+        };
         assert_eq!(user.key(), UserKey::new("jane.doe@example.com"));
     }
 }
