@@ -38,8 +38,9 @@ use crate::policy::{Deprovision, Mode, Policy};
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
-/// From this many live users on, [`diff`] computes the fingerprint on a second thread.
-const PARALLEL_FINGERPRINT_USERS: usize = 20_000;
+/// From this many live users on, [`diff`] computes the fingerprint on a second thread; from
+/// this many desired users on, it compares them on two threads.
+const PARALLEL_FROM_USERS: usize = 20_000;
 
 /// Compares `desired` with `live` under `policy`: the changes to make, the rows and users left
 /// alone, and what the guards found.
@@ -51,6 +52,16 @@ pub fn diff(
     live: &LiveState,
     policy: &Policy,
 ) -> Result<ChangeSet, EngineError> {
+    diff_with(desired, live, policy, PARALLEL_FROM_USERS)
+}
+
+/// [`diff`], using a second thread for inputs of at least `parallel_from` users.
+fn diff_with(
+    desired: &DesiredState,
+    live: &LiveState,
+    policy: &Policy,
+    parallel_from: usize,
+) -> Result<ChangeSet, EngineError> {
     let mut problems = Vec::new();
     let scope = compile(&policy.scope, &mut problems);
     let protected = compile(&policy.protected, &mut problems);
@@ -58,32 +69,46 @@ pub fn diff(
         return Err(EngineError::from_problems(problems));
     }
     // The fingerprint depends on the live state alone: for a large tenant it is computed on a
-    // second thread while the users are compared.
-    let (differ, fingerprint) = std::thread::scope(|scope_| {
-        let background = (live.users.len() >= PARALLEL_FINGERPRINT_USERS)
+    // second thread while the users are compared, together with the guards' per-user bases
+    // (a pass over the same users).
+    let tenant_ok = tenant_ok(live, policy);
+    let (mut differ, background) = std::thread::scope(|threads| {
+        let background = (live.users.len() >= parallel_from)
             .then(|| {
+                let mut counter = BaseCounter::new(live, tenant_ok, scope.clone());
                 std::thread::Builder::new()
                     .name("vsync-fingerprint".into())
-                    .spawn_scoped(scope_, || crate::fingerprint(live))
+                    .spawn_scoped(threads, move || {
+                        let fingerprint = crate::fingerprint::fingerprint_visiting(live, |user| {
+                            counter.add(user);
+                        });
+                        (fingerprint, counter.bases)
+                    })
                     .ok()
             })
             .flatten();
         let mut differ = Differ::new(desired, live, policy, scope, protected);
+        differ.count_user_bases = background.is_none();
+        differ.parallel_from = parallel_from;
         differ.run();
-        let fingerprint = if differ.problems.is_empty() {
-            Some(match background {
-                Some(handle) => handle
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                None => crate::fingerprint(live),
-            })
-        } else {
-            None
-        };
-        (differ, fingerprint)
+        let background = background.map(|handle| {
+            handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
+        (differ, background)
     });
-    let Some(fingerprint) = fingerprint else {
+    if !differ.problems.is_empty() {
         return Err(EngineError::from_problems(differ.problems));
+    }
+    let fingerprint = match background {
+        Some((fingerprint, user_bases)) => {
+            differ.bases.users += user_bases.users;
+            differ.bases.memberships += user_bases.memberships;
+            differ.bases.assignments += user_bases.assignments;
+            fingerprint
+        }
+        None => crate::fingerprint(live),
     };
     let bases = differ.bases;
     let mut changes = differ.changes;
@@ -99,7 +124,58 @@ pub fn diff(
         baselines: Vec::new(),
     };
     changes_set.baselines = baselines(&changes_set.changes, live);
+
     Ok(changes_set)
+}
+
+/// Whether the policy lets the run change this tenant.
+fn tenant_ok(live: &LiveState, policy: &Policy) -> bool {
+    policy.tenants.is_empty()
+        || live
+            .tenant
+            .as_ref()
+            .is_some_and(|t| policy.tenants.contains(t))
+}
+
+/// Whether a username is in the run's scope.
+fn in_scope(tenant_ok: bool, scope: Option<&GlobSet>, username: &str) -> bool {
+    tenant_ok && scope.is_none_or(|set| set.is_match(username.trim()))
+}
+
+/// Counts in-scope live users, their manual memberships of non-dynamic groups and their
+/// direct assignments: the guards' per-user bases.
+struct BaseCounter<'a> {
+    tenant_ok: bool,
+    scope: Option<GlobSet>,
+    groups: FastMap<&'a UserGroupId, &'a LiveGroup>,
+    bases: GuardBases,
+}
+
+impl<'a> BaseCounter<'a> {
+    fn new(live: &'a LiveState, tenant_ok: bool, scope: Option<GlobSet>) -> Self {
+        Self {
+            tenant_ok,
+            scope,
+            groups: live.groups.iter().map(|g| (&g.id, g)).collect(),
+            bases: GuardBases::default(),
+        }
+    }
+
+    fn add(&mut self, user: &LiveUser) {
+        if in_scope(self.tenant_ok, self.scope.as_ref(), &user.username) {
+            count_base(&mut self.bases, &self.groups, user);
+        }
+    }
+}
+
+fn count_base(bases: &mut GuardBases, groups: &FastMap<&UserGroupId, &LiveGroup>, user: &LiveUser) {
+    bases.users += 1;
+    bases.memberships += user
+        .groups
+        .iter()
+        .filter(|id| groups.get(id).is_some_and(|g| !g.dynamic))
+        .count();
+    bases.assignments += user.permissions.len() + user.profiles.len();
 }
 
 fn compile(patterns: &[String], problems: &mut Vec<EngineError>) -> Option<GlobSet> {
@@ -125,10 +201,15 @@ fn compile(patterns: &[String], problems: &mut Vec<EngineError>) -> Option<GlobS
     builder.build().ok()
 }
 
-/// The users with one folded username: the first live one, and the desired one.
+/// The users with one folded username: the index of the first live one and of the desired
+/// one, [`KeySlot::NONE`] for none (32-bit, so that a million-entry map stays small).
 struct KeySlot {
-    live: Option<usize>,
-    desired: Option<usize>,
+    live: u32,
+    desired: u32,
+}
+
+impl KeySlot {
+    const NONE: u32 = u32::MAX;
 }
 
 /// A group a file names: one the tenant has, or one the file declares.
@@ -166,6 +247,10 @@ struct Differ<'a> {
     skips: Vec<Skip>,
     problems: Vec<EngineError>,
     bases: GuardBases,
+    /// Whether the live-user pass counts the per-user guard bases (or another thread does).
+    count_user_bases: bool,
+    /// From this many desired users on, half of them are compared on another thread.
+    parallel_from: usize,
 }
 
 impl<'a> Differ<'a> {
@@ -176,11 +261,7 @@ impl<'a> Differ<'a> {
         scope: Option<GlobSet>,
         protected: Option<GlobSet>,
     ) -> Self {
-        let tenant_ok = policy.tenants.is_empty()
-            || live
-                .tenant
-                .as_ref()
-                .is_some_and(|t| policy.tenants.contains(t));
+        let tenant_ok = tenant_ok(live, policy);
         let mut live_groups = FastMap::with_capacity_and_hasher(live.groups.len(), FastBuild);
         for group in &live.groups {
             live_groups.entry(group.key()).or_insert(group);
@@ -236,14 +317,18 @@ impl<'a> Differ<'a> {
                 assignments: live.groups.iter().map(|g| g.permissions.len()).sum(),
                 ..GuardBases::default()
             },
+            count_user_bases: true,
+            parallel_from: usize::MAX,
         }
     }
 
     fn run(&mut self) {
         self.declare_groups();
         self.collect_group_references();
+
         self.diff_groups();
         self.diff_users();
+
         self.delete_groups();
     }
 
@@ -342,11 +427,7 @@ impl<'a> Differ<'a> {
     // ---- scope ----------------------------------------------------------------------------
 
     fn in_scope(&self, username: &str) -> bool {
-        self.tenant_ok
-            && self
-                .scope
-                .as_ref()
-                .is_none_or(|set| set.is_match(username.trim()))
+        in_scope(self.tenant_ok, self.scope.as_ref(), username)
     }
 
     /// Why a user may not be changed, if it may not.
@@ -597,8 +678,8 @@ impl<'a> Differ<'a> {
             by_key
                 .entry(UserKey::fold_str(&user.username))
                 .or_insert(KeySlot {
-                    live: Some(index),
-                    desired: None,
+                    live: u32::try_from(index).expect("fewer than 2^32 - 1 users"),
+                    desired: KeySlot::NONE,
                 });
         }
         let mut matched: Vec<Option<usize>> = vec![None; desired.users.len()];
@@ -608,10 +689,11 @@ impl<'a> Differ<'a> {
             let slot = by_key
                 .entry(UserKey::fold_str(&user.username))
                 .or_insert(KeySlot {
-                    live: None,
-                    desired: None,
+                    live: KeySlot::NONE,
+                    desired: KeySlot::NONE,
                 });
-            if let Some(first) = slot.desired {
+            if slot.desired != KeySlot::NONE {
+                let first = slot.desired as usize;
                 self.problems.push(EngineError::Contradiction {
                     message: format!(
                         "username {:?} appears twice (first at {})",
@@ -621,43 +703,133 @@ impl<'a> Differ<'a> {
                 });
                 continue;
             }
-            slot.desired = Some(index);
-            if let Some(live_index) = slot.live {
+            slot.desired = u32::try_from(index).expect("fewer than 2^32 - 1 users");
+            if slot.live != KeySlot::NONE {
+                let live_index = slot.live as usize;
                 matched[index] = Some(live_index);
                 taken[live_index] = true;
             } else if user
                 .employee_id
                 .as_deref()
-                .is_some_and(|e| !e.trim().is_empty())
+                .is_some_and(|e| !trim(e).is_empty())
             {
                 unmatched.push(index);
             }
         }
         drop(by_key);
+
         self.match_renames(&unmatched, &mut matched, &mut taken);
 
-        for (user, matched) in desired.users.iter().zip(matched) {
-            self.diff_user(user, matched.map(|i| &live.users[i]));
-        }
-        for (index, user) in live.users.iter().enumerate() {
-            let in_scope = self.in_scope(&user.username);
-            if in_scope {
-                self.count_base(user);
+        // For a large file the second half of the users is compared on another thread, by a
+        // fork of the differ whose results are appended as if compared here.
+        let mid = if desired.users.len() >= self.parallel_from {
+            desired.users.len() / 2
+        } else {
+            desired.users.len()
+        };
+        let (first, second) = (&desired.users[..mid], &desired.users[mid..]);
+        let (first_matched, second_matched) = matched.split_at(mid);
+        std::thread::scope(|scope| {
+            let worker = if second.is_empty() {
+                None
+            } else {
+                let mut fork = self.fork();
+                std::thread::Builder::new()
+                    .name("vsync-diff".into())
+                    .spawn_scoped(scope, move || {
+                        for (user, matched) in second.iter().zip(second_matched) {
+                            fork.diff_user(user, matched.map(|i| &live.users[i]));
+                        }
+                        fork
+                    })
+                    .ok()
+            };
+            for (user, matched) in first.iter().zip(first_matched) {
+                self.diff_user(user, matched.map(|i| &live.users[i]));
             }
-            if !taken[index] && in_scope {
+            match worker {
+                Some(handle) => {
+                    let fork = handle
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                    self.append(fork);
+                }
+                None => {
+                    for (user, matched) in second.iter().zip(second_matched) {
+                        self.diff_user(user, matched.map(|i| &live.users[i]));
+                    }
+                }
+            }
+        });
+
+        for (index, user) in live.users.iter().enumerate() {
+            if self.count_user_bases {
+                let in_scope = self.in_scope(&user.username);
+                if in_scope {
+                    count_base(&mut self.bases, &self.groups_by_id, user);
+                }
+                if !taken[index] && in_scope {
+                    self.deprovision(user);
+                }
+            } else if !taken[index] && self.in_scope(&user.username) {
                 self.deprovision(user);
             }
         }
     }
 
-    fn count_base(&mut self, user: &LiveUser) {
-        self.bases.users += 1;
-        self.bases.memberships += user
-            .groups
-            .iter()
-            .filter(|id| self.groups_by_id.get(id).is_some_and(|g| !g.dynamic))
-            .count();
-        self.bases.assignments += user.permissions.len() + user.profiles.len();
+    /// A differ in the state this one is in, with no results yet, to compare other users.
+    fn fork(&self) -> Self {
+        Self {
+            desired: self.desired,
+            live: self.live,
+            policy: self.policy,
+            scope: self.scope.clone(),
+            protected: self.protected.clone(),
+            tenant_ok: self.tenant_ok,
+            perms: self.perms.clone(),
+            perm_names: self.perm_names.clone(),
+            profiles: self.profiles.clone(),
+            profile_names: self.profile_names.clone(),
+            live_groups: self.live_groups.clone(),
+            groups_by_id: self.groups_by_id.clone(),
+            declared: self.declared.clone(),
+            managed_groups: self.managed_groups.clone(),
+            deleted_groups: self.deleted_groups.clone(),
+            group_cache: self.group_cache.clone(),
+            perm_cache: self.perm_cache.clone(),
+            profile_cache: self.profile_cache.clone(),
+            reported: self.reported.clone(),
+            scratch_groups: Vec::new(),
+            scratch_permissions: Vec::new(),
+            scratch_profiles: Vec::new(),
+            changes: Vec::new(),
+            skips: Vec::new(),
+            problems: Vec::new(),
+            bases: self.bases,
+            count_user_bases: self.count_user_bases,
+            parallel_from: self.parallel_from,
+        }
+    }
+
+    /// Appends the results of a [`fork`](Self::fork) that compared the users after this
+    /// one's: changes renumbered to follow this one's, and an unknown name reported only if
+    /// this one has not reported it already.
+    fn append(&mut self, fork: Self) {
+        let offset = self.changes.len() as u32;
+        self.changes
+            .extend(fork.changes.into_iter().map(|mut change| {
+                change.id = ChangeId(change.id.0 + offset);
+                change
+            }));
+        self.skips.extend(fork.skips);
+        for problem in fork.problems {
+            if let EngineError::UnknownName { what, name, .. } = &problem
+                && !self.reported.insert((*what as u8, NameKey::new(name)))
+            {
+                continue;
+            }
+            self.problems.push(problem);
+        }
     }
 
     /// Rows whose username matches nobody but whose employee ID matches exactly one unmatched
@@ -1129,7 +1301,7 @@ fn text_change(
 ) -> Option<(Option<String>, Option<String>)> {
     let wanted = wanted?;
     let live_text = live.unwrap_or("");
-    if wanted.trim() == live_text.trim() {
+    if trim(wanted) == trim(live_text) {
         return None;
     }
     let wanted = normalize_text(wanted);
@@ -1139,9 +1311,21 @@ fn text_change(
     Some((live.map(ToOwned::to_owned), Some(wanted)))
 }
 
+/// [`str::trim`], with a shortcut for text that starts and ends with a printable ASCII
+/// character (no white space can be trimmed then), which is nearly all of it.
+fn trim(text: &str) -> &str {
+    let printable = |b: &u8| (b'!'..=b'~').contains(b);
+    let bytes = text.as_bytes();
+    if bytes.first().is_some_and(printable) && bytes.last().is_some_and(printable) {
+        text
+    } else {
+        text.trim()
+    }
+}
+
 /// Case-insensitive equality after normalisation, without allocating in the common case.
 fn keys_equal(a: &str, b: &str) -> bool {
-    let (a, b) = (a.trim(), b.trim());
+    let (a, b) = (trim(a), trim(b));
     a == b
         || (a.is_ascii() && b.is_ascii() && a.eq_ignore_ascii_case(b))
         || (!(a.is_ascii() && b.is_ascii()) && UserKey::new(a) == UserKey::new(b))
@@ -1182,4 +1366,144 @@ fn baselines(changes: &[Change], live: &LiveState) -> Vec<GroupBaseline> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use vsync_model::{Managed, UserId};
+
+    use super::*;
+    use crate::policy::GuardSettings;
+
+    /// A tenant of `n` users in four groups (one dynamic) and a file that renames, creates,
+    /// moves, re-permissions, protects and drops users throughout, so that both halves of a
+    /// two-thread comparison see every kind of change.
+    fn states(n: usize, broken: bool) -> (DesiredState, LiveState) {
+        let groups: Vec<LiveGroup> = (0..4)
+            .map(|g| LiveGroup {
+                id: UserGroupId::new(format!("g{g}")),
+                name: format!("Team {g}"),
+                dynamic: g == 3,
+                ..LiveGroup::default()
+            })
+            .collect();
+        let permissions: Vec<Permission> = (0..3)
+            .map(|p| Permission {
+                id: PermissionId::new(format!("p{p}")),
+                name: format!("Perm {p}"),
+                description: None,
+            })
+            .collect();
+        let mut live_users = Vec::new();
+        let mut desired_users = Vec::new();
+        for i in 0..n {
+            live_users.push(LiveUser {
+                id: UserId::new(format!("u{i}")),
+                username: format!("User{i}@Example.com"),
+                display_name: Some(format!("User {i}")),
+                employee_id: Some(format!("{i}")),
+                account_enabled: i % 97 != 0,
+                groups: [groups[i % 4].id.clone()].into(),
+                permissions: [permissions[i % 3].id.clone()].into(),
+                ..LiveUser::default()
+            });
+            let bucket = i % 50;
+            if bucket == 7 {
+                continue; // deprovisioned
+            }
+            let username = match bucket {
+                11 => format!("renamed{i}@example.com"),
+                12 => format!(" user{i}@EXAMPLE.com "),
+                _ => format!("user{i}@example.com"),
+            };
+            let mut user = DesiredUser {
+                username,
+                display_name: Some(if bucket == 13 {
+                    format!("User No. {i}")
+                } else {
+                    format!("User {i}")
+                }),
+                employee_id: Some(format!("{i}")),
+                account_enabled: Some(bucket != 14),
+                groups: [format!("team {}", (i + usize::from(bucket == 15)) % 4)].into(),
+                permissions: [format!("Perm {}", (i + usize::from(bucket == 16)) % 3)].into(),
+                source: SourceRef::csv("users.csv", i as u64 + 2),
+                ..DesiredUser::default()
+            };
+            if bucket == 17 {
+                user.groups.insert("New Team".into());
+            }
+            if broken && i % 1000 == 999 {
+                user.permissions.insert(format!("Missing {}", i / (n / 2)));
+                user.permissions.insert("Missing everywhere".into());
+            }
+            if broken && i % 5000 == 4999 {
+                let mut twin = user.clone();
+                twin.username = twin.username.to_uppercase();
+                desired_users.push(twin);
+            }
+            desired_users.push(user);
+            if bucket == 18 {
+                desired_users.push(DesiredUser {
+                    username: format!("new{i}@example.com"),
+                    employee_id: Some(format!("N{i}")),
+                    groups: ["New Team".into()].into(),
+                    source: SourceRef::csv("users.csv", i as u64 + 2),
+                    ..DesiredUser::default()
+                });
+            }
+        }
+        let desired = DesiredState {
+            users: desired_users,
+            groups: vec![DesiredGroup {
+                name: "New Team".into(),
+                source: SourceRef::csv("groups.csv", 2),
+                ..DesiredGroup::default()
+            }],
+            managed: Managed {
+                memberships: true,
+                user_permissions: true,
+                profiles: false,
+                group_permissions: false,
+            },
+            ..DesiredState::default()
+        };
+        let live = LiveState {
+            users: live_users,
+            groups,
+            permissions,
+            ..LiveState::default()
+        };
+        (desired, live)
+    }
+
+    /// Comparing the users on two threads must give exactly what one thread gives: the same
+    /// changes with the same IDs, skips, guard bases and problems, in the same order.
+    #[test]
+    fn two_threads_give_what_one_gives() {
+        let policy = Policy {
+            protected: vec!["user4?@example.com".into()],
+            guards: GuardSettings::off(),
+            ..Policy::default()
+        };
+        let guarded = Policy {
+            protected: policy.protected.clone(),
+            ..Policy::default()
+        };
+        for broken in [false, true] {
+            let (desired, live) = states(12_000, broken);
+            for policy in [&policy, &guarded] {
+                let serial = diff_with(&desired, &live, policy, usize::MAX);
+                let parallel = diff_with(&desired, &live, policy, 1_000);
+                if broken {
+                    assert!(serial.is_err());
+                } else {
+                    let changes = serial.as_ref().expect("valid");
+                    assert!(changes.changes.len() > 1_000);
+                    assert!(!changes.skips.is_empty());
+                }
+                assert_eq!(serial, parallel);
+            }
+        }
+    }
 }

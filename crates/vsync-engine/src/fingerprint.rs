@@ -1,7 +1,7 @@
 //! [`fingerprint`]: a digest of a live state, so that an apply can refuse a stale plan.
 
 use sha2::{Digest, Sha256};
-use vsync_model::LiveState;
+use vsync_model::{LiveState, LiveUser};
 
 /// SHA-256 (lower-case hex) of everything in `live` that Visier reports: users, groups,
 /// permission and profile catalogs, and the tenant.
@@ -13,6 +13,12 @@ use vsync_model::LiveState;
 ///
 /// [`LiveUser::disabled_since_ms`]: vsync_model::LiveUser::disabled_since_ms
 pub fn fingerprint(live: &LiveState) -> String {
+    fingerprint_visiting(live, |_| {})
+}
+
+/// [`fingerprint`], calling `visit` with each user on the way (in ID order), so that a caller
+/// that needs another pass over the users gets it while they are in cache.
+pub(crate) fn fingerprint_visiting(live: &LiveState, mut visit: impl FnMut(&LiveUser)) -> String {
     let mut hasher = Sha256::new();
     let mut buf: Vec<u8> = Vec::with_capacity(1 << 16);
     buf.extend_from_slice(b"vsync-live-v1\x1e");
@@ -25,6 +31,7 @@ pub fn fingerprint(live: &LiveState) -> String {
     users.sort_unstable_by(|a, b| a.id.cmp(&b.id));
     put_len(&mut buf, users.len());
     for user in users {
+        visit(user);
         put(&mut buf, user.id.as_str());
         put(&mut buf, &user.username);
         put_opt(&mut buf, user.display_name.as_deref());
@@ -114,7 +121,7 @@ fn put_len(buf: &mut Vec<u8>, len: usize) {
 
 #[cfg(test)]
 mod tests {
-    use vsync_model::{LiveUser, UserId};
+    use vsync_model::UserId;
 
     use super::*;
 
@@ -152,6 +159,34 @@ mod tests {
         let mut c = a.clone();
         c.users[0].account_enabled = false;
         assert_ne!(fingerprint(&a), fingerprint(&c));
+    }
+
+    #[test]
+    fn fingerprint_ignores_group_order_and_sees_relation_changes() {
+        let group = |id: &str| vsync_model::LiveGroup {
+            id: vsync_model::UserGroupId::new(id),
+            name: format!("Team {id}"),
+            ..vsync_model::LiveGroup::default()
+        };
+        let mut member = user("1", "a");
+        member.groups.insert(vsync_model::UserGroupId::new("g1"));
+        let a = LiveState {
+            users: vec![member, user("2", "b")],
+            groups: vec![group("g1"), group("g2")],
+            ..LiveState::default()
+        };
+        let mut b = a.clone();
+        b.groups.reverse();
+        b.users.reverse();
+        assert_eq!(fingerprint(&a), fingerprint(&b));
+        let mut c = a.clone();
+        c.users[1]
+            .groups
+            .insert(vsync_model::UserGroupId::new("g2"));
+        assert_ne!(fingerprint(&a), fingerprint(&c));
+        let mut d = a.clone();
+        d.users[0].email = Some("a@example.com".into());
+        assert_ne!(fingerprint(&a), fingerprint(&d));
     }
 
     #[test]

@@ -35,7 +35,14 @@ fn fold(raw: &str) -> String {
 /// [`fold`] without allocating when the trimmed text is already NFC and has no upper-case
 /// letter (the usual lower-case ASCII username).
 fn fold_cow(raw: &str) -> Cow<'_, str> {
-    let trimmed = raw.trim();
+    let printable = |b: &u8| (b'!'..=b'~').contains(b);
+    let bytes = raw.as_bytes();
+    // Text that starts and ends with a printable ASCII character has nothing to trim.
+    let trimmed = if bytes.first().is_some_and(printable) && bytes.last().is_some_and(printable) {
+        raw
+    } else {
+        raw.trim()
+    };
     if trimmed.is_ascii() {
         // ASCII is NFC, and its only upper-case letters are A-Z.
         return if trimmed.bytes().any(|b| b.is_ascii_uppercase()) {
