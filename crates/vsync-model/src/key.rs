@@ -132,8 +132,14 @@ mod tests {
 
     #[test]
     fn keys_ignore_case_space_and_composition() {
-        assert_eq!(UserKey::new(" Jane.Doe@Example.com "), UserKey::new("jane.doe@example.com"));
-        assert_eq!(NameKey::new("Jose\u{301} Team"), NameKey::new("jos\u{e9} team"));
+        assert_eq!(
+            UserKey::new(" Jane.Doe@Example.com "),
+            UserKey::new("jane.doe@example.com")
+        );
+        assert_eq!(
+            NameKey::new("Jose\u{301} Team"),
+            NameKey::new("jos\u{e9} team")
+        );
         assert_ne!(UserKey::new("jane"), UserKey::new("jane2"));
     }
 
