@@ -106,6 +106,23 @@ fn halves<T: Clone>(items: &[T]) -> Option<(Vec<T>, Vec<T>)> {
     })
 }
 
+/// Halves a list of entries that each carry a list (a group and its users, a permission and its
+/// users): the entries when there are two or more, else the one entry's inner list.
+fn nested_halves<T: Clone, U: Clone>(
+    entries: &[T],
+    inner: impl Fn(&mut T) -> &mut Vec<U>,
+) -> Option<(Vec<T>, Vec<T>)> {
+    if let Some(split) = halves(entries) {
+        return Some(split);
+    }
+    let mut first = entries.first()?.clone();
+    let (a, b) = halves(inner(&mut first))?;
+    let mut second = first.clone();
+    *inner(&mut first) = a;
+    *inner(&mut second) = b;
+    Some((vec![first], vec![second]))
+}
+
 /// The operation split in two halves of its items, or `None` when it carries one item.
 pub(crate) fn split(op: &Operation) -> Option<(Operation, Operation)> {
     macro_rules! top {
@@ -159,16 +176,8 @@ pub(crate) fn split(op: &Operation) -> Option<(Operation, Operation)> {
                     Operation::RemoveGroupMembers { groups }
                 }
             };
-            if let Some((a, b)) = halves(groups) {
-                return Some((wrap(a), wrap(b)));
-            }
-            let only = groups.first()?;
-            let (a, b) = halves(&only.users)?;
-            let mut first = only.clone();
-            first.users = a;
-            let mut second = only.clone();
-            second.users = b;
-            Some((wrap(vec![first]), wrap(vec![second])))
+            let (a, b) = nested_halves(groups, |g| &mut g.users)?;
+            Some((wrap(a), wrap(b)))
         }
         Operation::AssignUserPermissions { permissions }
         | Operation::RevokeUserPermissions { permissions } => {
@@ -180,16 +189,8 @@ pub(crate) fn split(op: &Operation) -> Option<(Operation, Operation)> {
                     Operation::RevokeUserPermissions { permissions }
                 }
             };
-            if let Some((a, b)) = halves(permissions) {
-                return Some((wrap(a), wrap(b)));
-            }
-            let only = permissions.first()?;
-            let (a, b) = halves(&only.users)?;
-            let mut first = only.clone();
-            first.users = a;
-            let mut second = only.clone();
-            second.users = b;
-            Some((wrap(vec![first]), wrap(vec![second])))
+            let (a, b) = nested_halves(permissions, |p| &mut p.users)?;
+            Some((wrap(a), wrap(b)))
         }
         Operation::AssignGroupPermissions { groups }
         | Operation::RevokeGroupPermissions { groups } => {
@@ -201,16 +202,8 @@ pub(crate) fn split(op: &Operation) -> Option<(Operation, Operation)> {
                     Operation::RevokeGroupPermissions { groups }
                 }
             };
-            if let Some((a, b)) = halves(groups) {
-                return Some((wrap(a), wrap(b)));
-            }
-            let only = groups.first()?;
-            let (a, b) = halves(&only.permissions)?;
-            let mut first = only.clone();
-            first.permissions = a;
-            let mut second = only.clone();
-            second.permissions = b;
-            Some((wrap(vec![first]), wrap(vec![second])))
+            let (a, b) = nested_halves(groups, |g| &mut g.permissions)?;
+            Some((wrap(a), wrap(b)))
         }
     }
 }
