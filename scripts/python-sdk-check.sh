@@ -4,6 +4,7 @@
 # listing, and a v2 bulk add with one failing item.
 #
 # Installs the pinned SDK into .venv-sdk on first use. Needs python3 and cargo.
+# `--install-only` sets up the virtual environment and stops (CI runs it while cargo builds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,8 +19,14 @@ if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import visier_platfor
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install --quiet --disable-pip-version-check "visier-platform-sdk==$SDK_VERSION"
 fi
+if [ "${1:-}" = "--install-only" ]; then
+    exit 0
+fi
 
-cargo build --quiet -p vsync-sim
+# The simulator binary as `cargo test --workspace` builds it: the same features, so after the
+# tests this builds nothing (a plain `cargo build -p vsync-sim` would rebuild tokio, hyper and
+# more with the features of that one package).
+cargo test --workspace --no-run --quiet 2>/dev/null
 target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 log=$(mktemp)
 "$target_dir/debug/vsync-sim" --port 0 --seed-users 1500 --seed 7 >"$log" 2>&1 &

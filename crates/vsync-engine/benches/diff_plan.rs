@@ -9,8 +9,8 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 use vsync_engine::{GuardSettings, Limits, Policy, diff, plan};
 use vsync_model::{
-    DesiredGroup, DesiredState, DesiredUser, LiveGroup, LiveState, LiveUser, Managed, Permission,
-    PermissionId, SourceRef, UserGroupId, UserId,
+    DesiredGroup, DesiredState, DesiredUser, LiveGroup, LiveState, LiveUser, Managed, NameSet,
+    Permission, PermissionId, SourceRef, UserGroupId, UserId,
 };
 
 const GROUPS: usize = 50;
@@ -34,7 +34,7 @@ fn fixture(n: usize) -> (DesiredState, LiveState) {
             description: None,
         })
         .collect();
-    let file: std::sync::Arc<str> = "hris.csv".into();
+    let file = SourceRef::csv("hris.csv", 0);
     let mut live_users = Vec::with_capacity(n);
     let mut desired_users = Vec::with_capacity(n + n / 500);
     for i in 0..n {
@@ -71,31 +71,23 @@ fn fixture(n: usize) -> (DesiredState, LiveState) {
             group
         };
         desired_users.push(DesiredUser {
-            username,
-            display_name: Some(display_name),
-            employee_id: Some(format!("{i:08}")),
-            email: Some(format!("user{i}@example.com")),
+            username: username.into(),
+            display_name: Some(display_name.into()),
+            employee_id: Some(format!("{i:08}").into()),
+            email: Some(format!("user{i}@example.com").into()),
             account_enabled: Some(true),
-            groups: [groups[group].name.clone()].into(),
-            permissions: [permissions[permission].name.clone()].into(),
-            profiles: std::collections::BTreeSet::default(),
-            source: SourceRef {
-                file: file.clone(),
-                sheet: None,
-                row: i as u64 + 2,
-            },
+            groups: [groups[group].name.as_str()].into(),
+            permissions: [permissions[permission].name.as_str()].into(),
+            profiles: NameSet::new(),
+            source: file.with_row(i as u64 + 2),
         });
         if (900..902).contains(&bucket) {
             desired_users.push(DesiredUser {
-                username: format!("new{i}@example.com"),
-                display_name: Some(format!("New User {i}")),
-                employee_id: Some(format!("N{i:08}")),
-                groups: [groups[group].name.clone()].into(),
-                source: SourceRef {
-                    file: file.clone(),
-                    sheet: None,
-                    row: i as u64 + 2,
-                },
+                username: format!("new{i}@example.com").into(),
+                display_name: Some(format!("New User {i}").into()),
+                employee_id: Some(format!("N{i:08}").into()),
+                groups: [groups[group].name.as_str()].into(),
+                source: file.with_row(i as u64 + 2),
                 ..DesiredUser::default()
             });
         }
@@ -105,11 +97,7 @@ fn fixture(n: usize) -> (DesiredState, LiveState) {
         .map(|g| DesiredGroup {
             name: g.name.clone(),
             description: g.description.clone(),
-            source: SourceRef {
-                file: file.clone(),
-                sheet: None,
-                row: 1,
-            },
+            source: file.with_row(1),
             ..DesiredGroup::default()
         })
         .collect();

@@ -965,15 +965,11 @@ impl<'a> Differ<'a> {
             Some(normalize_text(&user.username)),
         )];
         for (field, value) in [
-            ("displayName", &user.display_name),
-            ("employeeId", &user.employee_id),
-            ("email", &user.email),
+            ("displayName", user.display_name.as_deref()),
+            ("employeeId", user.employee_id.as_deref()),
+            ("email", user.email.as_deref()),
         ] {
-            if let Some(value) = value
-                .as_deref()
-                .map(normalize_text)
-                .filter(|v| !v.is_empty())
-            {
+            if let Some(value) = value.map(normalize_text).filter(|v| !v.is_empty()) {
                 fields.push(FieldChange::new(field, None, Some(value)));
             }
         }
@@ -1417,13 +1413,13 @@ mod tests {
                 _ => format!("user{i}@example.com"),
             };
             let mut user = DesiredUser {
-                username,
+                username: username.into(),
                 display_name: Some(if bucket == 13 {
-                    format!("User No. {i}")
+                    format!("User No. {i}").into()
                 } else {
-                    format!("User {i}")
+                    format!("User {i}").into()
                 }),
-                employee_id: Some(format!("{i}")),
+                employee_id: Some(format!("{i}").into()),
                 account_enabled: Some(bucket != 14),
                 groups: [format!("team {}", (i + usize::from(bucket == 15)) % 4)].into(),
                 permissions: [format!("Perm {}", (i + usize::from(bucket == 16)) % 3)].into(),
@@ -1431,23 +1427,23 @@ mod tests {
                 ..DesiredUser::default()
             };
             if bucket == 17 {
-                user.groups.insert("New Team".into());
+                user.groups.insert("New Team");
             }
             if broken && i % 1000 == 999 {
                 user.permissions.insert(format!("Missing {}", i / (n / 2)));
-                user.permissions.insert("Missing everywhere".into());
+                user.permissions.insert("Missing everywhere");
             }
             if broken && i % 5000 == 4999 {
                 let mut twin = user.clone();
-                twin.username = twin.username.to_uppercase();
+                twin.username = twin.username.to_uppercase().into();
                 desired_users.push(twin);
             }
             desired_users.push(user);
             if bucket == 18 {
                 desired_users.push(DesiredUser {
-                    username: format!("new{i}@example.com"),
-                    employee_id: Some(format!("N{i}")),
-                    groups: ["New Team".into()].into(),
+                    username: format!("new{i}@example.com").into(),
+                    employee_id: Some(format!("N{i}").into()),
+                    groups: ["New Team"].into(),
                     source: SourceRef::csv("users.csv", i as u64 + 2),
                     ..DesiredUser::default()
                 });

@@ -27,16 +27,18 @@ pub fn desired_from_live(live: &LiveState) -> DesiredState {
         .iter()
         .map(|p| (&p.id, p.name.as_str()))
         .collect();
-    let file: std::sync::Arc<str> = std::sync::Arc::from("tenant export");
+    const FILE: &str = "tenant export";
+    let user_rows = SourceRef::csv(FILE, 0);
+    let group_rows = SourceRef::sheet(FILE, "UserGroups", 0);
     let users = live
         .users
         .iter()
         .enumerate()
         .map(|(index, user)| DesiredUser {
-            username: user.username.clone(),
-            display_name: user.display_name.clone(),
-            employee_id: user.employee_id.clone(),
-            email: user.email.clone(),
+            username: user.username.as_str().into(),
+            display_name: user.display_name.as_deref().map(Into::into),
+            employee_id: user.employee_id.as_deref().map(Into::into),
+            email: user.email.as_deref().map(Into::into),
             account_enabled: Some(user.account_enabled),
             groups: user
                 .groups
@@ -45,24 +47,20 @@ pub fn desired_from_live(live: &LiveState) -> DesiredState {
                     groups
                         .get(id)
                         .filter(|(_, dynamic)| !dynamic)
-                        .map(|(name, _)| (*name).to_owned())
+                        .map(|(name, _)| *name)
                 })
                 .collect(),
             permissions: user
                 .permissions
                 .iter()
-                .filter_map(|id| permissions.get(id).map(|n| (*n).to_owned()))
+                .filter_map(|id| permissions.get(id).copied())
                 .collect(),
             profiles: user
                 .profiles
                 .iter()
-                .filter_map(|id| profiles.get(id).map(|n| (*n).to_owned()))
+                .filter_map(|id| profiles.get(id).copied())
                 .collect(),
-            source: SourceRef {
-                file: file.clone(),
-                sheet: None,
-                row: index as u64 + 2,
-            },
+            source: user_rows.with_row(index as u64 + 2),
         })
         .collect::<Vec<_>>();
     let desired_groups = live
@@ -75,18 +73,14 @@ pub fn desired_from_live(live: &LiveState) -> DesiredState {
             permissions: group
                 .permissions
                 .iter()
-                .filter_map(|id| permissions.get(id).map(|n| (*n).to_owned()))
+                .filter_map(|id| permissions.get(id).copied())
                 .collect(),
-            source: SourceRef {
-                file: file.clone(),
-                sheet: Some("UserGroups".into()),
-                row: index as u64 + 2,
-            },
+            source: group_rows.with_row(index as u64 + 2),
         })
         .collect();
     DesiredState {
         input: InputInfo {
-            files: vec![file.to_string()],
+            files: vec![FILE.to_owned()],
             checksum: String::new(),
             user_rows: users.len(),
         },

@@ -21,7 +21,6 @@
 //! With a one-second minute the run is bound by the simulator's and the executor's own work
 //! (the unlimited run takes as long), not by the limit.
 
-use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use vsync_client::{Auth, Client, RateLimit};
@@ -38,11 +37,11 @@ fn desired(n: usize) -> DesiredState {
     DesiredState {
         users: (0..n)
             .map(|i| DesiredUser {
-                username: format!("user{i}@example.com"),
-                display_name: Some(format!("User {i}")),
-                employee_id: Some(format!("E{i:06}")),
+                username: format!("user{i}@example.com").into(),
+                display_name: Some(format!("User {i}").into()),
+                employee_id: Some(format!("E{i:06}").into()),
                 account_enabled: Some(true),
-                groups: BTreeSet::from([GROUPS[i % GROUPS.len()].to_owned()]),
+                groups: [GROUPS[i % GROUPS.len()]].into(),
                 source: SourceRef::csv("users.csv", i as u64 + 2),
                 ..DesiredUser::default()
             })

@@ -1,51 +1,111 @@
 //! The desired state: what the input file says the tenant should hold.
 
-use std::collections::BTreeSet;
 use std::fmt;
 use std::sync::Arc;
 
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 use crate::key::{NameKey, UserKey};
+use crate::names::NameSet;
+
+/// A file, and for workbooks a sheet of it: what every row of that sheet shares.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct Origin {
+    file: Box<str>,
+    sheet: Option<Box<str>>,
+}
 
 /// Where a value came from: file, sheet (workbooks only) and row as the spreadsheet shows it
 /// (the header is row 1, the first data row is row 2).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+///
+/// Sixteen bytes: the file and sheet names are shared by every row of a sheet.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(from = "SourceRefRepr", into = "SourceRefRepr")]
 pub struct SourceRef {
-    /// The file name as given on the command line (shared: a million rows name one file).
-    pub file: Arc<str>,
-    /// The sheet, for workbooks; `None` for CSV files.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sheet: Option<Arc<str>>,
+    origin: Arc<Origin>,
     /// The row number as the spreadsheet shows it (1-based, header included).
     pub row: u64,
 }
 
-impl SourceRef {
-    /// A place in a CSV file.
-    pub fn csv(file: impl Into<Arc<str>>, row: u64) -> Self {
+/// How a [`SourceRef`] is written: `{"file": .., "sheet": .., "row": ..}`.
+#[derive(Serialize, Deserialize)]
+struct SourceRefRepr {
+    file: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sheet: Option<String>,
+    row: u64,
+}
+
+impl From<SourceRefRepr> for SourceRef {
+    fn from(r: SourceRefRepr) -> Self {
+        Self::new(&r.file, r.sheet.as_deref(), r.row)
+    }
+}
+
+impl From<SourceRef> for SourceRefRepr {
+    fn from(s: SourceRef) -> Self {
         Self {
-            file: file.into(),
-            sheet: None,
+            file: s.file().to_owned(),
+            sheet: s.sheet_name().map(str::to_owned),
+            row: s.row,
+        }
+    }
+}
+
+impl Default for SourceRef {
+    fn default() -> Self {
+        Self::new("", None, 0)
+    }
+}
+
+impl SourceRef {
+    /// A place in `file` (and `sheet`, for workbooks).
+    pub fn new(file: &str, sheet: Option<&str>, row: u64) -> Self {
+        Self {
+            origin: Arc::new(Origin {
+                file: file.into(),
+                sheet: sheet.map(Into::into),
+            }),
             row,
         }
     }
 
+    /// A place in a CSV file.
+    pub fn csv(file: &str, row: u64) -> Self {
+        Self::new(file, None, row)
+    }
+
     /// A place in a sheet of a workbook.
-    pub fn sheet(file: impl Into<Arc<str>>, sheet: impl Into<Arc<str>>, row: u64) -> Self {
+    pub fn sheet(file: &str, sheet: &str, row: u64) -> Self {
+        Self::new(file, Some(sheet), row)
+    }
+
+    /// Another row of the same file and sheet (shares their names).
+    #[must_use]
+    pub fn with_row(&self, row: u64) -> Self {
         Self {
-            file: file.into(),
-            sheet: Some(sheet.into()),
+            origin: Arc::clone(&self.origin),
             row,
         }
+    }
+
+    /// The file name as given on the command line.
+    pub fn file(&self) -> &str {
+        &self.origin.file
+    }
+
+    /// The sheet name, for workbooks; `None` for CSV files.
+    pub fn sheet_name(&self) -> Option<&str> {
+        self.origin.sheet.as_deref()
     }
 }
 
 impl fmt::Display for SourceRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.sheet {
-            Some(sheet) => write!(f, "{}, sheet {sheet}, row {}", self.file, self.row),
-            None => write!(f, "{}, row {}", self.file, self.row),
+        match self.sheet_name() {
+            Some(sheet) => write!(f, "{}, sheet {sheet}, row {}", self.file(), self.row),
+            None => write!(f, "{}, row {}", self.file(), self.row),
         }
     }
 }
@@ -55,32 +115,36 @@ impl fmt::Display for SourceRef {
 /// Scalar fields are `None` when the file does not say (the column is absent or the cell is
 /// blank): the live value is then left alone. The sets hold display names, and are only
 /// meaningful when the matching flag of [`Managed`] is set.
+///
+/// A run holds up to millions of these, so the layout is chosen for size (128 bytes plus the
+/// text that does not fit inline): usernames and emails, usually longer than 24 bytes, are
+/// boxed; display names and employee IDs, usually shorter, are stored inline.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DesiredUser {
     /// The username (usually an email), normalised, original case kept.
-    pub username: String,
+    pub username: Box<str>,
     /// The display name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
+    pub display_name: Option<CompactString>,
     /// The employee ID, kept exactly as text (leading zeros kept). The stable key for renames.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub employee_id: Option<String>,
+    pub employee_id: Option<CompactString>,
     /// The email address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
+    pub email: Option<Box<str>>,
     /// Whether the account is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_enabled: Option<bool>,
     /// Display names of the user groups the user is a manual member of.
-    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
-    pub groups: BTreeSet<String>,
+    #[serde(default, skip_serializing_if = "NameSet::is_empty")]
+    pub groups: NameSet,
     /// Display names of the permissions assigned to the user directly.
-    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
-    pub permissions: BTreeSet<String>,
+    #[serde(default, skip_serializing_if = "NameSet::is_empty")]
+    pub permissions: NameSet,
     /// Display names of the profiles assigned to the user.
-    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
-    pub profiles: BTreeSet<String>,
+    #[serde(default, skip_serializing_if = "NameSet::is_empty")]
+    pub profiles: NameSet,
     /// The row the user came from.
     pub source: SourceRef,
 }
@@ -103,8 +167,8 @@ pub struct DesiredGroup {
     pub description: Option<String>,
     /// Display names of the permissions the group grants; meaningful when
     /// [`Managed::group_permissions`] is set.
-    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
-    pub permissions: BTreeSet<String>,
+    #[serde(default, skip_serializing_if = "NameSet::is_empty")]
+    pub permissions: NameSet,
     /// The row the group came from.
     pub source: SourceRef,
 }
@@ -174,6 +238,30 @@ mod tests {
             SourceRef::csv("users.csv", 3).to_string(),
             "users.csv, row 3"
         );
+    }
+
+    #[test]
+    fn source_ref_round_trips_as_file_sheet_and_row() {
+        let source = SourceRef::sheet("hris.xlsx", "Users", 12);
+        let json = serde_json::to_string(&source).unwrap();
+        assert_eq!(json, r#"{"file":"hris.xlsx","sheet":"Users","row":12}"#);
+        assert_eq!(serde_json::from_str::<SourceRef>(&json).unwrap(), source);
+        let next = source.with_row(13);
+        assert_eq!(
+            (next.file(), next.sheet_name(), next.row),
+            ("hris.xlsx", Some("Users"), 13)
+        );
+    }
+
+    #[test]
+    fn a_desired_user_stays_small() {
+        // A million of them are read for a large tenant: see the type's documentation.
+        assert!(
+            std::mem::size_of::<DesiredUser>() <= 128,
+            "{}",
+            std::mem::size_of::<DesiredUser>()
+        );
+        assert_eq!(std::mem::size_of::<SourceRef>(), 16);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! - [`desired`]: [`DesiredState`], what a spreadsheet says the tenant should hold, with the
 //!   place ([`SourceRef`]) every row came from.
 //! - [`live`]: [`LiveState`], what the tenant holds, as fetched through the API.
+//! - [`names`]: [`NameSet`], the compact set of display names users and groups refer to.
 //!
 //! The crate is a leaf: it does no I/O and depends on nothing of ours.
 #![warn(missing_docs)]
@@ -15,8 +16,14 @@ pub mod desired;
 pub mod ids;
 pub mod key;
 pub mod live;
+pub mod names;
 
 pub use desired::{DesiredGroup, DesiredState, DesiredUser, InputInfo, Managed, SourceRef};
 pub use ids::{PermissionId, ProfileId, TenantCode, UserGroupId, UserId};
 pub use key::{NameKey, UserKey, normalize_text};
 pub use live::{LiveGroup, LiveState, LiveUser, Permission, Profile};
+pub use names::NameSet;
+
+/// Short text stored inline (up to 24 bytes without an allocation), re-exported so callers
+/// name the same type as [`DesiredUser`]'s fields.
+pub use compact_str::CompactString;

@@ -6,17 +6,20 @@
 //! sheets can name its users; contradictions between wide columns and long sheets are checked
 //! in [`Builder::finish`].
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{BuildHasher, RandomState};
 use std::sync::Arc;
 
-use vsync_model::{DesiredGroup, DesiredState, DesiredUser, Managed, NameKey, SourceRef, UserKey};
+use vsync_model::{
+    DesiredGroup, DesiredState, DesiredUser, Managed, NameKey, NameSet, SourceRef, UserKey,
+};
 
 use crate::cell::{
     clean, did_you_mean, header_key, is_valid_email, parse_bool, split_list, unescape,
 };
 use crate::error::{Problem, ProblemKind};
-use crate::mapping::{FieldSpec, Part, Template, value_key};
+use crate::mapping::{FieldSpec, Part, Template, value_matches};
 use crate::options::ReadOptions;
 use crate::schema::{Column, SheetKind};
 
@@ -44,19 +47,22 @@ pub(crate) trait Row {
 pub(crate) struct Place {
     pub(crate) file: Arc<str>,
     pub(crate) sheet: Option<Arc<str>>,
+    /// A row of this sheet, whose file and sheet names every row shares.
+    rows: SourceRef,
 }
 
 impl Place {
+    pub(crate) fn new(file: Arc<str>, sheet: Option<Arc<str>>) -> Self {
+        let rows = SourceRef::new(&file, sheet.as_deref(), 0);
+        Self { file, sheet, rows }
+    }
+
     pub(crate) fn problem(&self, kind: ProblemKind, message: impl Into<String>) -> Problem {
         Problem::file(kind, &self.file, message).in_sheet(self.sheet.as_ref())
     }
 
     fn source(&self, row: u64) -> SourceRef {
-        SourceRef {
-            file: self.file.clone(),
-            sheet: self.sheet.clone(),
-            row,
-        }
+        self.rows.with_row(row)
     }
 }
 
@@ -233,7 +239,7 @@ fn duplicates(
 struct Long {
     place: Place,
     first_row: u64,
-    items: BTreeSet<String>,
+    items: NameSet,
 }
 
 /// What a long-form sheet adds to; which wide column it must agree with.
@@ -397,7 +403,14 @@ impl<'o> Builder<'o> {
         header_row: u64,
     ) -> Option<SheetPlan> {
         let headers: Vec<String> = (0..header.len())
-            .map(|i| header.cell(i).ok().and_then(clean).unwrap_or_default())
+            .map(|i| {
+                header
+                    .cell(i)
+                    .ok()
+                    .and_then(clean)
+                    .unwrap_or_default()
+                    .into_owned()
+            })
             .collect();
         let keys: Vec<String> = headers.iter().map(|h| header_key(h)).collect();
         let mut plan = SheetPlan {
@@ -591,20 +604,20 @@ impl<'o> Builder<'o> {
     }
 
     /// The text of a field in a row: cleaned, value-mapped; problems reported.
-    fn field(
+    fn field<'a>(
         &mut self,
-        plan: &SheetPlan,
+        plan: &'a SheetPlan,
         column: Column,
-        row: &dyn Row,
+        row: &'a dyn Row,
         row_no: u64,
-    ) -> Option<String> {
+    ) -> Option<Cow<'a, str>> {
         let text = match &plan.sources[slot(column)] {
             Source::Absent => return None,
             Source::Column(i) => self.cell(plan, *i, row, row_no).and_then(clean),
             Source::Constant(c) => clean(c),
             Source::Template(parts) => {
                 let text = self.template(plan, parts, row, row_no);
-                clean(&text)
+                clean(&text).map(|c| Cow::Owned(c.into_owned()))
             }
         };
         match (&plan.values[slot(column)], text) {
@@ -613,7 +626,10 @@ impl<'o> Builder<'o> {
                 self.scratch.clear();
                 self.scratch
                     .extend(text.chars().flat_map(char::to_lowercase));
-                Some(map.get(self.scratch.as_str()).cloned().unwrap_or(text))
+                match map.get(self.scratch.as_str()) {
+                    Some(mapped) => Some(Cow::Borrowed(mapped.as_str())),
+                    None => Some(text),
+                }
             }
             (_, text) => text,
         }
@@ -691,13 +707,13 @@ impl<'o> Builder<'o> {
     }
 
     /// A key field: reported when empty or a formula.
-    fn key(
+    fn key<'a>(
         &mut self,
-        plan: &SheetPlan,
+        plan: &'a SheetPlan,
         column: Column,
-        row: &dyn Row,
+        row: &'a dyn Row,
         row_no: u64,
-    ) -> Option<String> {
+    ) -> Option<Cow<'a, str>> {
         if let Source::Column(i) = plan.sources[slot(column)]
             && row.is_formula(i)
         {
@@ -735,10 +751,10 @@ impl<'o> Builder<'o> {
         column: Column,
         row: &dyn Row,
         row_no: u64,
-    ) -> Option<BTreeSet<String>> {
+    ) -> Option<NameSet> {
         let text = self.field(plan, column, row, row_no)?;
         match split_list(&text) {
-            Ok(items) => Some(items.into_iter().collect()),
+            Ok(items) => Some(items.iter().map(|item| &**item).collect()),
             Err(item) => {
                 let p = Self::at(
                     plan,
@@ -748,7 +764,7 @@ impl<'o> Builder<'o> {
                     format!("item {item} of the list \"{text}\" is empty"),
                 );
                 self.problems.push(p);
-                Some(BTreeSet::new())
+                Some(NameSet::new())
             }
         }
     }
@@ -834,14 +850,14 @@ impl<'o> Builder<'o> {
             .unwrap_or_default();
         for rule in &plan.rules {
             let matches = rule.when.iter().all(|(i, accepted)| match row.cell(*i) {
-                Ok(text) => accepted.contains(&value_key(text)),
+                Ok(text) => value_matches(text, accepted),
                 Err(_) => false,
             });
             if matches {
                 let name = self.template(plan, &rule.group, row, row_no);
                 if let Some(name) = clean(&name) {
                     wide |= 1;
-                    groups.insert(name);
+                    groups.insert(&*name);
                 }
             }
         }
@@ -851,13 +867,13 @@ impl<'o> Builder<'o> {
         self.user_index.hashes.push((hash, idx));
         if let Some(id) = &employee_id {
             self.employee_hashes
-                .push((self.hasher.hash_one(id.as_str()), idx));
+                .push((self.hasher.hash_one(&**id), idx));
         }
         self.users.push(DesiredUser {
-            username,
-            display_name,
-            employee_id,
-            email,
+            username: username.into(),
+            display_name: display_name.map(Into::into),
+            employee_id: employee_id.map(Into::into),
+            email: email.map(Into::into),
             account_enabled,
             groups,
             permissions,
@@ -892,8 +908,8 @@ impl<'o> Builder<'o> {
         self.group_wide
             .push(permissions.as_ref().is_some_and(|p| !p.is_empty()));
         self.groups.push(DesiredGroup {
-            name,
-            description,
+            name: name.into_owned(),
+            description: description.map(Cow::into_owned),
             permissions: permissions.unwrap_or_default(),
             source: plan.place.source(row_no),
         });
@@ -921,7 +937,7 @@ impl<'o> Builder<'o> {
                 self.group_index.insert(key, idx);
                 self.group_wide.push(false);
                 self.groups.push(DesiredGroup {
-                    name: owner,
+                    name: owner.into_owned(),
                     source: plan.place.source(row_no),
                     ..DesiredGroup::default()
                 });
@@ -945,10 +961,10 @@ impl<'o> Builder<'o> {
             .or_insert_with(|| Long {
                 place: plan.place.clone(),
                 first_row: row_no,
-                items: BTreeSet::new(),
+                items: NameSet::new(),
             })
             .items
-            .insert(item);
+            .insert(&*item);
     }
 
     /// Merges long-form sheets into the wide columns and returns the state.
@@ -971,7 +987,7 @@ impl<'o> Builder<'o> {
                         (
                             self.wide[i] & 1 != 0,
                             &mut u.groups,
-                            &u.username,
+                            &*u.username,
                             &u.source,
                             "userGroups",
                         )
@@ -981,7 +997,7 @@ impl<'o> Builder<'o> {
                         (
                             self.wide[i] & 2 != 0,
                             &mut u.permissions,
-                            &u.username,
+                            &*u.username,
                             &u.source,
                             "permissions",
                         )
@@ -991,7 +1007,7 @@ impl<'o> Builder<'o> {
                         (
                             self.wide[i] & 4 != 0,
                             &mut u.profiles,
-                            &u.username,
+                            &*u.username,
                             &u.source,
                             "profiles",
                         )
@@ -1001,20 +1017,16 @@ impl<'o> Builder<'o> {
                         (
                             self.group_wide[i],
                             &mut g.permissions,
-                            &g.name,
+                            g.name.as_str(),
                             &g.source,
                             "permissions",
                         )
                     }
                 };
                 if wide {
-                    let keys = |s: &BTreeSet<String>| {
-                        s.iter().map(|x| NameKey::new(x)).collect::<BTreeSet<_>>()
-                    };
+                    let keys = |s: &NameSet| s.iter().map(NameKey::new).collect::<BTreeSet<_>>();
                     if keys(target) != keys(&entry.items) {
-                        let list = |s: &BTreeSet<String>| {
-                            s.iter().map(String::as_str).collect::<Vec<_>>().join(";")
-                        };
+                        let list = |s: &NameSet| s.iter().collect::<Vec<_>>().join(";");
                         let message = format!(
                             "\"{owner}\" has {} here but {} in the {column} column at {source}",
                             list(&entry.items),
@@ -1028,7 +1040,7 @@ impl<'o> Builder<'o> {
                         );
                     }
                 } else {
-                    target.extend(entry.items);
+                    target.extend(entry.items.iter());
                 }
             }
         }

@@ -1,5 +1,8 @@
 //! Cell values: normalisation, formula-injection escaping, booleans, lists, emails, numbers.
 
+use std::borrow::Cow;
+
+use unicode_normalization::{IsNormalized, is_nfc_quick};
 use vsync_model::normalize_text;
 
 /// Characters that make a spreadsheet treat a cell as a formula (or that hide one).
@@ -12,7 +15,7 @@ fn escapable(c: char) -> bool {
 
 /// Escapes a value for writing: a value that starts with a formula character (or with a `'`
 /// that [`unescape`] would strip) is prefixed with `'`.
-pub(crate) fn escape(value: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn escape(value: &str) -> Cow<'_, str> {
     let mut chars = value.chars();
     let needs = match chars.next() {
         Some(c) if DANGEROUS.contains(&c) => true,
@@ -20,9 +23,9 @@ pub(crate) fn escape(value: &str) -> std::borrow::Cow<'_, str> {
         _ => false,
     };
     if needs {
-        std::borrow::Cow::Owned(format!("'{value}"))
+        Cow::Owned(format!("'{value}"))
     } else {
-        std::borrow::Cow::Borrowed(value)
+        Cow::Borrowed(value)
     }
 }
 
@@ -37,16 +40,17 @@ pub(crate) fn unescape(value: &str) -> &str {
 }
 
 /// Normalises a raw cell: trim, Unicode NFC, then the escape `'` stripped. `None` when blank.
-pub(crate) fn clean(raw: &str) -> Option<String> {
+/// Borrows unless the text had to be normalised (never for ASCII).
+pub(crate) fn clean(raw: &str) -> Option<Cow<'_, str>> {
     let trimmed = raw.trim();
     if trimmed.is_empty() {
         return None;
     }
     let unescaped = unescape(trimmed);
-    if trimmed.is_ascii() {
-        return Some(unescaped.to_owned());
+    if trimmed.is_ascii() || is_nfc_quick(unescaped.chars()) == IsNormalized::Yes {
+        return Some(Cow::Borrowed(unescaped));
     }
-    Some(normalize_text(unescaped))
+    Some(Cow::Owned(normalize_text(unescaped)))
 }
 
 /// Parses a boolean: `true/false/yes/no/1/0` in any case (`y`/`n` too).
@@ -64,7 +68,7 @@ pub(crate) fn parse_bool(value: &str) -> Option<bool> {
 
 /// Splits a `;`-separated list into cleaned items. `Err` with the 1-based position of the
 /// first empty item.
-pub(crate) fn split_list(value: &str) -> Result<Vec<String>, usize> {
+pub(crate) fn split_list(value: &str) -> Result<Vec<Cow<'_, str>>, usize> {
     let mut items = Vec::new();
     for (i, item) in value.split(';').enumerate() {
         match clean(item) {

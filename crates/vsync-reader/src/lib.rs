@@ -124,7 +124,7 @@ pub fn read_bytes(
     match format {
         Format::Xlsx => xlsx_source::parse_xlsx(bytes, &file, &mut builder),
         Format::Csv => {
-            let place = Place { file, sheet: None };
+            let place = Place::new(file, None);
             csv_source::parse_csv(
                 Cursor::new(bytes),
                 bytes.len() as u64,
@@ -308,10 +308,7 @@ fn plan_inputs<P: AsRef<Path>>(paths: &[P], problems: &mut build::Problems) -> V
 
 fn read_input(input: &Input, builder: &mut Builder<'_>, hasher: &mut Sha256) {
     let limits = builder.options().limits;
-    let place = Place {
-        file: input.name.clone(),
-        sheet: None,
-    };
+    let place = Place::new(input.name.clone(), None);
     let io_problem =
         |e: std::io::Error| place.problem(ProblemKind::Io, format!("failed to read the file: {e}"));
     let file = match File::open(&input.path) {

@@ -107,6 +107,16 @@ pub(crate) fn value_key(value: &str) -> String {
     clean(value).unwrap_or_default().to_lowercase()
 }
 
+/// Whether `value`, compared as [`value_key`] does, is one of `accepted` (value keys already);
+/// without allocating for ASCII text.
+pub(crate) fn value_matches(value: &str, accepted: &[String]) -> bool {
+    match clean(value) {
+        Some(text) if text.is_ascii() => accepted.iter().any(|a| a.eq_ignore_ascii_case(&text)),
+        Some(text) => accepted.contains(&text.to_lowercase()),
+        None => accepted.iter().any(String::is_empty),
+    }
+}
+
 fn scalar(value: &toml::Value) -> Option<String> {
     match value {
         toml::Value::String(s) => Some(s.clone()),

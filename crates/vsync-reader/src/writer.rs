@@ -23,8 +23,8 @@ struct Table {
     rows: Vec<Vec<String>>,
 }
 
-fn opt(value: Option<&String>) -> String {
-    value.cloned().unwrap_or_default()
+fn opt(value: Option<&str>) -> String {
+    value.unwrap_or_default().to_owned()
 }
 
 /// The sheets a state is written as, in order.
@@ -50,10 +50,10 @@ fn tables(state: &DesiredState) -> Vec<Table> {
         .iter()
         .map(|u| {
             vec![
-                u.username.clone(),
-                opt(u.display_name.as_ref()),
-                opt(u.employee_id.as_ref()),
-                opt(u.email.as_ref()),
+                u.username.to_string(),
+                opt(u.display_name.as_deref()),
+                opt(u.employee_id.as_deref()),
+                opt(u.email.as_deref()),
                 u.account_enabled.map(|b| b.to_string()).unwrap_or_default(),
             ]
         })
@@ -62,7 +62,7 @@ fn tables(state: &DesiredState) -> Vec<Table> {
     groups.rows = state
         .groups
         .iter()
-        .map(|g| vec![g.name.clone(), opt(g.description.as_ref())])
+        .map(|g| vec![g.name.clone(), opt(g.description.as_deref())])
         .collect();
     let mut out = vec![users, groups];
     let managed = state.managed;
@@ -70,11 +70,14 @@ fn tables(state: &DesiredState) -> Vec<Table> {
         rows: pairs,
         ..header(kind, columns)
     };
-    let per_user = |f: fn(&vsync_model::DesiredUser) -> &std::collections::BTreeSet<String>| {
+    let per_user = |f: fn(&vsync_model::DesiredUser) -> &vsync_model::NameSet| {
         state
             .users
             .iter()
-            .flat_map(|u| f(u).iter().map(|x| vec![u.username.clone(), x.clone()]))
+            .flat_map(|u| {
+                f(u).iter()
+                    .map(|x| vec![u.username.to_string(), x.to_owned()])
+            })
             .collect()
     };
     if managed.memberships {
@@ -105,7 +108,7 @@ fn tables(state: &DesiredState) -> Vec<Table> {
             .flat_map(|g| {
                 g.permissions
                     .iter()
-                    .map(|p| vec![g.name.clone(), p.clone()])
+                    .map(|p| vec![g.name.clone(), p.to_owned()])
             })
             .collect();
         out.push(pairs(

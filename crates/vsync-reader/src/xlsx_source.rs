@@ -109,10 +109,7 @@ fn open_problem(error: &XlsxError) -> (ProblemKind, String) {
 /// Reads a workbook held in memory.
 pub(crate) fn parse_xlsx(bytes: &[u8], file: &Arc<str>, builder: &mut Builder<'_>) {
     let options = builder.options();
-    let place = Place {
-        file: file.clone(),
-        sheet: None,
-    };
+    let place = Place::new(file.clone(), None);
     if bytes.is_empty() {
         builder.problem(place.problem(ProblemKind::Empty, "file is empty"));
         return;
@@ -187,10 +184,7 @@ pub(crate) fn parse_xlsx(bytes: &[u8], file: &Arc<str>, builder: &mut Builder<'_
     }
     sheets.sort();
     for (kind, name) in sheets {
-        let place = Place {
-            file: file.clone(),
-            sheet: Some(Arc::from(name.as_str())),
-        };
+        let place = Place::new(file.clone(), Some(Arc::from(name.as_str())));
         read_sheet(&mut workbook, &name, kind, &place, builder);
     }
 }

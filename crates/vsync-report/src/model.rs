@@ -37,8 +37,8 @@ pub struct RowSource {
 impl From<&SourceRef> for RowSource {
     fn from(source: &SourceRef) -> Self {
         Self {
-            file: source.file.to_string(),
-            sheet: source.sheet.as_deref().map(str::to_owned),
+            file: source.file().to_owned(),
+            sheet: source.sheet_name().map(str::to_owned),
             row: source.row,
         }
     }

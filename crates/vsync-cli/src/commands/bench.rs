@@ -191,12 +191,12 @@ fn generate(n: usize) -> DesiredState {
     DesiredState {
         users: (0..n)
             .map(|i| DesiredUser {
-                username: format!("user{i}@example.com"),
-                display_name: Some(format!("User {i}")),
-                employee_id: Some(format!("{i:07}")),
-                email: Some(format!("user{i}@example.com")),
+                username: format!("user{i}@example.com").into(),
+                display_name: Some(format!("User {i}").into()),
+                employee_id: Some(format!("{i:07}").into()),
+                email: Some(format!("user{i}@example.com").into()),
                 account_enabled: Some(true),
-                groups: BTreeSet::from([GROUPS[i % GROUPS.len()].to_owned()]),
+                groups: [GROUPS[i % GROUPS.len()]].into(),
                 source: SourceRef::csv("users.csv", i as u64 + 2),
                 ..DesiredUser::default()
             })
@@ -227,14 +227,14 @@ fn live_with_changes(desired: &DesiredState) -> vsync_model::LiveState {
         .enumerate()
         .map(|(i, u)| vsync_model::LiveUser {
             id: vsync_model::UserId::new(format!("u{i}")),
-            username: u.username.clone(),
+            username: u.username.to_string(),
             display_name: if i % 100 == 0 {
                 Some(format!("Old Name {i}"))
             } else {
-                u.display_name.clone()
+                u.display_name.as_deref().map(str::to_owned)
             },
-            employee_id: u.employee_id.clone(),
-            email: u.email.clone(),
+            employee_id: u.employee_id.as_deref().map(str::to_owned),
+            email: u.email.as_deref().map(str::to_owned),
             account_enabled: true,
             groups: BTreeSet::from([groups[i % GROUPS.len()].id.clone()]),
             ..vsync_model::LiveUser::default()

@@ -283,7 +283,7 @@ impl Scenario {
             if i % 37 == 5 {
                 // A new hire: not in yesterday's tenant.
                 if rejected.is_none() && user.account_enabled != Some(false) {
-                    rejected = Some(user.username.clone());
+                    rejected = Some(user.username.to_string());
                 }
                 continue;
             }
@@ -291,14 +291,14 @@ impl Scenario {
             old.source = SourceRef::default();
             if i % 53 == 11 {
                 // Renamed since (a new surname): same employee ID, another username.
-                old.username = format!("former.{}", user.username);
-                old.email.clone_from(&Some(old.username.clone()));
+                old.username = format!("former.{}", user.username).into();
+                old.email = Some(old.username.clone());
             }
             if i % 41 == 7 {
                 old.display_name = user
                     .display_name
                     .as_ref()
-                    .map(|n| n.replace('é', "e").replace('ü', "u") + " (old)");
+                    .map(|n| (n.replace('é', "e").replace('ü', "u") + " (old)").into());
             }
             if i % 29 == 3 {
                 old.groups = user
@@ -306,14 +306,14 @@ impl Scenario {
                     .iter()
                     .map(|g| {
                         if g.ends_with(" Office") {
-                            "Toronto Office".to_owned()
+                            "Toronto Office"
                         } else {
-                            g.clone()
+                            g
                         }
                     })
                     .collect();
                 if old.groups == user.groups {
-                    old.groups.insert("London Office".to_owned());
+                    old.groups.insert("London Office");
                 }
             }
             if user.account_enabled == Some(false) {
@@ -323,19 +323,19 @@ impl Scenario {
         }
         for n in 1..=6 {
             users.push(DesiredUser {
-                username: format!("leaver.{n}@example.com"),
-                display_name: Some(format!("Former Employee {n}")),
-                employee_id: Some(format!("9{n:05}")),
-                email: Some(format!("leaver.{n}@example.com")),
+                username: format!("leaver.{n}@example.com").into(),
+                display_name: Some(format!("Former Employee {n}").into()),
+                employee_id: Some(format!("9{n:05}").into()),
+                email: Some(format!("leaver.{n}@example.com").into()),
                 account_enabled: Some(true),
-                groups: std::iter::once("Toronto Office".to_owned()).collect(),
+                groups: ["Toronto Office"].into(),
                 ..DesiredUser::default()
             });
         }
         let mut names: std::collections::BTreeSet<String> = today
             .users
             .iter()
-            .flat_map(|u| u.groups.iter().cloned())
+            .flat_map(|u| u.groups.iter().map(str::to_owned))
             .collect();
         names.insert("Toronto Office".to_owned());
         names.insert("London Office".to_owned());

@@ -15,7 +15,7 @@ fn unchanged_tenant_diffs_to_nothing() {
     let live = tenant(vec![jane]);
     let mut row = desired_user("jane@example.com", 2);
     row.display_name = Some("  Jane Doe ".into());
-    row.groups.insert("sales".into());
+    row.groups.insert("sales");
     let changes = diff(&desired(vec![row]), &live, &unguarded()).unwrap();
     assert!(changes.is_empty(), "{:?}", summary(&changes));
 }
@@ -45,10 +45,10 @@ fn employee_id_match_is_a_rename_not_a_delete_and_create() {
 fn unknown_names_are_all_reported_with_suggestions() {
     let live = tenant(vec![]);
     let mut a = desired_user("a@example.com", 2);
-    a.groups.insert("Sales Teem".into());
-    a.permissions.insert("Analist".into());
+    a.groups.insert("Sales Teem");
+    a.permissions.insert("Analist");
     let mut b = desired_user("b@example.com", 3);
-    b.profiles.insert("Nothing Like It".into());
+    b.profiles.insert("Nothing Like It");
     let err = diff(&desired(vec![a, b]), &live, &unguarded()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Multiple);
     let problems = err.problems();
@@ -169,7 +169,7 @@ fn upsert_and_update_only_never_remove() {
 fn memberships_of_dynamic_groups_are_skipped() {
     let live = tenant(vec![live_user("u1", "a@x.com")]);
     let mut row = desired_user("a@x.com", 2);
-    row.groups.insert("All Users".into());
+    row.groups.insert("All Users");
     let changes = diff(&desired(vec![row]), &live, &unguarded()).unwrap();
     assert!(changes.is_empty());
     assert_eq!(changes.skips[0].reason, SkipReason::DynamicGroup);
@@ -200,7 +200,7 @@ fn unmentioned_groups_are_left_alone_unless_groups_are_managed() {
 #[test]
 fn new_users_are_referenced_by_key() {
     let mut row = desired_user("New@X.com", 2);
-    row.groups.insert("Sales".into());
+    row.groups.insert("Sales");
     let changes = diff(&desired(vec![row]), &tenant(vec![]), &unguarded()).unwrap();
     assert_eq!(
         summary(&changes),

@@ -107,7 +107,7 @@ fn membership_removal_guard_counts_against_current_memberships() {
         .map(|i| {
             let mut row = desired_user(&format!("user{i}@x.com"), i + 2);
             if i < 5 {
-                row.groups.insert("Sales".into());
+                row.groups.insert("Sales");
             }
             row
         })

@@ -91,7 +91,7 @@ fn removals_come_after_adds_and_deletes_last() {
     stay.groups.insert(UserGroupId::new("g2"));
     let live = tenant(vec![gone, stay]);
     let mut row = desired_user("stay@x.com", 2);
-    row.groups.insert("Sales".into());
+    row.groups.insert("Sales");
     let mut rows = desired(vec![row]);
     rows.groups = vec![desired_group("Sales", 2), desired_group("Finance", 3)];
     let policy = Policy {

@@ -8,8 +8,8 @@ use proptest::prelude::*;
 use vsync_engine::sim_model::{apply, check_limits};
 use vsync_engine::{ChangeSet, Deprovision, GuardSettings, Limits, Mode, Plan, Policy, diff, plan};
 use vsync_model::{
-    DesiredGroup, DesiredState, DesiredUser, LiveState, LiveUser, Managed, NameKey, PermissionId,
-    ProfileId, SourceRef, UserGroupId, UserKey, normalize_text,
+    DesiredGroup, DesiredState, DesiredUser, LiveState, LiveUser, Managed, NameKey, NameSet,
+    PermissionId, ProfileId, SourceRef, UserGroupId, UserKey, normalize_text,
 };
 
 use crate::support::{live_user, tenant};
@@ -39,12 +39,12 @@ struct Case {
 type LiveSlot = (bool, u8, bool, bool, u8, u8, u8);
 type DesiredSlot = (bool, bool, bool, bool, u8, u8, u8, u8, u8, u8);
 
-fn pick(mask: u8, names: &[&str]) -> BTreeSet<String> {
+fn pick(mask: u8, names: &[&str]) -> NameSet {
     names
         .iter()
         .enumerate()
         .filter(|(i, _)| mask & (1 << i) != 0)
-        .map(|(_, n)| (*n).to_owned())
+        .map(|(_, n)| *n)
         .collect()
 }
 
@@ -104,12 +104,12 @@ fn build(
             username = username.to_uppercase();
         }
         users.push(DesiredUser {
-            username,
-            display_name: (display > 0).then(|| DISPLAY[usize::from(display - 1) % 3].to_owned()),
-            employee_id: employee.then(|| format!("e{i}")),
+            username: username.into(),
+            display_name: (display > 0).then(|| DISPLAY[usize::from(display - 1) % 3].into()),
+            employee_id: employee.then(|| format!("e{i}").into()),
             email: match email {
-                1 => Some(format!("u{i}@MAIL.com")),
-                2 => Some(format!("other{i}@mail.com")),
+                1 => Some(format!("u{i}@MAIL.com").into()),
+                2 => Some(format!("other{i}@mail.com").into()),
                 _ => None,
             },
             account_enabled: match enabled {
@@ -379,7 +379,7 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
             let wanted: BTreeSet<NameKey> = row
                 .groups
                 .iter()
-                .map(|n| NameKey::new(n))
+                .map(NameKey::new)
                 .filter(|k| after.groups.iter().any(|g| &g.key() == k && !g.dynamic))
                 .collect();
             let have = group_names(&after, user);
@@ -393,8 +393,7 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
             }
         }
         if desired.managed.user_permissions {
-            let wanted: BTreeSet<NameKey> =
-                row.permissions.iter().map(|n| NameKey::new(n)).collect();
+            let wanted: BTreeSet<NameKey> = row.permissions.iter().map(NameKey::new).collect();
             let have: BTreeSet<NameKey> = after
                 .permissions
                 .iter()

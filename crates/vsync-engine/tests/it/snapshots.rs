@@ -32,7 +32,7 @@ fn rename_is_one_update() {
     let mut row = desired_user("jane.doe@example.com", 2);
     row.employee_id = Some("007".into());
     row.display_name = Some("Jane Doe".into());
-    row.groups.insert("Sales".into());
+    row.groups.insert("Sales");
     snapshot("rename", &planned(&desired(vec![row]), &live, &unguarded()));
 }
 
@@ -67,12 +67,12 @@ fn group_is_created_and_filled_in_one_run() {
     let live = tenant(vec![live_user("u1", "ann@example.com")]);
     let mut team = desired_group("Data Team", 2);
     team.description = Some("Analysts of the data team".into());
-    team.permissions.insert("Analyst".into());
+    team.permissions.insert("Analyst");
     let mut ann = desired_user("ann@example.com", 2);
-    ann.groups.insert("Data Team".into());
+    ann.groups.insert("Data Team");
     let mut bob = desired_user("bob@example.com", 3);
     bob.display_name = Some("Bob".into());
-    bob.groups.insert("data team".into());
+    bob.groups.insert("data team");
     let mut rows = desired(vec![ann, bob]);
     rows.groups.push(team);
     snapshot(
@@ -89,9 +89,9 @@ fn description_change_carries_the_groups_other_changes_in_one_patch() {
     live.groups[0].permissions.insert(PermissionId::new("p1"));
     let mut sales = desired_group("Sales", 2);
     sales.description = Some("Everyone who sells".into());
-    sales.permissions.insert("Analyst".into());
+    sales.permissions.insert("Analyst");
     let mut bob = desired_user("bob@example.com", 3);
-    bob.groups.insert("Sales".into());
+    bob.groups.insert("Sales");
     let mut rows = desired(vec![desired_user("ann@example.com", 2), bob]);
     rows.groups.push(sales);
     let plan = planned(

@@ -1,14 +1,14 @@
 //! Shared setup: a simulated tenant, a client of it, a desired state of generated users, and
 //! the plan that takes the tenant there.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::future::Future;
 use std::time::Duration;
 
 use vsync_client::{Auth, Client, RateLimit, RetryPolicy};
 use vsync_engine::{GuardSettings, Limits, Mode, Plan, Policy};
 use vsync_executor::{FetchOptions, Verification, fetch_live, verify};
-use vsync_model::{DesiredState, DesiredUser, Managed, SourceRef, UserKey};
+use vsync_model::{DesiredState, DesiredUser, Managed, NameSet, SourceRef, UserKey};
 use vsync_sim::Sim;
 
 /// Existing groups of the seeded tenant the generated users are spread over.
@@ -77,14 +77,14 @@ pub fn desired(n: usize) -> DesiredState {
 pub fn desired_with(n: usize, name: impl Fn(usize) -> String) -> DesiredState {
     let users = (0..n)
         .map(|i| DesiredUser {
-            username: name(i),
-            display_name: Some(format!("User {i}")),
-            employee_id: Some(format!("E{i:06}")),
+            username: name(i).into(),
+            display_name: Some(format!("User {i}").into()),
+            employee_id: Some(format!("E{i:06}").into()),
             email: None,
             account_enabled: Some(true),
-            groups: BTreeSet::from([GROUPS[i % GROUPS.len()].to_owned()]),
-            permissions: BTreeSet::new(),
-            profiles: BTreeSet::new(),
+            groups: [GROUPS[i % GROUPS.len()]].into(),
+            permissions: NameSet::new(),
+            profiles: NameSet::new(),
             source: SourceRef::csv("users.csv", i as u64 + 2),
         })
         .collect();

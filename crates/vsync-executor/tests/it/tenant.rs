@@ -9,7 +9,7 @@ use vsync_executor::journal::{JournalState, JournalStatus};
 use vsync_executor::{
     CancellationToken, ErrorKind, ExecOptions, Executor, FetchOptions, ProgressMode, check_fresh,
 };
-use vsync_model::{DesiredGroup, SourceRef};
+use vsync_model::{DesiredGroup, NameSet, SourceRef};
 use vsync_sim::{FaultKind, ScriptedFault, Sim};
 
 use crate::harness::{client, desired, duplicates, plan_for, policy, verification, within};
@@ -155,13 +155,13 @@ async fn new_groups_use_correlation_ids_and_lost_answers_are_found_by_them() {
         let client = client(&sim, None, false);
         let mut desired = desired(150);
         for (i, user) in desired.users.iter_mut().enumerate() {
-            user.groups = BTreeSet::from([format!("Team {}", i % 4)]);
+            user.groups = [format!("Team {}", i % 4)].into();
         }
         desired.groups = (0..4)
             .map(|i| DesiredGroup {
                 name: format!("Team {i}"),
                 description: Some(format!("Team number {i}")),
-                permissions: BTreeSet::new(),
+                permissions: NameSet::new(),
                 source: SourceRef::csv("groups.csv", i + 2),
             })
             .collect();

@@ -1,15 +1,13 @@
 //! Good files: what they read as.
 
-use std::collections::BTreeSet;
-
 use sha2::{Digest, Sha256};
-use vsync_model::Managed;
+use vsync_model::{Managed, NameSet};
 use vsync_reader::{ReadOptions, read};
 
 use crate::{fixture, read_fixture, without_places};
 
-fn set(items: &[&str]) -> BTreeSet<String> {
-    items.iter().map(|s| (*s).to_owned()).collect()
+fn set(items: &[&str]) -> NameSet {
+    items.iter().copied().collect()
 }
 
 #[test]
@@ -24,7 +22,7 @@ fn users_csv_reads_values_as_shown() {
     assert_eq!(jane.permissions, set(&["Reporting"]));
     assert_eq!(jane.account_enabled, Some(true));
     assert_eq!(
-        john.username, "John.Smith@Example.com",
+        &*john.username, "John.Smith@Example.com",
         "original case is kept"
     );
     assert_eq!(john.account_enabled, Some(false));
@@ -68,7 +66,7 @@ fn bom_semicolons_quoted_newlines_and_escaped_values() {
         panic!("{state:?}")
     };
     assert_eq!(
-        a.username, "a@example.com",
+        &*a.username, "a@example.com",
         "the BOM is not part of the first header"
     );
     assert_eq!(a.display_name.as_deref(), Some("Anne\nMarie"));
@@ -153,7 +151,7 @@ fn workbook_reads_typed_cells_as_text_and_merges_long_sheets() {
         "a blank wide cell takes the long sheet's rows"
     );
     assert_eq!(jane.profiles, set(&["Analyst"]));
-    assert_eq!(jane.source.sheet.as_deref(), Some("Users"));
+    assert_eq!(jane.source.sheet_name(), Some("Users"));
     assert_eq!(john.source.row, 3);
     assert_eq!(
         state.groups[0].permissions,

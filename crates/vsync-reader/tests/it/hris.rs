@@ -13,7 +13,7 @@ fn hris_csv_maps_columns_values_templates_and_groups() {
     let state = read(&[fixture("hris/hris_export.csv")], &options()).unwrap();
     assert_eq!(state.users.len(), 300);
     let first = &state.users[0];
-    assert_eq!(first.username, "chloe.patel1@example.com");
+    assert_eq!(&*first.username, "chloe.patel1@example.com");
     assert_eq!(first.email.as_deref(), Some("chloe.patel1@example.com"));
     assert_eq!(
         first.employee_id.as_deref(),
@@ -49,7 +49,7 @@ fn hris_xlsx_reads_the_same_as_the_csv() {
     let csv = read(&[fixture("hris/hris_export.csv")], &options()).unwrap();
     let xlsx = read(&[fixture("hris/hris_export.xlsx")], &options()).unwrap();
     assert_eq!(
-        xlsx.users[0].source.sheet.as_deref(),
+        xlsx.users[0].source.sheet_name(),
         Some("Employees"),
         "a one-sheet workbook is the users sheet"
     );

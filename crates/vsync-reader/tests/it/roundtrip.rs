@@ -1,9 +1,9 @@
 //! `export -> read` gives back the state that was exported.
 
-use std::collections::BTreeSet;
-
 use proptest::prelude::*;
-use vsync_model::{DesiredGroup, DesiredState, DesiredUser, InputInfo, Managed, SourceRef};
+use vsync_model::{
+    DesiredGroup, DesiredState, DesiredUser, InputInfo, Managed, NameSet, SourceRef,
+};
 use vsync_reader::{ReadOptions, read, read_bytes, write_csv_dir, write_xlsx};
 
 use crate::without_places;
@@ -30,8 +30,8 @@ fn text() -> impl Strategy<Value = String> {
         .prop_filter("the reader trims", |s| s.trim() == s)
 }
 
-fn names() -> impl Strategy<Value = BTreeSet<String>> {
-    proptest::collection::btree_set(text(), 0..4)
+fn names() -> impl Strategy<Value = NameSet> {
+    proptest::collection::btree_set(text(), 0..4).prop_map(|names| names.into_iter().collect())
 }
 
 fn user(i: usize) -> impl Strategy<Value = DesiredUser> {
@@ -53,10 +53,10 @@ fn user(i: usize) -> impl Strategy<Value = DesiredUser> {
                 (groups, permissions, profiles),
             )| {
                 DesiredUser {
-                    username: format!("{name} {i}"),
-                    display_name,
-                    employee_id: employee_id.map(|id| format!("{id}-{i}")),
-                    email,
+                    username: format!("{name} {i}").into(),
+                    display_name: display_name.map(Into::into),
+                    employee_id: employee_id.map(|id| format!("{id}-{i}").into()),
+                    email: email.map(Into::into),
                     account_enabled,
                     groups,
                     permissions,

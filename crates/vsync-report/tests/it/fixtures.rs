@@ -1,13 +1,13 @@
 //! Plans from real `diff` + `plan` calls over small states, and outcomes as an executor would
 //! report them.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use vsync_engine::outcome::{ChangeOutcome, Status};
 use vsync_engine::{Action, Entity, Guard, Limits, Plan, Policy, diff, plan};
 use vsync_model::{
-    DesiredState, DesiredUser, InputInfo, LiveGroup, LiveState, LiveUser, Managed, Permission,
-    PermissionId, Profile, ProfileId, SourceRef, TenantCode, UserGroupId, UserId,
+    DesiredState, DesiredUser, InputInfo, LiveGroup, LiveState, LiveUser, Managed, NameSet,
+    Permission, PermissionId, Profile, ProfileId, SourceRef, TenantCode, UserGroupId, UserId,
 };
 use vsync_report::{RateLimitWaits, Report, RunFacts, RunMode};
 
@@ -81,17 +81,14 @@ fn desired_user(
     permissions: &[&str],
 ) -> DesiredUser {
     DesiredUser {
-        username: username.to_owned(),
-        display_name: Some(display.to_owned()),
-        employee_id: Some(employee.to_owned()),
+        username: username.into(),
+        display_name: Some(display.into()),
+        employee_id: Some(employee.into()),
         email: None,
         account_enabled: Some(true),
-        groups: groups
-            .iter()
-            .map(|g| (*g).to_owned())
-            .collect::<BTreeSet<_>>(),
-        permissions: permissions.iter().map(|p| (*p).to_owned()).collect(),
-        profiles: BTreeSet::new(),
+        groups: groups.iter().copied().collect(),
+        permissions: permissions.iter().copied().collect(),
+        profiles: NameSet::new(),
         source: SourceRef::sheet("hris.xlsx", "Users", row),
     }
 }
