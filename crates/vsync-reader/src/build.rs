@@ -8,7 +8,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
-use std::hash::{BuildHasher, RandomState};
+use std::hash::BuildHasher;
 use std::sync::Arc;
 
 use vsync_model::{
@@ -156,9 +156,10 @@ impl Problems {
 /// after the Users sheet is far cheaper than a million random probes into a hash map.
 #[derive(Debug, Default)]
 struct UserIndex {
-    hasher: RandomState,
-    /// `(hash of the folded username, index)`, sorted once the Users sheet is read.
-    hashes: Vec<(u64, u32)>,
+    hasher: foldhash::fast::RandomState,
+    /// `(hash of the folded username, index)`, sorted once the Users sheet is read. Eight
+    /// bytes a user: a 32-bit hash only means the rare equal hash is compared in full.
+    hashes: Vec<(u32, u32)>,
     buf: String,
 }
 
@@ -170,16 +171,25 @@ fn same_user(a: &str, b: &str) -> bool {
     }
 }
 
+/// The low 32 bits of `state`'s hash of `text`.
+fn hash32(state: &foldhash::fast::RandomState, text: &str) -> u32 {
+    state.hash_one(text) as u32
+}
+
 impl UserIndex {
-    fn hash(&mut self, name: &str) -> u64 {
-        self.buf.clear();
+    fn hash(&mut self, name: &str) -> u32 {
         if name.is_ascii() {
-            self.buf
-                .extend(name.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+            if !name.bytes().any(|b| b.is_ascii_uppercase()) {
+                return hash32(&self.hasher, name);
+            }
+            self.buf.clear();
+            self.buf.push_str(name);
+            self.buf.make_ascii_lowercase();
         } else {
+            self.buf.clear();
             self.buf.push_str(UserKey::new(name).as_str());
         }
-        self.hasher.hash_one(self.buf.as_str())
+        hash32(&self.hasher, &self.buf)
     }
 
     /// Indexes all of `users` (sorted).
@@ -208,9 +218,9 @@ impl UserIndex {
 }
 
 /// Pairs `(later, first)` of entries whose values are equal by `same`, given `(hash, index)`
-/// pairs; `skip` leaves entries out.
+/// pairs (sorted here, in place); `skip` leaves entries out.
 fn duplicates(
-    mut hashes: Vec<(u64, u32)>,
+    hashes: &mut [(u32, u32)],
     skip: &[bool],
     same: impl Fn(u32, u32) -> bool,
 ) -> Vec<(u32, u32)> {
@@ -258,7 +268,7 @@ pub(crate) struct Builder<'o> {
     users: Vec<DesiredUser>,
     user_index: UserIndex,
     /// `(hash of the employee ID, index)` per user, checked once the Users sheet is read.
-    employee_hashes: Vec<(u64, u32)>,
+    employee_hashes: Vec<(u32, u32)>,
     /// Where the Users sheet's problems start, to keep them in row order.
     users_problems_start: usize,
     /// Per user: bit 0 the wide userGroups cell was not blank, bit 1 permissions, bit 2 profiles.
@@ -270,7 +280,7 @@ pub(crate) struct Builder<'o> {
     managed: Managed,
     pub(crate) user_rows: usize,
     users_seen: bool,
-    hasher: RandomState,
+    hasher: foldhash::fast::RandomState,
     /// A reused buffer for case-folded lookups.
     scratch: String,
 }
@@ -297,7 +307,7 @@ impl<'o> Builder<'o> {
             managed: Managed::default(),
             user_rows: 0,
             users_seen: false,
-            hasher: RandomState::new(),
+            hasher: foldhash::fast::RandomState::default(),
             scratch: String::new(),
         }
     }
@@ -340,8 +350,8 @@ impl<'o> Builder<'o> {
     fn check_duplicates(&mut self, plan: &SheetPlan) {
         let users = &self.users;
         let mut removed = vec![false; users.len()];
-        let hashes = std::mem::take(&mut self.user_index.hashes);
-        let dup_names = duplicates(hashes, &removed, |a, b| {
+        let mut hashes = std::mem::take(&mut self.user_index.hashes);
+        let dup_names = duplicates(&mut hashes, &removed, |a, b| {
             same_user(&users[a as usize].username, &users[b as usize].username)
         });
         for &(later, first) in &dup_names {
@@ -360,8 +370,8 @@ impl<'o> Builder<'o> {
             );
             self.problems.push(p);
         }
-        let employee_hashes = std::mem::take(&mut self.employee_hashes);
-        let dup_ids = duplicates(employee_hashes, &removed, |a, b| {
+        let mut employee_hashes = std::mem::take(&mut self.employee_hashes);
+        let dup_ids = duplicates(&mut employee_hashes, &removed, |a, b| {
             users[a as usize].employee_id == users[b as usize].employee_id
         });
         for (later, first) in dup_ids {
@@ -377,13 +387,18 @@ impl<'o> Builder<'o> {
             );
             self.problems.push(p);
         }
-        if !dup_names.is_empty() {
+        drop(employee_hashes);
+        if dup_names.is_empty() {
+            // Sorted already, and every index still points at its user.
+            self.user_index.hashes = hashes;
+        } else {
+            drop(hashes);
             let mut keep = removed.iter().map(|r| !r);
             self.users.retain(|_| keep.next().unwrap_or(true));
             let mut keep = removed.iter().map(|r| !r);
             self.wide.retain(|_| keep.next().unwrap_or(true));
+            self.user_index.rebuild(&self.users);
         }
-        self.user_index.rebuild(&self.users);
         if let Some(tail) = self.problems.list.get_mut(self.users_problems_start..) {
             tail.sort_by_key(|p| p.row);
         }
@@ -624,8 +639,13 @@ impl<'o> Builder<'o> {
             (Some(map), Some(text)) => {
                 // The text is clean already; only the case is folded, into a reused buffer.
                 self.scratch.clear();
-                self.scratch
-                    .extend(text.chars().flat_map(char::to_lowercase));
+                if text.is_ascii() {
+                    self.scratch.push_str(&text);
+                    self.scratch.make_ascii_lowercase();
+                } else {
+                    self.scratch
+                        .extend(text.chars().flat_map(char::to_lowercase));
+                }
                 match map.get(self.scratch.as_str()) {
                     Some(mapped) => Some(Cow::Borrowed(mapped.as_str())),
                     None => Some(text),
@@ -642,7 +662,7 @@ impl<'o> Builder<'o> {
         row: &dyn Row,
         row_no: u64,
     ) -> String {
-        let mut out = String::new();
+        let mut out = String::with_capacity(48);
         for part in parts {
             match part {
                 CPart::Literal(l) => out.push_str(l),
@@ -866,8 +886,7 @@ impl<'o> Builder<'o> {
         let hash = self.user_index.hash(&username);
         self.user_index.hashes.push((hash, idx));
         if let Some(id) = &employee_id {
-            self.employee_hashes
-                .push((self.hasher.hash_one(&**id), idx));
+            self.employee_hashes.push((hash32(&self.hasher, id), idx));
         }
         self.users.push(DesiredUser {
             username: username.into(),
@@ -1098,7 +1117,7 @@ mod tests {
         .collect();
         let mut index = UserIndex::default();
         index.rebuild(&users);
-        let found = duplicates(index.hashes.clone(), &[false; 5], |a, b| {
+        let found = duplicates(&mut index.hashes.clone(), &[false; 5], |a, b| {
             same_user(&users[a as usize].username, &users[b as usize].username)
         });
         let mut sorted = found.clone();
@@ -1107,5 +1126,17 @@ mod tests {
         assert_eq!(index.find(&users, "JANE@x.com").map(|i| i < 2), Some(true));
         assert_eq!(index.find(&users, "BOB@x.com"), Some(4));
         assert_eq!(index.find(&users, "nobody"), None);
+    }
+
+    #[test]
+    fn equal_hashes_of_different_values_are_not_duplicates() {
+        // A 32-bit hash collides about a hundred times in a million rows: values decide.
+        let values = ["a", "b", "a", "c", "b"];
+        let mut hashes: Vec<(u32, u32)> = (0..5).map(|i| (7, i)).collect();
+        let mut found = duplicates(&mut hashes, &[false; 5], |a, b| {
+            values[a as usize] == values[b as usize]
+        });
+        found.sort_unstable();
+        assert_eq!(found, vec![(2, 0), (4, 1)]);
     }
 }

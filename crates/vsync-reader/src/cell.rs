@@ -84,7 +84,15 @@ pub(crate) fn is_valid_email(value: &str) -> bool {
     let Some((local, domain)) = value.split_once('@') else {
         return false;
     };
-    if local.is_empty() || domain.contains('@') || value.chars().any(char::is_whitespace) {
+    let blank = if value.is_ascii() {
+        // What `char::is_whitespace` says of ASCII (vertical tab included).
+        value
+            .bytes()
+            .any(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r'))
+    } else {
+        value.chars().any(char::is_whitespace)
+    };
+    if local.is_empty() || domain.contains('@') || blank {
         return false;
     }
     if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
