@@ -154,6 +154,10 @@ fn bench(c: &mut Criterion) {
             black_box(plan(&changes, &limits))
         });
     });
+    // The part of the above that runs on a second thread, alongside the comparison.
+    group.bench_function(format!("{n}_users_fingerprint"), |b| {
+        b.iter(|| vsync_engine::fingerprint(black_box(&live)));
+    });
     group.finish();
 }
 
