@@ -1290,7 +1290,6 @@ fn trim(text: &str) -> &str {
     }
 }
 
-/// Case-insensitive equality after normalisation, without allocating in the common case.
 /// Matches desired users to live users by folded username: for each desired user, the first
 /// live user (in listing order) with its key, and the pairs `(later, first)` of desired users
 /// that share a key, in row order (the later rows match nothing).
@@ -1367,6 +1366,7 @@ fn match_usernames(
     (matched, duplicates)
 }
 
+/// Case-insensitive equality after normalisation, without allocating in the common case.
 fn keys_equal(a: &str, b: &str) -> bool {
     let (a, b) = (trim(a), trim(b));
     a == b
