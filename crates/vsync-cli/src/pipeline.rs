@@ -377,6 +377,15 @@ pub fn apply_exit(plan: &Plan, outcome: &ApplyOutcome) -> Exit {
     }
 }
 
+/// After an interrupted apply: how to finish it (on stderr, where a scheduler's log has it).
+pub fn say_how_to_resume(report_dir: &Path, journal: &Path) {
+    let dir = report_dir.display();
+    eprintln!(
+        "interrupted: the calls made are recorded in {}; `vsync apply --resume --report-dir {dir}` applies the rest (or plan again)",
+        journal.display()
+    );
+}
+
 /// A token cancelled on Ctrl-C or SIGTERM.
 pub fn shutdown_on_signal() -> CancellationToken {
     let token = CancellationToken::new();

@@ -120,6 +120,9 @@ pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<Exit> {
         record.facts(),
         args.report.max_rows,
     )?;
+    if outcome.interrupted {
+        pipeline::say_how_to_resume(&report_dir, &journal);
+    }
     Ok(exit)
 }
 

@@ -95,6 +95,7 @@ pub async fn run(ctx: &Context, args: &SyncArgs) -> anyhow::Result<Exit> {
     } else {
         "sync-report"
     };
+    let interrupted = outcome.interrupted;
     let outcomes = if args.dry_run {
         Vec::new()
     } else {
@@ -109,5 +110,8 @@ pub async fn run(ctx: &Context, args: &SyncArgs) -> anyhow::Result<Exit> {
         record.facts(),
         args.report.max_rows,
     )?;
+    if interrupted && !args.dry_run {
+        pipeline::say_how_to_resume(&report_dir, &journal);
+    }
     Ok(exit)
 }

@@ -19,6 +19,11 @@ pub fn fixtures() -> PathBuf {
 
 /// A simulated tenant with the test credentials.
 pub async fn sim(seed_users: usize) -> Sim {
+    sim_with(seed_users, Duration::ZERO).await
+}
+
+/// [`sim`], answering every request after `latency`.
+pub async fn sim_with(seed_users: usize, latency: Duration) -> Sim {
     Sim::builder()
         .seed(11)
         .seed_users(seed_users)
@@ -29,6 +34,7 @@ pub async fn sim(seed_users: usize) -> Sim {
             ..Credentials::default()
         })
         .no_rate_limit()
+        .latency(latency)
         .start()
         .await
         .expect("the simulated tenant starts")
@@ -42,7 +48,7 @@ pub struct Run {
 }
 
 impl Run {
-    fn from(output: &Output) -> Self {
+    pub fn from(output: &Output) -> Self {
         Self {
             code: output.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -56,9 +62,9 @@ impl Run {
     }
 }
 
-/// Runs `vsync` with `args` in `dir`, pointed at `host` through the environment (the
-/// official SDK's variable names), and waits at most two minutes.
-pub async fn vsync(dir: &Path, host: Option<&str>, args: &[&str]) -> Run {
+/// `vsync` with `args` in `dir`, pointed at `host` through the environment (the official
+/// SDK's variable names), ready to run.
+pub fn command(dir: &Path, host: Option<&str>, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_vsync"));
     command
         .args(["--color", "never"])
@@ -73,6 +79,12 @@ pub async fn vsync(dir: &Path, host: Option<&str>, args: &[&str]) -> Run {
     if let Some(host) = host {
         command.env("VISIER_HOST", host);
     }
+    command
+}
+
+/// Runs [`command`] and waits at most two minutes.
+pub async fn vsync(dir: &Path, host: Option<&str>, args: &[&str]) -> Run {
+    let mut command = command(dir, host, args);
     let output = tokio::time::timeout(
         Duration::from_secs(120),
         tokio::task::spawn_blocking(move || command.output()),
