@@ -1,5 +1,6 @@
 //! The commands, end to end.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::harness::{self, Run, assert_no_secret, fixtures, sim, sim_with, text_files, vsync};
@@ -400,9 +401,11 @@ async fn sigterm_mid_apply_exits_130_and_resume_converges() {
     let dir = tempfile::tempdir().unwrap();
     let mut csv = String::from("username,displayName,employeeId,email,accountEnabled\n");
     for i in 0..USERS {
-        csv.push_str(&format!(
-            "hire{i}@example.com,New Hire {i},{i:07},hire{i}@example.com,true\n"
-        ));
+        writeln!(
+            csv,
+            "hire{i}@example.com,New Hire {i},{i:07},hire{i}@example.com,true"
+        )
+        .unwrap();
     }
     std::fs::write(dir.path().join("users.csv"), csv).unwrap();
     let run = vsync(
