@@ -141,6 +141,41 @@ fn success_dto(u: &SimUser) -> UsersApiSuccessDto {
     }
 }
 
+/// The answer of a v2 bulk call, filled item by item: `successes` and `failures` are always
+/// present (possibly empty), as Visier sends them.
+struct BulkAnswer(UsersApiResponseDto);
+
+impl BulkAnswer {
+    fn new() -> Self {
+        Self(UsersApiResponseDto {
+            successes: Some(Vec::new()),
+            failures: Some(Vec::new()),
+        })
+    }
+
+    fn succeeded(&mut self, user: &SimUser) {
+        self.0
+            .successes
+            .get_or_insert_default()
+            .push(success_dto(user));
+    }
+
+    fn failed(
+        &mut self,
+        user_id: Option<String>,
+        user_name: Option<String>,
+        display_name: Option<String>,
+        message: impl Into<String>,
+    ) {
+        self.0.failures.get_or_insert_default().push(failure(
+            user_id,
+            user_name,
+            display_name,
+            message,
+        ));
+    }
+}
+
 fn failure(
     user_id: Option<String>,
     user_name: Option<String>,
@@ -427,17 +462,12 @@ pub(crate) async fn bulk_add(
     check_batch(users.len())?;
     let transient = ctx.item_faults(users.len());
     let out = app.write_tenant(&ctx, |t, changed| {
-        let mut out = UsersApiResponseDto {
-            successes: Some(Vec::new()),
-            failures: Some(Vec::new()),
-        };
+        let mut out = BulkAnswer::new();
         for (item, fail) in users.into_iter().zip(transient) {
             let name = item.username.clone();
             let display = item.display_name.clone();
             if fail {
-                out.failures
-                    .get_or_insert_default()
-                    .push(failure(None, name, display, TRANSIENT));
+                out.failed(None, name, display, TRANSIENT);
                 continue;
             }
             match create_user(
@@ -456,15 +486,12 @@ pub(crate) async fn bulk_add(
                         format!("created user {}", u.username),
                     );
                     *changed = true;
-                    out.successes.get_or_insert_default().push(success_dto(&u));
+                    out.succeeded(&u);
                 }
-                Err((_, message)) => out
-                    .failures
-                    .get_or_insert_default()
-                    .push(failure(None, name, display, message)),
+                Err((_, message)) => out.failed(None, name, display, message),
             }
         }
-        Ok(out)
+        Ok(out.0)
     })?;
     Ok(ok(&out))
 }
@@ -482,29 +509,16 @@ pub(crate) async fn bulk_update(
     check_batch(users.len())?;
     let transient = ctx.item_faults(users.len());
     let out = app.write_tenant(&ctx, |t, changed| {
-        let mut out = UsersApiResponseDto {
-            successes: Some(Vec::new()),
-            failures: Some(Vec::new()),
-        };
+        let mut out = BulkAnswer::new();
         for (item, fail) in users.into_iter().zip(transient) {
             let name = item.username.clone();
             let display = item.display_name.clone();
             let Some(user_id) = item.user_id.clone().filter(|u| !u.is_empty()) else {
-                out.failures.get_or_insert_default().push(failure(
-                    None,
-                    name,
-                    display,
-                    "userId is required",
-                ));
+                out.failed(None, name, display, "userId is required");
                 continue;
             };
             if fail {
-                out.failures.get_or_insert_default().push(failure(
-                    Some(user_id),
-                    name,
-                    display,
-                    TRANSIENT,
-                ));
+                out.failed(Some(user_id), name, display, TRANSIENT);
                 continue;
             }
             match update_user(
@@ -523,20 +537,15 @@ pub(crate) async fn bulk_update(
                         format!("updated user {}", u.username),
                     );
                     *changed = true;
-                    out.successes.get_or_insert_default().push(success_dto(&u));
+                    out.succeeded(&u);
                 }
                 Err((_, message)) => {
                     let name = name.or_else(|| t.user(&user_id).map(|u| u.username.clone()));
-                    out.failures.get_or_insert_default().push(failure(
-                        Some(user_id),
-                        name,
-                        display,
-                        message,
-                    ));
+                    out.failed(Some(user_id), name, display, message);
                 }
             }
         }
-        Ok(out)
+        Ok(out.0)
     })?;
     Ok(ok(&out))
 }
@@ -554,27 +563,14 @@ pub(crate) async fn bulk_delete(
     check_batch(ids.len())?;
     let transient = ctx.item_faults(ids.len());
     let out = app.write_tenant(&ctx, |t, changed| {
-        let mut out = UsersApiResponseDto {
-            successes: Some(Vec::new()),
-            failures: Some(Vec::new()),
-        };
+        let mut out = BulkAnswer::new();
         for (id, fail) in ids.into_iter().zip(transient) {
             let Some(u) = t.user(&id).cloned() else {
-                out.failures.get_or_insert_default().push(failure(
-                    Some(id.clone()),
-                    None,
-                    None,
-                    format!("user {id} not found"),
-                ));
+                out.failed(Some(id.clone()), None, None, format!("user {id} not found"));
                 continue;
             };
             if fail {
-                out.failures.get_or_insert_default().push(failure(
-                    Some(id),
-                    Some(u.username),
-                    u.display_name,
-                    TRANSIENT,
-                ));
+                out.failed(Some(id), Some(u.username), u.display_name, TRANSIENT);
                 continue;
             }
             t.delete_users(&BTreeSet::from([id]));
@@ -584,9 +580,9 @@ pub(crate) async fn bulk_delete(
                 format!("deleted user {}", u.username),
             );
             *changed = true;
-            out.successes.get_or_insert_default().push(success_dto(&u));
+            out.succeeded(&u);
         }
-        Ok(out)
+        Ok(out.0)
     })?;
     Ok(ok(&out))
 }
