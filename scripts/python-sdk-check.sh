@@ -26,7 +26,7 @@ fi
 # The simulator binary as `cargo test --workspace` builds it: the same features, so after the
 # tests this builds nothing (a plain `cargo build -p vsync-sim` would rebuild tokio, hyper and
 # more with the features of that one package).
-cargo test --workspace --no-run --quiet 2>/dev/null
+cargo test --workspace --no-run --quiet
 target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 log=$(mktemp)
 "$target_dir/debug/vsync-sim" --port 0 --seed-users 1500 --seed 7 >"$log" 2>&1 &
