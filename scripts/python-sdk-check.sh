@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Drives the simulated tenant with Visier's official Python SDK (visier-platform-sdk from PyPI),
 # a client written independently of this project: ASID login, OAuth2 password login, paged user
-# listing, and a v2 bulk add with one failing item.
+# listing, a v2 bulk add with one failing item, a v2 group create and list, v1 membership,
+# permission and profile assignment. The SDK's strict models parse every answer.
 #
 # Installs the pinned SDK into .venv-sdk on first use. Needs python3 and cargo.
 # `--install-only` sets up the virtual environment and stops (CI runs it while cargo builds).

@@ -8,9 +8,22 @@ Exits non-zero, naming the step, when the SDK cannot do what it does against a r
 import sys
 
 import visier_platform_sdk as sdk
+from visier_platform_sdk.api.permissions_api import PermissionsApi
+from visier_platform_sdk.api.profiles_api import ProfilesApi
+from visier_platform_sdk.api.user_groups_v2_api import UserGroupsV2Api
 from visier_platform_sdk.api.users_v1_api import UsersV1Api
 from visier_platform_sdk.api.users_v2_api import UsersV2Api
-from visier_platform_sdk.models import UsersCreationAPIRequestDTO, UserCreationAPIRequestDTO
+from visier_platform_sdk.models import (
+    AssignRevokePermissionRequestDTO,
+    AssignRevokePermissionsRequestDTO,
+    LocalTenantProfileAssignmentRequestDTO,
+    UserCreationAPIRequestDTO,
+    UserGroupChangeDefinitionDTO,
+    UserGroupsChangeDTO,
+    UsersCreationAPIRequestDTO,
+    UsersToUserGroupRequestDTO,
+    UsersToUserGroupsRequestDTO,
+)
 
 PAGE = 1000
 passed = 0
@@ -47,6 +60,75 @@ def run(config, label):
         check(f"{label}: paged listing takes two calls for 1500+ users", calls == 2, f"took {calls}")
         check(f"{label}: accountEnabled decodes as a boolean", all(isinstance(u.account_enabled, bool) for u in users))
         return client
+
+
+def groups_and_grants(client, user_id):
+    """User groups (v2 create and list, v1 membership), permissions and profiles: every answer
+    is parsed by the SDK's strict models, so a field of the wrong type or name fails here."""
+    groups_v2 = UserGroupsV2Api(client)
+    created = groups_v2.create_user_groups(
+        UserGroupsChangeDTO(
+            user_groups=[
+                UserGroupChangeDefinitionDTO(
+                    display_name="SDK Check Group",
+                    description="made by the SDK check",
+                    correlation_id="sdk-check-1",
+                )
+            ]
+        )
+    )
+    group_successes = created.successes or []
+    check("groups v2: create succeeds", len(group_successes) == 1, f"got {created}")
+    if not group_successes:
+        return
+    group_id = group_successes[0].user_group_id
+    listed = groups_v2.get_user_groups(limit=1000)
+    check(
+        "groups v2: the new group is listed",
+        any(g.user_group_id == group_id for g in (listed.user_groups or [])),
+    )
+
+    users_v1 = UsersV1Api(client)
+    users_v1.add_users_to_user_group(
+        UsersToUserGroupsRequestDTO(
+            user_groups=[UsersToUserGroupRequestDTO(user_group_id=group_id, user_ids=[user_id])]
+        )
+    )
+    members = users_v1.get_user_group_users(group_id)
+    member_ids = [
+        u.user_id for t in (members.tenants or []) for u in (t.users or [])
+    ]
+    check("groups v1: the user added is a member", user_id in member_ids, f"got {member_ids}")
+
+    permissions = PermissionsApi(client).get_permissions().permissions or []
+    check("permissions: the catalog lists permissions", len(permissions) > 0)
+    if permissions:
+        permission_id = permissions[0].permission_id
+        users_v1.assign_permissions(
+            AssignRevokePermissionsRequestDTO(
+                permissions=[
+                    AssignRevokePermissionRequestDTO(permission_id=permission_id, user_ids=[user_id])
+                ]
+            )
+        )
+        assigned = users_v1.get_permission_assigned_users(permission_id, limit=100)
+        assigned_ids = [u.user_id for t in (assigned.tenants or []) for u in (t.users or [])]
+        check("permissions: the user assigned is listed", user_id in assigned_ids)
+
+    profiles_api = ProfilesApi(client)
+    profiles = profiles_api.get_all_profiles().profiles or []
+    check("profiles: the catalog lists profiles", len(profiles) > 0)
+    if profiles:
+        profile_id = profiles[0].profile_id
+        profiles_api.assign_profile(
+            profile_id, LocalTenantProfileAssignmentRequestDTO(target_user_ids=[user_id])
+        )
+        mine = profiles_api.get_user_profile(user_id).assigned_profiles or []
+        check(
+            "profiles: the profile assigned is the user's",
+            any(p.profile_id == profile_id for p in mine),
+            f"got {mine}",
+        )
 
 
 def main():
@@ -94,6 +176,9 @@ def main():
             "bulk add: the new user is listed",
             any(u.username == "sdk.check.one@example.com" for u in again),
         )
+        new_user = successes[0].user_id if successes else None
+        if new_user:
+            groups_and_grants(client, new_user)
 
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
