@@ -21,6 +21,9 @@ from visier_platform_sdk.models import (
     UserGroupChangeDefinitionDTO,
     UserGroupsChangeDTO,
     UsersCreationAPIRequestDTO,
+    UsersDeleteAPIRequestDTO,
+    UsersUpdateAPIRequestDTO,
+    UsersUpdateAPIUserDTO,
     UsersToUserGroupRequestDTO,
     UsersToUserGroupsRequestDTO,
 )
@@ -131,6 +134,26 @@ def groups_and_grants(client, user_id):
         )
 
 
+def update_report_delete(client, user_id):
+    """A v2 bulk update, a v1 user detail, an XLSX report, a v2 bulk delete."""
+    users_v2 = UsersV2Api(client)
+    users_v1 = UsersV1Api(client)
+    updated = users_v2.update_users(
+        UsersUpdateAPIRequestDTO(
+            users=[UsersUpdateAPIUserDTO(user_id=user_id, display_name="SDK Check Renamed")]
+        )
+    )
+    check("bulk update: one success", len(updated.successes or []) == 1, f"got {updated}")
+    detail = users_v1.get_user_detail(user_id)
+    check("user detail: shows the update", detail.display_name == "SDK Check Renamed")
+    workbook = users_v1.get_all_permissions_xlsx()
+    check("report: the permissions report is an XLSX file", bytes(workbook[:4]) == b"PK\x03\x04")
+    deleted = users_v2.delete_users(UsersDeleteAPIRequestDTO(user_ids=[user_id]))
+    check("bulk delete: one success", len(deleted.successes or []) == 1, f"got {deleted}")
+    remaining, _ = list_all(users_v1)
+    check("bulk delete: the user is gone", all(u.user_id != user_id for u in remaining))
+
+
 def main():
     host = sys.argv[1]
     asid = sdk.Configuration(host=host, api_key="dev-apikey", username="admin", password="admin")
@@ -179,6 +202,7 @@ def main():
         new_user = successes[0].user_id if successes else None
         if new_user:
             groups_and_grants(client, new_user)
+            update_report_delete(client, new_user)
 
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
