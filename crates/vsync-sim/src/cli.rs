@@ -135,9 +135,9 @@ impl SimArgs {
     }
 }
 
-/// Runs the simulator until Ctrl-C, printing
-/// `vsync-sim listening on http://HOST:PORT` on stdout when ready; saves
-/// the state file on the way out.
+/// Runs the simulator until Ctrl-C or SIGTERM (a service manager's stop),
+/// printing `vsync-sim listening on http://HOST:PORT` on stdout when ready;
+/// saves the state file on the way out.
 pub async fn serve(args: SimArgs) -> Result<(), SimError> {
     let sim = Sim::start_with(args.to_config()?).await?;
     {
@@ -145,6 +145,22 @@ pub async fn serve(args: SimArgs) -> Result<(), SimError> {
         let _ = writeln!(out, "vsync-sim listening on {}", sim.uri());
         let _ = out.flush();
     }
-    let _ = tokio::signal::ctrl_c().await;
+    stop_requested().await;
     sim.shutdown().await
+}
+
+/// Ctrl-C, or on Unix also SIGTERM.
+async fn stop_requested() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }

@@ -497,3 +497,62 @@ async fn sigterm_mid_apply_exits_130_and_resume_converges() {
     .await;
     assert_eq!(run.code, 0, "converged:\n{}", run.all());
 }
+
+/// `vsync sim` as a process, the way a user rehearses against it: `export`, an edit and `sync`
+/// work against it over HTTP, SIGTERM stops it cleanly, and its `--state` file brings the
+/// tenant back as it was after a restart.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn vsync_sim_serves_the_commands_and_keeps_its_state_across_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("tenant.json");
+    let (sim, host) = harness::sim_process(&state).await;
+    let fast = ["--rate-time-scale", "50"];
+    let run = vsync(
+        dir.path(),
+        Some(&host),
+        &["export", "--out", "tenant", fast[0], fast[1]],
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}", run.all());
+    let tenant = dir.path().join("tenant");
+    edit_users_csv(&tenant, |header, rows| {
+        let display = column(header, "displayName");
+        rows[3][display] = "Renamed Through The Sim".into();
+    });
+    let run = vsync(
+        dir.path(),
+        Some(&host),
+        &["sync", "--input", "tenant", fast[0], fast[1]],
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(
+        run.stdout.contains("Renamed Through The Sim"),
+        "{}",
+        run.all()
+    );
+    harness::stop(sim).await;
+
+    let (sim, host) = harness::sim_process(&state).await;
+    let run = vsync(
+        dir.path(),
+        Some(&host),
+        &[
+            "plan",
+            "--input",
+            "tenant",
+            "--detailed-exitcode",
+            fast[0],
+            fast[1],
+        ],
+    )
+    .await;
+    assert_eq!(
+        run.code,
+        0,
+        "the restarted tenant kept the change:\n{}",
+        run.all()
+    );
+    harness::stop(sim).await;
+}

@@ -123,3 +123,69 @@ pub fn text_files(dir: &Path) -> Vec<(PathBuf, String)> {
     }
     out
 }
+
+/// `vsync sim` as a child process with the test credentials, no rate limit and `state` as its
+/// state file; returns it and the address it listens on.
+#[cfg(unix)]
+pub async fn sim_process(state: &Path) -> (std::process::Child, String) {
+    use std::io::BufRead as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vsync"))
+        .args(["sim", "--port", "0", "--seed-users", "120", "--seed", "11"])
+        .args([
+            "--rate-limit-minute",
+            "0",
+            "--rate-limit-hour",
+            "0",
+            "--state",
+        ])
+        .arg(state)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("VSYNC_SIM_APIKEY", API_KEY)
+        .env("VSYNC_SIM_USERNAME", USERNAME)
+        .env("VSYNC_SIM_PASSWORD", PASSWORD)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("vsync sim starts");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let url = tokio::time::timeout(
+        Duration::from_secs(60),
+        tokio::task::spawn_blocking(move || {
+            let mut lines = std::io::BufReader::new(stdout).lines();
+            let url = lines.find_map(|line| {
+                line.ok()?
+                    .strip_prefix("vsync-sim listening on ")
+                    .map(str::to_owned)
+            });
+            // Keep draining, so the simulator never blocks on a full pipe.
+            std::thread::spawn(move || lines.for_each(drop));
+            url
+        }),
+    )
+    .await
+    .expect("vsync sim listens within a minute")
+    .expect("the reading task ran")
+    .expect("vsync sim printed its address");
+    (child, url)
+}
+
+/// Stops a [`sim_process`] with SIGTERM and checks it exits cleanly.
+#[cfg(unix)]
+pub async fn stop(mut child: std::process::Child) {
+    let signalled = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(signalled.success());
+    let status = tokio::time::timeout(
+        Duration::from_secs(30),
+        tokio::task::spawn_blocking(move || child.wait()),
+    )
+    .await
+    .expect("vsync sim stops within 30 s of SIGTERM")
+    .expect("the waiting task ran")
+    .expect("vsync sim was waited for");
+    assert!(status.success(), "vsync sim exited with {status}");
+}
