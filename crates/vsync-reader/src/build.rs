@@ -632,7 +632,12 @@ impl<'o> Builder<'o> {
             Source::Constant(c) => clean(c),
             Source::Template(parts) => {
                 let text = self.template(plan, parts, row, row_no);
-                clean(&text).map(|c| Cow::Owned(c.into_owned()))
+                // Usually clean already: keep the text built rather than copy it.
+                if matches!(clean(&text), Some(Cow::Borrowed(c)) if c.len() == text.len()) {
+                    Some(Cow::Owned(text))
+                } else {
+                    clean(&text).map(|c| Cow::Owned(c.into_owned()))
+                }
             }
         };
         match (&plan.values[slot(column)], text) {

@@ -12,7 +12,7 @@ use vsync_api::{
 };
 
 use crate::app::{ApiError, App, Ctx, JsonBody, new_rci, ok};
-use crate::state::{ProfileAssignment, SimProfile, now_ms};
+use crate::state::{ProfileAssignment, SimProfile, Tenant, now_ms};
 
 fn dto(p: &SimProfile) -> ProfileGetApiResponseDto {
     ProfileGetApiResponseDto {
@@ -56,6 +56,13 @@ fn check_time(name: &str, value: Option<&str>) -> Result<(), ApiError> {
     }
 }
 
+/// The display name of a profile, or a 404.
+fn profile_name(t: &Tenant, profile_id: &str) -> Result<String, ApiError> {
+    t.profile(profile_id)
+        .map(|p| p.display_name.clone())
+        .ok_or_else(|| ApiError::not_found(format!("profile {profile_id} not found")))
+}
+
 /// `PUT /v1/admin/profiles/{profileId}/assign`.
 pub(crate) async fn assign(
     State(app): State<Arc<App>>,
@@ -69,10 +76,7 @@ pub(crate) async fn assign(
         .target_user_ids
         .ok_or_else(|| ApiError::bad_request("targetUserIds is required"))?;
     let out = app.write_tenant(&ctx, |t, changed| {
-        let name = t
-            .profile(&profile_id)
-            .map(|p| p.display_name.clone())
-            .ok_or_else(|| ApiError::not_found(format!("profile {profile_id} not found")))?;
+        let name = profile_name(t, &profile_id)?;
         let mut bad = Vec::new();
         let mut ok_ids = Vec::new();
         for uid in &ids {
@@ -131,10 +135,7 @@ pub(crate) async fn remove(
         .target_user_ids
         .ok_or_else(|| ApiError::bad_request("targetUserIds is required"))?;
     let out = app.write_tenant(&ctx, |t, changed| {
-        let name = t
-            .profile(&profile_id)
-            .map(|p| p.display_name.clone())
-            .ok_or_else(|| ApiError::not_found(format!("profile {profile_id} not found")))?;
+        let name = profile_name(t, &profile_id)?;
         let mut failed = Vec::new();
         let mut succeeded = Vec::new();
         for uid in &ids {
