@@ -53,6 +53,8 @@ pub mod cli;
 mod config;
 mod error;
 mod faults;
+mod gateway;
+mod http;
 mod persist;
 mod ratelimit;
 mod reports;
@@ -61,13 +63,13 @@ mod sim;
 mod state;
 mod tokens;
 
-pub use app::RecordedRequest;
 pub use config::{
     Credentials, DEFAULT_ADMIN_TENANT, DEFAULT_APIKEY, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET,
     DEFAULT_PASSWORD, DEFAULT_SEED, DEFAULT_SEED_USERS, DEFAULT_TOKEN_LIFETIME, DEFAULT_USERNAME,
     FaultKind, Occurrence, RejectRule, ScriptedFault, SimConfig,
 };
 pub use error::{SimError, SimErrorKind};
+pub use gateway::RecordedRequest;
 pub use reports::columns as report_columns;
 pub use seed::{DOMAIN, PERMISSIONS as SEEDED_PERMISSIONS, PROFILES as SEEDED_PROFILES};
 pub use sim::{ANALYTIC_TENANT_USERS, Sim, SimBuilder};

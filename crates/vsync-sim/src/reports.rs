@@ -9,7 +9,8 @@ use axum::response::{IntoResponse, Response};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use vsync_api::query::{ApplicationLogsQuery, TenantCodeQuery};
 
-use crate::app::{ApiError, App, Ctx, Query};
+use crate::app::{App, Ctx};
+use crate::http::{ApiError, Query};
 use crate::state::Tenant;
 
 /// Columns of each report, so tests and docs can name them.

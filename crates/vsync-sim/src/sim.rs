@@ -11,10 +11,11 @@ use tokio::sync::{Notify, oneshot};
 use tokio::task::JoinHandle;
 use vsync_api::paths::Operation;
 
-use crate::app::{App, RecordedRequest, World, lock, op_index};
+use crate::app::{App, World, lock, op_index};
 use crate::config::{Credentials, FaultKind, RejectRule, ScriptedFault, SimConfig};
 use crate::error::SimError;
 use crate::faults::{FaultEngine, Rejections};
+use crate::gateway::RecordedRequest;
 use crate::persist;
 use crate::ratelimit::RateLimiter;
 use crate::seed::seed_tenant;

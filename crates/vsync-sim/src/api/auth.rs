@@ -11,7 +11,8 @@ use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use vsync_api::TokenResponse;
 
-use crate::app::{ApiError, App, lock, ok};
+use crate::app::{App, lock};
+use crate::http::{ApiError, ok};
 
 /// Form fields, with Visier's SDK's literal `None` treated as absent.
 fn form(bytes: &Bytes) -> Result<HashMap<String, String>, ApiError> {

@@ -11,11 +11,15 @@ use axum::routing::MethodRouter;
 use axum::routing::{get, post, put};
 use vsync_api::paths as p;
 
-use crate::app::{ApiError, App, gateway};
+use crate::app::App;
+use crate::gateway::gateway;
+use crate::http::ApiError;
 use crate::reports;
 
 pub(crate) mod auth;
-pub(crate) mod groups;
+pub(crate) mod common;
+pub(crate) mod groups_v1;
+pub(crate) mod groups_v2;
 pub(crate) mod permissions;
 pub(crate) mod profiles;
 pub(crate) mod users;
@@ -66,28 +70,31 @@ pub(crate) fn router(app: Arc<App>) -> Router {
             p::PROFILE_REMOVE_TEMPLATE,
             MethodRouter::new().delete(profiles::remove),
         )
-        .route(p::USER_GROUPS_V1, get(groups::list_v1))
+        .route(p::USER_GROUPS_V1, get(groups_v1::list_v1))
         .route(
             p::USER_GROUPS_PERMISSIONS_V1,
-            put(groups::assign_permissions).delete(groups::revoke_permissions),
+            put(groups_v1::assign_permissions).delete(groups_v1::revoke_permissions),
         )
         .route(
             p::USER_GROUPS_USERS_V1,
-            put(groups::add_users).delete(groups::remove_users),
+            put(groups_v1::add_users).delete(groups_v1::remove_users),
         )
-        .route(p::USER_GROUP_USERS_V1_TEMPLATE, get(groups::group_users_v1))
+        .route(
+            p::USER_GROUP_USERS_V1_TEMPLATE,
+            get(groups_v1::group_users_v1),
+        )
         .route(
             p::USER_GROUPS_V2,
-            get(groups::list_v2)
-                .post(groups::create)
-                .put(groups::replace)
-                .patch(groups::patch)
-                .delete(groups::delete_bulk),
+            get(groups_v2::list_v2)
+                .post(groups_v2::create)
+                .put(groups_v2::replace)
+                .patch(groups_v2::patch)
+                .delete(groups_v2::delete_bulk),
         )
-        .route(p::USER_GROUPS_REVERT_V2, post(groups::revert))
+        .route(p::USER_GROUPS_REVERT_V2, post(groups_v2::revert))
         .route(
             p::USER_GROUP_V2_TEMPLATE,
-            get(groups::get_v2).delete(groups::delete_single),
+            get(groups_v2::get_v2).delete(groups_v2::delete_single),
         )
         .route(p::REPORT_APPLICATION_LOGS, get(reports::application_logs))
         .route(

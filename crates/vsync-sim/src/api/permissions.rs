@@ -17,9 +17,9 @@ use vsync_api::{
     PermissionsListDto,
 };
 
-use crate::api::groups::{check_correlation, correlated};
-use crate::api::users::{TRANSIENT, page};
-use crate::app::{ApiError, App, Ctx, JsonBody, Query, new_rci, ok};
+use crate::api::common::{TRANSIENT, check_correlation, correlated, page, target_keys};
+use crate::app::{App, Ctx};
+use crate::http::{ApiError, JsonBody, Query, new_rci, ok};
 use crate::state::{CorrelationRecord, SimPermission, Tenant, now_ms};
 
 fn summary(p: &SimPermission) -> PermissionDto {
@@ -190,17 +190,7 @@ fn assign(
         .clone()
         .ok_or_else(|| ApiError::bad_request("permissions is required"))?;
     app.write(ctx, |tx| {
-        let keys = match body
-            .target_project_for_tenants_list
-            .as_ref()
-            .and_then(|l| l.target_project_for_tenants.as_ref())
-        {
-            Some(targets) if !targets.is_empty() => targets
-                .iter()
-                .map(|t| tx.key(t.tenant_code.as_deref(), t.project_id.as_deref()))
-                .collect::<Result<Vec<_>, _>>()?,
-            _ => vec![tx.key(None, None)?],
-        };
+        let keys = target_keys(tx, body.target_project_for_tenants_list.as_ref())?;
         let mut tenants = Vec::new();
         for key in keys {
             let t = tx.tenant(&key);

@@ -11,7 +11,8 @@ use vsync_api::{
     SuccessfulLocalTenantProfileAssignmentDto, UserIdErrorDto,
 };
 
-use crate::app::{ApiError, App, Ctx, JsonBody, new_rci, ok};
+use crate::app::{App, Ctx};
+use crate::http::{ApiError, JsonBody, new_rci, ok};
 use crate::state::{ProfileAssignment, SimProfile, Tenant, now_ms};
 
 fn dto(p: &SimProfile) -> ProfileGetApiResponseDto {

@@ -20,28 +20,10 @@ use vsync_api::{
     UsersUpdateApiRequestDto, bool_str, parse_bool_str,
 };
 
-use crate::app::{ApiError, App, Ctx, JsonBody, Query, json_body, new_rci, ok};
+use crate::api::common::{TRANSIENT, page};
+use crate::app::{App, Ctx};
+use crate::http::{ApiError, JsonBody, Query, json_body, new_rci, ok};
 use crate::state::{ProfileAssignment, SimUser, Tenant};
-
-/// The message of a transient per-item failure.
-pub(crate) const TRANSIENT: &str =
-    "Transient failure: the operation timed out while saving this item; retry the request";
-
-/// Checks `start`/`limit` against a maximum; returns (start, limit).
-pub(crate) fn page(
-    start: Option<u32>,
-    limit: Option<u32>,
-    default: u32,
-    max: u32,
-) -> Result<(usize, usize), ApiError> {
-    let limit = limit.unwrap_or(default);
-    if limit > max {
-        return Err(ApiError::bad_request(format!(
-            "limit {limit} is over the maximum of {max}"
-        )));
-    }
-    Ok((start.unwrap_or(0) as usize, limit as usize))
-}
 
 /// Whether `value` looks like an email address.
 pub(crate) fn valid_email(value: &str) -> bool {
@@ -769,11 +751,5 @@ mod tests {
         assert!(!valid_email("ann at x.io"));
         assert!(!valid_email("a@b@c.io"));
         assert!(!valid_email("ann@nodot"));
-    }
-
-    #[test]
-    fn limit_over_maximum_is_refused() {
-        assert!(page(None, Some(1001), 1000, 1000).is_err());
-        assert_eq!(page(Some(5), None, 1000, 1000).unwrap(), (5, 1000));
     }
 }
