@@ -10,6 +10,12 @@
 //!   per [`Operation`], [`Sim::snapshot`] ([`TenantSnapshot`]),
 //!   [`Sim::production_versions`]. Build one with [`Sim::builder`]
 //!   ([`SimBuilder`]), which fills a [`SimConfig`].
+//! - Call expectations, checked when the [`Sim`] is dropped as wiremock
+//!   checks its mocks: [`Sim::expect`] returns an [`Expectation`] to narrow
+//!   with [`Expectation::times`], [`Expectation::at_least`],
+//!   [`Expectation::at_most`] or [`Expectation::never`]; [`Sim::verify`]
+//!   checks them before the drop. A failed expectation panics with the
+//!   expected and received counts (never while the test already panics).
 //! - Faults: [`FaultKind`] (status, connection reset, latency, per-item
 //!   failures), drawn at random with [`SimBuilder::fault_rate`] from a seeded
 //!   RNG, or planned with [`ScriptedFault`].
@@ -52,6 +58,7 @@ mod app;
 pub mod cli;
 mod config;
 mod error;
+mod expect;
 mod faults;
 mod gateway;
 mod http;
@@ -69,6 +76,7 @@ pub use config::{
     FaultKind, Occurrence, RejectRule, ScriptedFault, SimConfig,
 };
 pub use error::{SimError, SimErrorKind};
+pub use expect::Expectation;
 pub use gateway::RecordedRequest;
 pub use reports::columns as report_columns;
 pub use seed::{DOMAIN, PERMISSIONS as SEEDED_PERMISSIONS, PROFILES as SEEDED_PROFILES};

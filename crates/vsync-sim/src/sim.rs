@@ -14,6 +14,7 @@ use vsync_api::paths::Operation;
 use crate::app::{App, World, lock, op_index};
 use crate::config::{Credentials, FaultKind, RejectRule, ScriptedFault, SimConfig};
 use crate::error::SimError;
+use crate::expect::{Expectation, Expectations, failure_message};
 use crate::faults::{FaultEngine, Rejections};
 use crate::gateway::RecordedRequest;
 use crate::persist;
@@ -144,13 +145,15 @@ impl SimBuilder {
     }
 }
 
-/// A running simulated Visier tenant. Dropping it stops the server.
+/// A running simulated Visier tenant. Dropping it stops the server and
+/// checks the call expectations made with [`Sim::expect`].
 pub struct Sim {
     app: Arc<App>,
     addr: SocketAddr,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<std::io::Result<()>>>,
     saver: Option<JoinHandle<()>>,
+    expectations: Mutex<Expectations>,
 }
 
 impl std::fmt::Debug for Sim {
@@ -269,6 +272,7 @@ impl Sim {
             shutdown: Some(tx),
             server: Some(server),
             saver,
+            expectations: Mutex::new(Expectations::default()),
         })
     }
 
@@ -360,6 +364,47 @@ impl Sim {
             t.data.production_versions = 0;
         }
         lock(&self.app.rate).reset();
+        lock(&self.expectations).reset_baselines();
+    }
+
+    /// Expects calls to `op` from now on: at least one unless narrowed with
+    /// [`Expectation::times`], [`Expectation::at_least`],
+    /// [`Expectation::at_most`] or [`Expectation::never`]. Checked by
+    /// [`Sim::verify`] and when the simulator is dropped.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), vsync_sim::SimError> {
+    /// use vsync_sim::{Operation, Sim};
+    /// let sim = Sim::builder().start().await?;
+    /// sim.expect(Operation::AddUsers).times(3);
+    /// sim.expect(Operation::DeleteUsers).never();
+    /// // ... run the code under test against sim.uri() ...
+    /// sim.verify();
+    /// # Ok(()) }
+    /// ```
+    pub fn expect(&self, op: Operation) -> Expectation<'_> {
+        let index = lock(&self.expectations).push(op, self.call_count(op));
+        Expectation::new(self, index)
+    }
+
+    /// Panics, listing expected and received counts, if any expectation
+    /// made with [`Sim::expect`] is not met now.
+    ///
+    /// # Panics
+    ///
+    /// When an expectation is not met.
+    pub fn verify(&self) {
+        let unmet = self.unmet_expectations();
+        assert!(unmet.is_empty(), "{}", failure_message(&unmet));
+    }
+
+    /// The expectations not met now, one line each (empty when all are).
+    pub fn unmet_expectations(&self) -> Vec<String> {
+        lock(&self.expectations).unmet(|op| self.call_count(op))
+    }
+
+    pub(crate) fn expectations(&self) -> &Mutex<Expectations> {
+        &self.expectations
     }
 
     /// Adds a scripted fault while running.
@@ -421,6 +466,12 @@ impl Drop for Sim {
         }
         if was_running && let Err(e) = self.save_state() {
             tracing::error!("{e}");
+        }
+        // A second panic while unwinding would abort the test binary and
+        // hide the first failure.
+        if !std::thread::panicking() {
+            let unmet = self.unmet_expectations();
+            assert!(unmet.is_empty(), "{}", failure_message(&unmet));
         }
     }
 }

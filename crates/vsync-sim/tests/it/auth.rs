@@ -55,6 +55,7 @@ fn assert_token_response(v: &Value) {
 async fn asid_login_without_apikey_answers_the_bare_token_as_text() {
     within(async {
         let sim = Sim::builder().start().await.unwrap();
+        sim.expect(Operation::AsidToken).times(1);
         let http = client();
         let resp = http
             .post(format!("{}/v1/admin/visierSecureToken", sim.uri()))
@@ -87,7 +88,6 @@ async fn asid_login_without_apikey_answers_the_bare_token_as_text() {
             .await
             .unwrap();
         assert_eq!(users.status().as_u16(), 200);
-        assert_eq!(sim.call_count(Operation::AsidToken), 1);
         // The login is in the application log.
         assert!(
             sim.snapshot()

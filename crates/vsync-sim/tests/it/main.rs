@@ -13,6 +13,7 @@ mod schema;
 mod auth;
 mod binary;
 mod coverage;
+mod expectations;
 mod faults;
 mod groups;
 mod limits;
