@@ -1,4 +1,4 @@
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 //! Wire types of the Visier user-management API, serde only.
 //!
 //! One Rust struct per schema in `components/schemas` of
@@ -52,6 +52,38 @@
 //! [`Operation`](paths::Operation) table), [`headers`] (header and
 //! cookie names), [`limits`] (page sizes, batch sizes, rate limits),
 //! [`query`] (query-string structs) and [`CorrelationId`].
+//!
+//! # Example
+//!
+//! A v2 bulk create as it goes on the wire, and the answer read back; the
+//! [`Operation`](paths::Operation) table names the call:
+//!
+//! ```
+//! use vsync_api::paths::{self, Operation};
+//! use vsync_api::{UserCreationApiRequestDto, UsersApiResponseDto, UsersCreationApiRequestDto, bool_str};
+//!
+//! let body = UsersCreationApiRequestDto {
+//!     users: Some(vec![UserCreationApiRequestDto {
+//!         username: Some("ann@example.com".into()),
+//!         account_enabled: Some(bool_str(true)),
+//!         ..Default::default()
+//!     }]),
+//! };
+//! assert_eq!(
+//!     serde_json::to_string(&body)?,
+//!     r#"{"users":[{"username":"ann@example.com","accountEnabled":"true"}]}"#
+//! );
+//! assert_eq!(Operation::identify("POST", paths::USERS_V2), Some(Operation::AddUsers));
+//!
+//! let answer: UsersApiResponseDto = serde_json::from_str(
+//!     r#"{"successes":[],"failures":[{"userName":"ann@example.com",
+//!         "error":{"message":"username taken","rci":"R-1"},"addedByVisier":true}]}"#,
+//! )?;
+//! let failure = &answer.failures.unwrap()[0];
+//! assert_eq!(failure.user_name.as_deref(), Some("ann@example.com"));
+//! assert_eq!(failure.error.as_ref().and_then(|e| e.rci.as_deref()), Some("R-1"));
+//! # Ok::<(), serde_json::Error>(())
+//! ```
 //!
 //! The spec itself is kept in `spec/users-api.openapi.yaml`; the
 //! integration tests build a full sample of every schema from it and check

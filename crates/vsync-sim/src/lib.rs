@@ -1,4 +1,4 @@
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 //! A simulated Visier tenant: an axum server that speaks the user-management
 //! API of `users-api.openapi.yaml`, for tests, benchmarks, `vsync demo` and
 //! migration rehearsals.
@@ -40,17 +40,49 @@
 //! administrating tenant `WFF_sim` with analytic tenants `WFF_sim~t01` and
 //! `WFF_sim~t02`; rate limits 100 a minute and 6,000 an hour per API key.
 //!
-//! ```no_run
-//! # async fn demo() -> Result<(), vsync_sim::SimError> {
-//! use vsync_sim::{FaultKind, ScriptedFault, Sim};
-//! use axum::http::Method;
+//! # Example
+//!
+//! A tenant on 127.0.0.1 port 0, signed in to and read with a plain HTTP
+//! client, the answer decoded into the API's DTOs:
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use vsync_api::{AllUsersGetApiResponseDto, headers, paths};
+//! use vsync_sim::{FaultKind, Operation, ScriptedFault, Sim};
+//!
 //! let sim = Sim::builder()
-//!     .seed_users(500)
-//!     .script(ScriptedFault::nth(Method::POST, "/v2/admin/users", 3, FaultKind::Status(503)))
+//!     .seed_users(5)
+//!     .script(ScriptedFault::nth(
+//!         axum::http::Method::POST,
+//!         paths::USERS_V2,
+//!         3,
+//!         FaultKind::Status(503),
+//!     ))
 //!     .start()
 //!     .await?;
-//! println!("{}", sim.uri());
-//! # Ok(()) }
+//! sim.expect(Operation::ListUsers).times(1);
+//!
+//! # let _ = rustls::crypto::ring::default_provider().install_default();
+//! let http = reqwest::Client::new();
+//! let token = http
+//!     .post(format!("{}{}", sim.uri(), paths::ASID_TOKEN))
+//!     .form(&[("username", "admin"), ("password", "admin")])
+//!     .send()
+//!     .await?
+//!     .text()
+//!     .await?;
+//! let page: AllUsersGetApiResponseDto = http
+//!     .get(format!("{}{}", sim.uri(), paths::USERS_V1))
+//!     .header(headers::API_KEY, "dev-apikey")
+//!     .header("Cookie", headers::asid_cookie(&token))
+//!     .send()
+//!     .await?
+//!     .json()
+//!     .await?;
+//! assert_eq!(page.users.map(|u| u.len()), Some(6), "five people and admin");
+//! # Ok(())
+//! # }
 //! ```
 
 mod api;
