@@ -198,3 +198,120 @@ string_enum! {
         None => "nvLock=none",
     }
 }
+
+string_enum! {
+    /// What the requesting user may do with a project
+    /// (`servicing.ProjectDTO.capabilities`).
+    ProjectCapability {
+        /// Shared to the user with `View` access.
+        CanRead => "canRead",
+        /// Shared to the user with `Edit` access.
+        CanWrite => "canWrite",
+        /// Shared to the user with `Share` access.
+        CanShare => "canShare",
+        /// The user owns the project.
+        Owner => "owner",
+    }
+}
+
+string_enum! {
+    /// The type of a project (`servicing.ProjectDTO.projectType`).
+    ProjectType {
+        /// A standard draft project.
+        Standard => "Standard",
+        /// A prototype project.
+        Prototype => "Prototype",
+        /// The type is not known.
+        UnknownType => "UnknownType",
+    }
+}
+
+string_enum! {
+    /// An operation on a draft project
+    /// (`servicing.ProjectOperationRequestDTO.operation`).
+    ProjectOperation {
+        /// No operation.
+        Unknown => "unknown",
+        /// Commit the requesting user's changes and publish the project to
+        /// production: one new production version.
+        CommitAndPublish => "commitAndPublish",
+    }
+}
+
+string_enum! {
+    /// A stage of draft projects to list (the `with` query parameter of
+    /// `GET /v1/admin/projects`; a plain string in the spec whose values its
+    /// description lists).
+    ProjectStage {
+        /// Open projects, where changes are made (the default).
+        Open => "Open",
+        /// Projects in the approval stage; they cannot be changed.
+        Approval => "Approval",
+        /// Rejected projects; they cannot be committed.
+        Rejected => "Rejected",
+        /// Archived projects; they cannot be committed.
+        Archived => "Archived",
+    }
+}
+
+string_enum! {
+    /// A tenant's type (`admin.TenantDetailsTraitsDTO.tenantType`).
+    TenantType {
+        /// Visier's root administrating tenant.
+        RootAdmin => "ROOT_ADMIN",
+        /// A root tenant.
+        Root => "ROOT",
+        /// A blueprint tenant.
+        Blueprint => "BLUEPRINT",
+        /// An analytic tenant of an enterprise customer, managed by Visier.
+        Enterprise => "ENTERPRISE",
+        /// The root of an enterprise.
+        EnterpriseRoot => "ENTERPRISE_ROOT",
+        /// A benchmark tenant.
+        Benchmark => "BENCHMARK",
+        /// An administrating tenant managed by a partner.
+        Partner => "PARTNER",
+        /// An analytic tenant managed by a partner for its customer.
+        PartnerCustomer => "PARTNER_CUSTOMER",
+        /// A small-business blueprint.
+        SmbBp => "SMB_BP",
+        /// A small-business customer.
+        SmbCustomer => "SMB_CUSTOMER",
+        /// The type is not known.
+        Unknown => "UNKNOWN",
+    }
+}
+
+string_enum! {
+    /// How a tenant's data is used
+    /// (`admin.TenantDetailsTraitsDTO.dataProfileType`).
+    DataProfileType {
+        /// Data for business decisions.
+        Regular => "Regular",
+        /// Data for development, staging and testing.
+        Integration => "Integration",
+        /// Data for demonstrations and training.
+        Demo => "Demo",
+        /// A consolidated analytics tenant.
+        Cat => "Cat",
+        /// Data for testing.
+        Test => "Test",
+        /// The profile is not known.
+        DataProfileUnknown => "DataProfileUnknown",
+        /// A Product Intelligence tenant.
+        ProductIntelligence => "ProductIntelligence",
+    }
+}
+
+string_enum! {
+    /// The classification system of a tenant's industry code
+    /// (`admin.TenantIndustryInfoDTO.industryClassificationType`).
+    IndustryClassificationType {
+        /// The system is not known.
+        UnknownClassification => "UNKNOWN_CLASSIFICATION",
+        /// Canada, Mexico and the United States.
+        Naics => "NAICS",
+        /// The European Union.
+        Nace => "NACE",
+    }
+}

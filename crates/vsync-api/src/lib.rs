@@ -2,7 +2,7 @@
 //! Wire types of the Visier user-management API, serde only.
 //!
 //! One Rust struct per schema in `components/schemas` of
-//! `users-api.openapi.yaml`, shared by the simulated tenant (`vsync-sim`)
+//! `users-api.openapi.yaml` and `projects-api.openapi.yaml`, shared by the simulated tenant (`vsync-sim`)
 //! and the typed client (`vsync-client`) so both speak the same JSON.
 //!
 //! # Naming
@@ -45,6 +45,12 @@
 //!   [`AssignRevokePermissionsRequestDto`], [`PermissionAssignedUsersDto`].
 //! - Profiles: [`ProfileGetApiResponseDto`],
 //!   [`LocalTenantProfileAssignmentRequestDto`].
+//! - Projects (`projects-api.openapi.yaml`): [`ProjectDto`] (a draft
+//!   project or a production version), [`GetProjectsApiResponseDto`],
+//!   [`ProjectOperationRequestDto`] and [`ProjectOperationResponseDto`]
+//!   (`commitAndPublish`), [`GetProductionVersionsApiResponseDto`].
+//! - Analytic tenants: [`TenantManagementApiListResponseDto`] of
+//!   [`TenantManagementApiGetResponseDto`], [`TenantNamesFilterDto`].
 //! - Authentication: [`TokenRequestBody`], [`TokenResponse`],
 //!   [`AuthenticationRequest`]; errors: [`Status`].
 //!
@@ -85,9 +91,11 @@
 //! # Ok::<(), serde_json::Error>(())
 //! ```
 //!
-//! The spec itself is kept in `spec/users-api.openapi.yaml`; the
-//! integration tests build a full sample of every schema from it and check
-//! that the matching type round-trips it unchanged.
+//! The specs themselves are kept in `spec/users-api.openapi.yaml` and
+//! `spec/projects-api.openapi.yaml`; the integration tests build a full
+//! sample of every schema from them and check that the matching type
+//! round-trips it unchanged, and that the [`Operation`](paths::Operation)
+//! table and its header lists match the specs' operations.
 
 mod auth;
 mod bool_str;
@@ -100,8 +108,10 @@ pub mod paths;
 mod permission_definition;
 mod permissions;
 mod profiles;
+mod projects;
 pub mod query;
 mod status;
+mod tenants;
 mod user_groups;
 mod users;
 
@@ -113,7 +123,9 @@ pub use enums::*;
 pub use permission_definition::*;
 pub use permissions::*;
 pub use profiles::*;
+pub use projects::*;
 pub use status::*;
+pub use tenants::*;
 pub use user_groups::*;
 pub use users::*;
 

@@ -45,3 +45,38 @@ pub const CORRELATION_ID_LIFETIME_DAYS: u32 = 7;
 /// The token lifetime, in seconds, that Visier's SDK assumes (Visier does
 /// not document one).
 pub const ASSUMED_TOKEN_LIFETIME_SECS: u64 = 3600;
+
+/// Users a tenant can hold (trial tenants hold [`MAX_USERS_PER_TENANT_TRIAL`]).
+pub const MAX_USERS_PER_TENANT: usize = 25_000;
+
+/// Users a trial tenant can hold.
+pub const MAX_USERS_PER_TENANT_TRIAL: usize = 100;
+
+/// Characters in a username.
+pub const MAX_USERNAME_CHARS: usize = 75;
+
+/// The default number of projects per stage in `GET /v1/admin/projects`.
+pub const DEFAULT_PROJECTS_PER_STAGE: u32 = 100;
+
+/// Projects per stage in `GET /v1/admin/projects` (`limit`).
+pub const MAX_PROJECTS_PER_STAGE: u32 = 1000;
+
+/// The default page size of `GET /v1/admin/production-versions`.
+pub const DEFAULT_PRODUCTION_VERSIONS_PAGE: u32 = 400;
+
+/// Tenants per page of `GET /v2/admin/tenants` when the `mask` leaves out
+/// the heavy fields ([`HEAVY_TENANT_FIELDS`]).
+pub const MAX_TENANTS_PAGE: u32 = 1000;
+
+/// Tenants per page of `GET /v2/admin/tenants` when the `mask` asks for a
+/// heavy field or there is no `mask`.
+pub const MAX_TENANTS_PAGE_HEAVY: u32 = 400;
+
+/// The tenant fields that lower the page size of `GET /v2/admin/tenants`
+/// to [`MAX_TENANTS_PAGE_HEAVY`].
+pub const HEAVY_TENANT_FIELDS: &[&str] = &[
+    "homeAnalysisId",
+    "homeAnalysisByUserGroup",
+    "clickThroughLink",
+    "defaultCurrency",
+];

@@ -55,6 +55,15 @@ pub const REPORT_PROFILE_ASSIGNMENTS: &str = "/v1/admin/users/reports/profile-as
 pub const REPORT_PERMISSION_ASSIGNMENTS: &str = "/v1/admin/users/reports/permission-assignments";
 /// `GET` the list of all permissions (XLSX).
 pub const REPORT_PERMISSIONS_LIST: &str = "/v1/admin/users/reports/permissions-list";
+/// `GET` lists draft projects, `POST` creates one.
+pub const PROJECTS: &str = "/v1/admin/projects";
+/// `GET` one draft project, `POST` runs an operation on it
+/// (`commitAndPublish`), `DELETE` deletes it.
+pub const PROJECT_TEMPLATE: &str = "/v1/admin/projects/{projectId}";
+/// `GET` lists the versions published to production, latest first.
+pub const PRODUCTION_VERSIONS: &str = "/v1/admin/production-versions";
+/// `GET` lists the analytic tenants an administrating tenant manages.
+pub const TENANTS_V2: &str = "/v2/admin/tenants";
 /// `POST` requests an OAuth 2.0 token.
 pub const OAUTH2_TOKEN: &str = "/v1/auth/oauth2/token";
 /// `POST` requests an ASID token (answered as plain text).
@@ -110,6 +119,11 @@ pub fn report_data_security(user_id: &str) -> String {
     fill(REPORT_DATA_SECURITY_TEMPLATE, "{userId}", user_id)
 }
 
+/// `/v1/admin/projects/{projectId}`.
+pub fn project(project_id: &str) -> String {
+    fill(PROJECT_TEMPLATE, "{projectId}", project_id)
+}
+
 fn fill(template: &str, placeholder: &str, value: &str) -> String {
     template.replacen(placeholder, &encode_segment(value), 1)
 }
@@ -147,6 +161,7 @@ mod tests {
         assert_eq!(user_group_v2("g1"), "/v2/admin/user-groups/g1");
         assert_eq!(permission_users("p1"), "/v1/admin/permissions/p1/users");
         assert_eq!(profile_assign("pr"), "/v1/admin/profiles/pr/assign");
+        assert_eq!(project("p-1"), "/v1/admin/projects/p-1");
         assert_eq!(
             report_data_security("u"),
             "/v1/admin/users/u/reports/data-security"
@@ -277,6 +292,20 @@ operations! {
     PermissionAssignmentsReport => ("GET", REPORT_PERMISSION_ASSIGNMENTS, "UsersV1_GetUserPermissionsXLSX"),
     /// Retrieve a list of all permissions (XLSX).
     PermissionsListReport => ("GET", REPORT_PERMISSIONS_LIST, "UsersV1_GetAllPermissionsXLSX"),
+    /// Retrieve a list of draft projects accessible to the user.
+    ListProjects => ("GET", PROJECTS, "Projects_GetProjects"),
+    /// Create a new draft project.
+    CreateProject => ("POST", PROJECTS, "Projects_CreateProject"),
+    /// Retrieve a draft project's information.
+    GetProject => ("GET", PROJECT_TEMPLATE, "Projects_GetProject"),
+    /// Perform an operation on a draft project (`commitAndPublish`).
+    RunProjectOperation => ("POST", PROJECT_TEMPLATE, "Projects_RunProjectOperation"),
+    /// Delete a draft project.
+    DeleteProject => ("DELETE", PROJECT_TEMPLATE, "Projects_DeleteProject"),
+    /// Retrieve a list of all production versions.
+    ListProductionVersions => ("GET", PRODUCTION_VERSIONS, "ProductionVersions_GetProductionVersions"),
+    /// Retrieve a list of all analytic tenants.
+    ListTenants => ("GET", TENANTS_V2, "TenantsV2_ListTenants"),
     /// Request an OAuth 2.0 token.
     OAuth2Token => ("POST", OAUTH2_TOKEN, "OAuth2_OAuth2Token"),
     /// Request an ASID token.
@@ -316,6 +345,47 @@ impl Operation {
             .min_by_key(|op| op.path_template().matches('{').count())
     }
 
+    /// Whether the spec lists the `ProjectID` header for this operation:
+    /// the changes and reads of versioned artifacts (user groups and their
+    /// memberships, permissions and their assignments to users and groups,
+    /// the v3 upsert) and the user reads that show them.
+    pub const fn takes_project(self) -> bool {
+        use Operation as O;
+        matches!(
+            self,
+            O::ListPermissions
+                | O::CreatePermissions
+                | O::AssignPermissionsToUsers
+                | O::RemovePermissionsFromUsers
+                | O::ListPermissionUsers
+                | O::ListUserGroupsV1
+                | O::AssignPermissionsToUserGroups
+                | O::RemovePermissionsFromUserGroups
+                | O::AddUsersToUserGroups
+                | O::RemoveUsersFromUserGroups
+                | O::ListUserGroupUsers
+                | O::ListUsers
+                | O::GetUser
+                | O::ListUserGroupsV2
+                | O::PutUserGroups
+                | O::CreateUserGroups
+                | O::DeleteUserGroups
+                | O::PatchUserGroups
+                | O::RevertUserGroups
+                | O::GetUserGroup
+                | O::DeleteUserGroup
+                | O::UpsertUser
+        )
+    }
+
+    /// Whether this operation changes a versioned artifact: sent without a
+    /// `ProjectID` (and without `NonVersioned: true`), each request that
+    /// changes something publishes one production version. These are the
+    /// non-`GET` operations that [`takes_project`](Self::takes_project).
+    pub const fn is_versioned(self) -> bool {
+        self.takes_project() && !matches!(self.method().as_bytes(), b"GET")
+    }
+
     /// Whether the answer is an XLSX file rather than JSON.
     pub const fn is_xlsx_report(self) -> bool {
         matches!(
@@ -349,7 +419,7 @@ mod operation_tests {
                 Some(op)
             );
         }
-        assert_eq!(Operation::ALL.len(), 40);
+        assert_eq!(Operation::ALL.len(), 47);
     }
 
     #[test]
@@ -370,6 +440,17 @@ mod operation_tests {
             Operation::identify("GET", REPORT_PERMISSIONS_LIST),
             Some(Operation::PermissionsListReport)
         );
+        assert_eq!(
+            Operation::identify("POST", &project("p-1")),
+            Some(Operation::RunProjectOperation)
+        );
+        assert_eq!(
+            Operation::identify("POST", PROJECTS),
+            Some(Operation::CreateProject)
+        );
+        assert!(Operation::AddUsersToUserGroups.is_versioned());
+        assert!(!Operation::ListUserGroupsV2.is_versioned());
+        assert!(!Operation::AddUsers.takes_project());
         assert_eq!(Operation::identify("GET", "/v1/admin/users/"), None);
         assert_eq!(Operation::identify("PATCH", USERS_V2), None);
         assert_eq!(

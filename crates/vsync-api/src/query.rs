@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::UserGroupDetail;
+use crate::{ProjectStage, UserGroupDetail};
 
 /// Only a `tenantCode`: `POST /v1/admin/permissions`, `POST`, `PUT` and
 /// `DELETE` on `/v1/admin/users[/{userId}]`, the v2 users calls and the
@@ -150,6 +150,58 @@ pub struct ApplicationLogsQuery {
     /// The tenant to act on, for administrating tenants.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_code: Option<String>,
+}
+
+/// `GET /v1/admin/projects`.
+///
+/// The spec lets `with` repeat (`with=Open&with=Approval`); this struct
+/// sends one stage, which is what listing the open drafts needs.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProjectsQuery {
+    /// The stage of projects to list; open projects when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with: Option<ProjectStage>,
+    /// Projects per stage, at most
+    /// [`MAX_PROJECTS_PER_STAGE`](crate::limits::MAX_PROJECTS_PER_STAGE).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+}
+
+/// `GET /v1/admin/production-versions`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProductionVersionsQuery {
+    /// The most versions to return; 400 when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// The index of the first version to return (0 is the latest).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<u32>,
+}
+
+/// `GET /v2/admin/tenants`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TenantsV2Query {
+    /// The most tenants to return, at most
+    /// [`MAX_TENANTS_PAGE`](crate::limits::MAX_TENANTS_PAGE), or
+    /// [`MAX_TENANTS_PAGE_HEAVY`](crate::limits::MAX_TENANTS_PAGE_HEAVY)
+    /// without a `mask` or with a heavy field in it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// The index of the first tenant to return.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<u32>,
+    /// Comma-separated fields to include; every field when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mask: Option<String>,
+    /// Only tenants with this data profile (`Regular`, `Integration`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_profile: Option<String>,
+    /// Comma-separated tenant codes, all full or all short.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_codes: Option<String>,
 }
 
 /// Joins correlation IDs into the comma-separated form of the

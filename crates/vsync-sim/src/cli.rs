@@ -79,6 +79,9 @@ pub struct SimArgs {
     /// Keep every request in memory (for tests; off for long runs).
     #[arg(long)]
     pub record_requests: bool,
+    /// Users each tenant can hold; creates beyond it fail (100 for a trial tenant).
+    #[arg(long, value_name = "N", default_value_t = vsync_api::limits::MAX_USERS_PER_TENANT)]
+    pub max_users: usize,
 }
 
 impl SimArgs {
@@ -128,6 +131,7 @@ impl SimArgs {
             reject_usernames,
             state_file: self.state.clone(),
             record_requests: self.record_requests,
+            max_users: self.max_users,
             ..SimConfig::default()
         };
         config.validate()?;

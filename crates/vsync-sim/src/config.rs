@@ -225,6 +225,9 @@ pub struct SimConfig {
     pub analytic_tenants: Vec<String>,
     /// Keep every request for [`crate::Sim::received_requests`].
     pub record_requests: bool,
+    /// Users each tenant can hold: creates beyond it fail, as Visier's do
+    /// (25,000; a trial tenant holds 100). Seeded users count too.
+    pub max_users: usize,
 }
 
 impl Default for SimConfig {
@@ -252,6 +255,7 @@ impl Default for SimConfig {
                 format!("{DEFAULT_ADMIN_TENANT}~t02"),
             ],
             record_requests: true,
+            max_users: vsync_api::limits::MAX_USERS_PER_TENANT,
         }
     }
 }

@@ -247,10 +247,17 @@ async fn process(
             Some(tenant),
         );
     }
-    let project = header_str(&parts.headers, h::PROJECT_ID)
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(str::to_owned);
+    // `ProjectID` counts only where the spec has it: user, profile and
+    // report calls take effect at once whether or not it is sent.
+    let project = match header_str(&parts.headers, h::PROJECT_ID).map(str::trim) {
+        Some(p) if !p.is_empty() && op.is_some_and(Operation::takes_project) => {
+            match lock(&app.world).open_project(&tenant, p) {
+                Ok(id) => Some(id),
+                Err(e) => return (e.into_response(), Some(tenant)),
+            }
+        }
+        _ => None,
+    };
     let non_versioned = match header_str(&parts.headers, h::NON_VERSIONED) {
         None => false,
         Some(v) => match vsync_api::parse_bool_str(v) {

@@ -1,7 +1,8 @@
 #![deny(missing_docs)]
 //! A simulated Visier tenant: an axum server that speaks the user-management
-//! API of `users-api.openapi.yaml`, for tests, benchmarks, `vsync demo` and
-//! migration rehearsals.
+//! API of `users-api.openapi.yaml` and the projects, production versions and
+//! tenants API of `projects-api.openapi.yaml`, for tests, benchmarks,
+//! `vsync demo` and migration rehearsals.
 //!
 //! # Main types
 //!
@@ -10,6 +11,15 @@
 //!   per [`Operation`], [`Sim::snapshot`] ([`TenantSnapshot`]),
 //!   [`Sim::production_versions`]. Build one with [`Sim::builder`]
 //!   ([`SimBuilder`]), which fills a [`SimConfig`].
+//! - Projects: each tenant keeps its draft projects ([`SimProject`]) as an
+//!   overlay of the versioned artifacts on production ([`ProjectChanges`]:
+//!   user groups with their members and permissions, the permission catalog,
+//!   direct permission assignments), never a copy; users, profiles and
+//!   profile assignments are global and change at once. Every direct
+//!   request that changes a versioned artifact, and every `commitAndPublish`
+//!   that changes something, records one [`ProductionVersion`].
+//!   [`Sim::project_snapshot`] shows a tenant as a project sees it;
+//!   [`Sim::create_project`] makes one without an API call.
 //! - Call expectations, checked when the [`Sim`] is dropped as wiremock
 //!   checks its mocks: [`Sim::expect`] returns an [`Expectation`] to narrow
 //!   with [`Expectation::times`], [`Expectation::at_least`],
@@ -28,9 +38,13 @@
 //! its API key's rate-limit windows (429 past the limit), authenticated
 //! (`apikey` header, then the `VisierASIDToken` cookie or a bearer token),
 //! assigned a tenant (`tenantCode` query, else `TargetTenantID`, else the
-//! administrating tenant) and a project (`ProjectID`: a copy of the tenant
-//! made on first use), then faults are decided. The handler runs under one
-//! mutex around all tenants; the answer gets the `X-RateLimit-*` headers.
+//! administrating tenant) and, on the operations whose spec has the header, a
+//! project (`ProjectID`: an open project of that tenant; 400 when it is not
+//! a UUID or already published, 404 when unknown or deleted), then faults
+//! are decided. The handler runs under one mutex around all tenants; a
+//! handler working in a project sees the project's view of the versioned
+//! artifacts in place of production's, and what it changes there becomes
+//! the project's changes. The answer gets the `X-RateLimit-*` headers.
 //!
 //! # Defaults
 //!
@@ -95,6 +109,7 @@ mod faults;
 mod gateway;
 mod http;
 mod persist;
+mod projects;
 mod ratelimit;
 mod reports;
 mod seed;
@@ -110,6 +125,7 @@ pub use config::{
 pub use error::{SimError, SimErrorKind};
 pub use expect::Expectation;
 pub use gateway::RecordedRequest;
+pub use projects::{ProductionVersion, ProjectChanges, ProjectStatus, SimProject};
 pub use reports::columns as report_columns;
 pub use seed::{DOMAIN, PERMISSIONS as SEEDED_PERMISSIONS, PROFILES as SEEDED_PROFILES};
 pub use sim::{ANALYTIC_TENANT_USERS, Sim, SimBuilder};

@@ -1,6 +1,6 @@
 //! [`Sim`], the handle of a running simulated tenant, and its builder.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -18,9 +18,10 @@ use crate::expect::{Expectation, Expectations, failure_message};
 use crate::faults::{FaultEngine, Rejections};
 use crate::gateway::RecordedRequest;
 use crate::persist;
+use crate::projects::{ProjectChanges, ProjectStatus, SimProject};
 use crate::ratelimit::RateLimiter;
 use crate::seed::seed_tenant;
-use crate::state::TenantSnapshot;
+use crate::state::{TenantSnapshot, now_ms};
 use crate::tokens::Tokens;
 
 /// Users generated in each analytic tenant (none with [`SimBuilder::empty`]).
@@ -135,6 +136,12 @@ impl SimBuilder {
         self.config.record_requests = on;
         self
     }
+    /// Users each tenant can hold (default 25,000; 100 makes a trial
+    /// tenant, [`vsync_api::limits::MAX_USERS_PER_TENANT_TRIAL`]).
+    pub fn max_users(mut self, n: usize) -> Self {
+        self.config.max_users = n;
+        self
+    }
     /// The configuration built so far.
     pub fn config(&self) -> &SimConfig {
         &self.config
@@ -183,7 +190,6 @@ fn seed_world(config: &SimConfig) -> World {
     World {
         admin: config.admin_tenant.clone(),
         tenants,
-        projects: HashMap::new(),
     }
 }
 
@@ -326,12 +332,38 @@ impl Sim {
             .map(crate::state::Tenant::snapshot)
     }
 
-    /// A project copy of a tenant, if the project was used.
+    /// A tenant as one of its projects sees it: production with the
+    /// project's unpublished changes applied (any project status).
     pub fn project_snapshot(&self, tenant_code: &str, project_id: &str) -> Option<TenantSnapshot> {
-        lock(&self.app.world)
-            .projects
-            .get(&(tenant_code.to_owned(), project_id.to_owned()))
-            .map(crate::state::Tenant::snapshot)
+        let world = lock(&self.app.world);
+        let tenant = world.tenants.get(tenant_code)?;
+        tenant.project(project_id)?;
+        let mut view = tenant.clone();
+        view.put_artifacts(tenant.project_view(project_id));
+        Some(view.snapshot())
+    }
+
+    /// Creates an open project in a tenant without an API call (for tests
+    /// that are not about the projects API); returns its ID.
+    pub fn create_project(&self, tenant_code: &str, name: &str) -> Option<String> {
+        let mut world = lock(&self.app.world);
+        let tenant = world.tenants.get_mut(tenant_code)?;
+        let id = tenant.next_project_id();
+        tenant.data.projects.push(SimProject {
+            id: id.clone(),
+            name: name.to_owned(),
+            description: None,
+            ticket_number: None,
+            release_version: None,
+            owner: self.app.config.credentials.username.clone(),
+            created_ms: now_ms(),
+            status: ProjectStatus::Open,
+            version_number: None,
+            changes: ProjectChanges::default(),
+        });
+        drop(world);
+        self.app.mark_dirty();
+        Some(id)
     }
 
     /// The administrating tenant's code, then the analytic tenants'.
@@ -342,13 +374,14 @@ impl Sim {
         codes
     }
 
-    /// Production versions published by direct (non-project, versioned)
-    /// changes, over every tenant.
+    /// Production versions published so far, over every tenant: one per
+    /// direct request that changed a versioned artifact, one per project
+    /// publication that changed something.
     pub fn production_versions(&self) -> u64 {
         lock(&self.app.world)
             .tenants
             .values()
-            .map(|t| t.data.production_versions)
+            .map(|t| t.data.production_versions.len() as u64)
             .sum()
     }
 
@@ -361,7 +394,7 @@ impl Sim {
         }
         self.app.mutating.store(0, Ordering::Relaxed);
         for t in lock(&self.app.world).tenants.values_mut() {
-            t.data.production_versions = 0;
+            t.data.production_versions.clear();
         }
         lock(&self.app.rate).reset();
         lock(&self.expectations).reset_baselines();

@@ -7,8 +7,10 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use vsync_api::{CapabilitiesDto, PermissionDto, UserGroupFiltersDto, VisibleForSelectionDto};
+
+use crate::projects::{Artifacts, ProductionVersion, SimProject};
 
 /// A user of the tenant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -154,9 +156,13 @@ pub struct TenantSnapshot {
     pub correlation_ids: BTreeMap<String, CorrelationRecord>,
     /// Application log events.
     pub application_log: Vec<LogEvent>,
-    /// Production versions published by direct (non-project, versioned)
-    /// changes.
-    pub production_versions: u64,
+    /// Versions published to production, oldest first: one per direct
+    /// request that changed a versioned artifact, one per published project.
+    #[serde(default, deserialize_with = "versions_or_count")]
+    pub production_versions: Vec<ProductionVersion>,
+    /// Draft projects (open, published or deleted) in creation order.
+    #[serde(default)]
+    pub projects: Vec<SimProject>,
     /// Seed of generated IDs.
     pub id_seed: u64,
     /// IDs generated so far.
@@ -176,7 +182,8 @@ impl TenantSnapshot {
             profile_assignments: BTreeMap::new(),
             correlation_ids: BTreeMap::new(),
             application_log: Vec::new(),
-            production_versions: 0,
+            production_versions: Vec::new(),
+            projects: Vec::new(),
             id_seed,
             id_counter: 0,
         }
@@ -212,6 +219,38 @@ impl TenantSnapshot {
         self.profiles.iter().find(|p| p.display_name == name)
     }
 }
+
+/// Reads the version list, or the count older state files kept (as that
+/// many versions without details).
+fn versions_or_count<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<ProductionVersion>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        Count(u64),
+        List(Vec<ProductionVersion>),
+    }
+    Ok(match Either::deserialize(d)? {
+        Either::List(list) => list,
+        Either::Count(n) => (1..=n)
+            .map(|i| ProductionVersion {
+                id: opaque_id(VERSION_SALT, i),
+                version_number: i32::try_from(i).unwrap_or(i32::MAX),
+                name: format!("Production version {i}"),
+                description: None,
+                ticket_number: None,
+                release_version: None,
+                project_id: None,
+                published_by: String::new(),
+                published_ms: 0,
+            })
+            .collect(),
+    })
+}
+
+/// Salts that keep project and version IDs apart from object IDs, so
+/// making them does not change the IDs of users and groups.
+const VERSION_SALT: u64 = 0x7665_7273_696f_6e73;
+const PROJECT_SALT: u64 = 0x7072_6f6a_6563_7473;
 
 /// A tenant with indexes over its snapshot.
 #[derive(Debug, Clone)]
@@ -369,6 +408,75 @@ impl Tenant {
     /// A copy of the data.
     pub fn snapshot(&self) -> TenantSnapshot {
         self.data.clone()
+    }
+
+    /// Moves the versioned artifacts out (leaving them empty).
+    pub(crate) fn take_artifacts(&mut self) -> Artifacts {
+        Artifacts {
+            groups: std::mem::take(&mut self.data.groups),
+            permissions: std::mem::take(&mut self.data.permissions),
+            permission_assignments: std::mem::take(&mut self.data.permission_assignments),
+            correlation_ids: std::mem::take(&mut self.data.correlation_ids),
+        }
+    }
+
+    /// Puts versioned artifacts in place of the current ones.
+    pub(crate) fn put_artifacts(&mut self, a: Artifacts) {
+        self.data.groups = a.groups;
+        self.data.permissions = a.permissions;
+        self.data.permission_assignments = a.permission_assignments;
+        self.data.correlation_ids = a.correlation_ids;
+    }
+
+    /// The artifacts as project `id` sees them: production with the
+    /// project's changes applied.
+    pub(crate) fn project_view(&self, id: &str) -> Artifacts {
+        let production = Artifacts {
+            groups: self.data.groups.clone(),
+            permissions: self.data.permissions.clone(),
+            permission_assignments: self.data.permission_assignments.clone(),
+            correlation_ids: self.data.correlation_ids.clone(),
+        };
+        match self.project(id) {
+            Some(p) => p.changes.apply(&production, |u| self.user(u).is_some()),
+            None => production,
+        }
+    }
+
+    /// The project with this ID (canonical form), in any status.
+    pub fn project(&self, id: &str) -> Option<&SimProject> {
+        self.data.projects.iter().find(|p| p.id == id)
+    }
+
+    /// The project with this ID, to change.
+    pub(crate) fn project_mut(&mut self, id: &str) -> Option<&mut SimProject> {
+        self.data.projects.iter_mut().find(|p| p.id == id)
+    }
+
+    /// A fresh project ID (a UUID), deterministic for the seed.
+    pub(crate) fn next_project_id(&self) -> String {
+        opaque_id(
+            self.data.id_seed ^ PROJECT_SALT,
+            self.data.projects.len() as u64 + 1,
+        )
+    }
+
+    /// Records a production version; returns its number.
+    pub(crate) fn record_version(&mut self, mut version: ProductionVersion) -> i32 {
+        let number = self
+            .data
+            .production_versions
+            .last()
+            .map_or(1, |v| v.version_number.saturating_add(1));
+        version.version_number = number;
+        if version.id.is_empty() {
+            version.id = opaque_id(
+                self.data.id_seed ^ VERSION_SALT,
+                self.data.production_versions.len() as u64 + 1,
+            );
+        }
+        self.data.production_versions.push(version);
+        number
     }
 }
 

@@ -1,5 +1,6 @@
-//! Every schema of `spec/users-api.openapi.yaml` has a Rust type that reads
-//! and writes all of its fields under the spec's names and JSON types.
+//! Every schema of `spec/users-api.openapi.yaml` and
+//! `spec/projects-api.openapi.yaml` has a Rust type that reads and writes
+//! all of its fields under the spec's names and JSON types.
 //!
 //! For each schema a sample object is built with every property set (a
 //! string, `true`, `7`, one-element arrays, nested objects), decoded into
@@ -15,6 +16,24 @@ use serde_yaml::Value as Yaml;
 use vsync_api::*;
 
 const SPEC: &str = include_str!("../../spec/users-api.openapi.yaml");
+const PROJECTS_SPEC: &str = include_str!("../../spec/projects-api.openapi.yaml");
+
+/// Both specs, the users spec first.
+pub fn specs() -> [Yaml; 2] {
+    [
+        serde_yaml::from_str(SPEC).unwrap(),
+        serde_yaml::from_str(PROJECTS_SPEC).unwrap(),
+    ]
+}
+
+/// The spec that defines schema `name` (the users spec for `Status`, which
+/// both define alike).
+fn spec_of<'a>(specs: &'a [Yaml; 2], name: &str) -> &'a Yaml {
+    specs
+        .iter()
+        .find(|s| schemas(s).contains_key(name))
+        .unwrap_or_else(|| panic!("no schema {name} in either spec"))
+}
 
 type RoundTrip = fn(&Value) -> Result<(Value, Value), String>;
 
@@ -80,6 +99,20 @@ table!(
     "admin.UsersToUserGroupRequestDTO" => UsersToUserGroupRequestDto,
     "admin.UsersToUserGroupsRequestDTO" => UsersToUserGroupsRequestDto,
     "admin.VisibleForSelectionDTO" => VisibleForSelectionDto,
+    "admin.BusinessLocationDTO" => BusinessLocationDto,
+    "admin.CustomPropertyDTO" => CustomPropertyDto,
+    "admin.HomeAnalysisByUserGroupDTO" => HomeAnalysisByUserGroupDto,
+    "admin.TenantDetailsTraitsDTO" => TenantDetailsTraitsDto,
+    "admin.TenantIndustryInfoDTO" => TenantIndustryInfoDto,
+    "admin.TenantManagementAPIGetResponseDTO" => TenantManagementApiGetResponseDto,
+    "admin.TenantManagementAPIListResponseDTO" => TenantManagementApiListResponseDto,
+    "admin.TenantNamesFilterDTO" => TenantNamesFilterDto,
+    "servicing.CommitAndPublishOperationResponseDTO" => CommitAndPublishOperationResponseDto,
+    "servicing.GetProductionVersionsAPIResponseDTO" => GetProductionVersionsApiResponseDto,
+    "servicing.GetProjectsAPIResponseDTO" => GetProjectsApiResponseDto,
+    "servicing.ProjectDTO" => ProjectDto,
+    "servicing.ProjectOperationRequestDTO" => ProjectOperationRequestDto,
+    "servicing.ProjectOperationResponseDTO" => ProjectOperationResponseDto,
     "servicing.AdditionalCapabilitiesDTO" => AdditionalCapabilitiesDto,
     "servicing.AdminCapabilityConfigDTO" => AdminCapabilityConfigDto,
     "servicing.AllPermissionsAssignedForLocalTenantDTO" => AllPermissionsAssignedForLocalTenantDto,
@@ -152,7 +185,7 @@ table!(
     "servicing.UsersUpdateAPIUserDTO" => UsersUpdateApiUserDto,
 );
 
-fn schemas(spec: &Yaml) -> &serde_yaml::Mapping {
+pub fn schemas(spec: &Yaml) -> &serde_yaml::Mapping {
     spec["components"]["schemas"]
         .as_mapping()
         .expect("components.schemas is a mapping")
@@ -199,18 +232,32 @@ fn sample(spec: &Yaml, node: &Yaml, field: &str, depth: usize) -> Value {
 
 #[test]
 fn every_schema_has_a_type() {
-    let spec: Yaml = serde_yaml::from_str(SPEC).unwrap();
-    let in_spec: BTreeSet<&str> = schemas(&spec).keys().map(|k| k.as_str().unwrap()).collect();
+    let specs = specs();
+    let in_spec: BTreeSet<&str> = specs
+        .iter()
+        .flat_map(|s| schemas(s).keys().map(|k| k.as_str().unwrap()))
+        .collect();
     let in_table: BTreeSet<&str> = table().iter().map(|(name, _)| *name).collect();
     assert_eq!(in_spec, in_table);
 }
 
 #[test]
+fn schemas_in_both_specs_are_the_same() {
+    let [users, projects] = specs();
+    for (name, schema) in schemas(&projects) {
+        if let Some(other) = schemas(&users).get(name) {
+            assert_eq!(schema, other, "{name:?} differs between the specs");
+        }
+    }
+}
+
+#[test]
 fn every_type_round_trips_a_full_sample_of_its_schema() {
-    let spec: Yaml = serde_yaml::from_str(SPEC).unwrap();
+    let specs = specs();
     let mut failures = Vec::new();
     for (name, check) in table() {
-        let full = sample(&spec, &schemas(&spec)[name], name, 0);
+        let spec = spec_of(&specs, name);
+        let full = sample(spec, &schemas(spec)[name], name, 0);
         match check(&full) {
             Ok((back, empty)) => {
                 if back != full {
@@ -228,7 +275,7 @@ fn every_type_round_trips_a_full_sample_of_its_schema() {
 
 #[test]
 fn account_enabled_types_follow_the_spec() {
-    let spec: Yaml = serde_yaml::from_str(SPEC).unwrap();
+    let [spec, _] = specs();
     for (name, schema) in schemas(&spec) {
         let Some(field) = schema
             .get("properties")

@@ -107,16 +107,18 @@ async fn client_defaults_and_per_call_overrides() {
             Some("true")
         );
 
+        // A read in a project needs a project that exists in the tenant.
+        let project = sim.create_project(&analytic[0], "headers").unwrap();
         client
             .users()
-            .with_project("proj-1")
+            .with_project(project.clone())
             .get_all_users()
             .send()
             .await
             .unwrap();
         assert_eq!(
             last(&sim, Operation::ListUsers).header("projectid"),
-            Some("proj-1")
+            Some(project.as_str())
         );
     })
     .await;

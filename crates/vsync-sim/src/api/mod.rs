@@ -22,6 +22,8 @@ pub(crate) mod groups_v1;
 pub(crate) mod groups_v2;
 pub(crate) mod permissions;
 pub(crate) mod profiles;
+pub(crate) mod projects;
+pub(crate) mod tenants;
 pub(crate) mod users;
 
 async fn not_found() -> impl IntoResponse {
@@ -96,6 +98,15 @@ pub(crate) fn router(app: Arc<App>) -> Router {
             p::USER_GROUP_V2_TEMPLATE,
             get(groups_v2::get_v2).delete(groups_v2::delete_single),
         )
+        .route(p::PROJECTS, get(projects::list).post(projects::create))
+        .route(
+            p::PROJECT_TEMPLATE,
+            get(projects::get)
+                .post(projects::run_operation)
+                .delete(projects::delete),
+        )
+        .route(p::PRODUCTION_VERSIONS, get(projects::production_versions))
+        .route(p::TENANTS_V2, get(tenants::list_tenants))
         .route(p::REPORT_APPLICATION_LOGS, get(reports::application_logs))
         .route(
             p::REPORT_DATA_SECURITY_TEMPLATE,

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use vsync_api::limits::{MAX_USERS_PAGE, MAX_USERS_PER_BULK_CALL};
+use vsync_api::limits::{MAX_USERNAME_CHARS, MAX_USERS_PAGE, MAX_USERS_PER_BULK_CALL};
 use vsync_api::query::{TenantCodeQuery, UsersV1Query};
 use vsync_api::{
     AdditionalCapabilitiesDto, AllPermissionsAssignedForLocalTenantDto,
@@ -36,6 +36,17 @@ pub(crate) fn valid_email(value: &str) -> bool {
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && !value.chars().any(char::is_whitespace)
+}
+
+/// Usernames are at most [`MAX_USERNAME_CHARS`] characters.
+fn check_username_length(username: &str) -> Result<(), String> {
+    let n = username.chars().count();
+    if n > MAX_USERNAME_CHARS {
+        return Err(format!(
+            "username {username:?} has {n} characters: the maximum is {MAX_USERNAME_CHARS}"
+        ));
+    }
+    Ok(())
 }
 
 fn parse_enabled(value: Option<&str>) -> Result<Option<bool>, String> {
@@ -230,6 +241,7 @@ fn create_user(
         .map(str::trim)
         .filter(|u| !u.is_empty())
         .ok_or_else(|| bad("username is required".to_owned()))?;
+    check_username_length(username).map_err(bad)?;
     if username.contains('@') && !valid_email(username) {
         return Err(bad(format!(
             "username {username:?} is not a valid email address"
@@ -249,6 +261,12 @@ fn create_user(
             StatusCode::CONFLICT,
             format!("a user with username {username} already exists"),
         ));
+    }
+    if t.users().len() >= app.config.max_users {
+        return Err(bad(format!(
+            "the tenant already has {} users, its limit: delete users before adding more",
+            app.config.max_users
+        )));
     }
     let user = SimUser {
         user_id: t.next_id(),
@@ -282,6 +300,7 @@ fn update_user(
         if name.is_empty() {
             return Err(bad("username cannot be empty".to_owned()));
         }
+        check_username_length(name).map_err(bad)?;
         if name.contains('@') && !valid_email(name) {
             return Err(bad(format!(
                 "username {name:?} is not a valid email address"

@@ -25,6 +25,8 @@ async fn every_operation_of_the_spec_answers_2xx() {
         let perm = t.permission_id("Analyst");
         let profile = t.profile_id("Viewer");
         let created = t.sim.snapshot().users.len();
+        let to_publish = t.sim.create_project("WFF_sim", "Coverage publish").unwrap();
+        let to_delete = t.sim.create_project("WFF_sim", "Coverage delete").unwrap();
         let mut doomed_user = String::new();
         for &op in Operation::ALL {
             let (path, body): (String, Option<Value>) = match op {
@@ -69,6 +71,13 @@ async fn every_operation_of_the_spec_answers_2xx() {
                 Operation::ProfileAssignmentsReport => ("/v1/admin/users/reports/profile-assignments".into(), None),
                 Operation::PermissionAssignmentsReport => ("/v1/admin/users/reports/permission-assignments".into(), None),
                 Operation::PermissionsListReport => ("/v1/admin/users/reports/permissions-list".into(), None),
+                Operation::ListProjects => ("/v1/admin/projects?with=Open&with=Archived".into(), None),
+                Operation::CreateProject => ("/v1/admin/projects".into(), Some(json!({"name": "Coverage", "description": "d", "ticketNumber": "T-1"}))),
+                Operation::GetProject => (format!("/v1/admin/projects/{to_publish}"), None),
+                Operation::RunProjectOperation => (format!("/v1/admin/projects/{to_publish}"), Some(json!({"operation": "commitAndPublish"}))),
+                Operation::DeleteProject => (format!("/v1/admin/projects/{to_delete}"), None),
+                Operation::ListProductionVersions => ("/v1/admin/production-versions?limit=5".into(), None),
+                Operation::ListTenants => ("/v2/admin/tenants?limit=10".into(), None),
                 Operation::OAuth2Token => {
                     let r = t
                         .send(t.http.post(t.url("/v1/auth/oauth2/token")).header("apikey", "dev-apikey").basic_auth("vsync-demo", Some("vsync-demo-secret")).form(&[("grant_type", "client_credentials")]))

@@ -184,6 +184,37 @@ impl TestSim {
         .await
     }
 
+    /// Creates a project over HTTP in `tenant` (the administrating tenant
+    /// when `None`); returns its ID.
+    pub async fn create_project(&self, tenant: Option<&str>, name: &str) -> String {
+        let mut rb = self
+            .req(Method::POST, "/v1/admin/projects")
+            .header(CONTENT_TYPE, "application/json")
+            .body(serde_json::json!({"name": name}).to_string());
+        if let Some(code) = tenant {
+            rb = rb.header("TargetTenantID", code);
+        }
+        let v = self.send(rb).await.expect(200);
+        v["id"].as_str().expect("a project id").to_owned()
+    }
+
+    /// A call with a JSON body made inside project `project`.
+    pub async fn call_in(&self, project: &str, method: Method, path: &str, body: Value) -> Resp {
+        self.send(
+            self.req(method, path)
+                .header("ProjectID", project)
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.to_string()),
+        )
+        .await
+    }
+
+    /// A `GET` made inside project `project`.
+    pub async fn get_in(&self, project: &str, path: &str) -> Resp {
+        self.send(self.req(Method::GET, path).header("ProjectID", project))
+            .await
+    }
+
     /// A user ID of the administrating tenant by username.
     pub fn user_id(&self, username: &str) -> String {
         self.sim

@@ -1,5 +1,6 @@
 //! Rate limits per API key: headers on every answer, 429 past the limit,
-//! Retry-After, windows that reset on a scaled clock.
+//! Retry-After, windows that reset on a scaled clock. The documented caps:
+//! usernames of at most 75 characters, at most 25,000 users a tenant.
 
 use std::time::Duration;
 
@@ -98,4 +99,87 @@ async fn limits_are_per_api_key() {
         assert_eq!(other.header("x-ratelimit-remaining-minute"), Some("1"));
     })
     .await;
+}
+
+#[tokio::test]
+async fn usernames_over_75_characters_and_users_past_the_tenant_cap_are_refused() {
+    within(async {
+        // A trial-sized tenant: 100 users, of which admin and 97 seeded.
+        let t = TestSim::start(Sim::builder().seed_users(97).max_users(100).no_rate_limit()).await;
+        let long = format!("{}@jupiter.example", "a".repeat(60));
+        assert_eq!(long.chars().count(), 76);
+        let at_limit = format!("{}@jupiter.example", "b".repeat(59));
+        assert_eq!(at_limit.chars().count(), 75);
+        let body = serde_json::json!({"users": [
+            {"username": long},
+            {"username": at_limit},
+            {"username": "ninety.nine@jupiter.example"},
+            {"username": "one.too.many@jupiter.example"},
+        ]});
+        let v = t
+            .call(reqwest::Method::POST, "/v2/admin/users", body)
+            .await
+            .expect(200);
+        let ok: Vec<&str> = v["successes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["username"].as_str().unwrap())
+            .collect();
+        assert_eq!(ok, [at_limit.as_str(), "ninety.nine@jupiter.example"]);
+        let failures = v["failures"].as_array().unwrap();
+        assert_eq!(failures.len(), 2);
+        assert_eq!(failures[0]["userName"], long.as_str());
+        assert!(
+            failures[0]["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("75")
+        );
+        assert_eq!(failures[1]["userName"], "one.too.many@jupiter.example");
+        assert!(
+            failures[1]["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("100 users")
+        );
+        assert!(failures.iter().all(|f| f["error"]["rci"].is_string()));
+        assert_eq!(t.sim.snapshot().users.len(), 100);
+        // The single-user calls refuse with a Status error.
+        t.call(
+            reqwest::Method::POST,
+            "/v1/admin/users",
+            serde_json::json!({"username": "single@jupiter.example"}),
+        )
+        .await
+        .expect_error(400);
+        t.call(
+            reqwest::Method::PUT,
+            "/v3/admin/users/upsert@jupiter.example",
+            serde_json::json!({}),
+        )
+        .await
+        .expect_error(400);
+        // A rename past 75 characters is refused too.
+        let (id, _) = t.some_user(0);
+        let v = t
+            .call(
+                reqwest::Method::PUT,
+                "/v2/admin/users",
+                serde_json::json!({"users": [{"userId": id, "username": long}]}),
+            )
+            .await
+            .expect(200);
+        assert_eq!(v["failures"].as_array().unwrap().len(), 1);
+    })
+    .await;
+}
+
+#[test]
+fn the_default_cap_is_visiers_25000_users() {
+    assert_eq!(
+        Sim::builder().config().max_users,
+        vsync_api::limits::MAX_USERS_PER_TENANT
+    );
+    assert_eq!(vsync_api::limits::MAX_USERS_PER_TENANT, 25_000);
 }

@@ -1,6 +1,6 @@
 //! Integration tests over real HTTP: one binary, a shared harness that
 //! starts a fresh simulator per test, every JSON answer validated against
-//! its schema in `users-api.openapi.yaml`.
+//! its schema in the specs (`users-api.openapi.yaml`, `projects-api.openapi.yaml`).
 
 #![expect(
     clippy::many_single_char_names,
@@ -18,6 +18,7 @@ mod faults;
 mod groups;
 mod limits;
 mod permissions;
+mod projects;
 mod reports;
 mod state_file;
 mod tenants;

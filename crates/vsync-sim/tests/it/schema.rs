@@ -1,4 +1,4 @@
-//! Validates JSON against `components/schemas` of the spec, strictly: every
+//! Validates JSON against `components/schemas` of the specs, strictly: every
 //! object schema with `properties` also gets `additionalProperties: false`,
 //! so a misspelt field fails instead of passing unnoticed.
 
@@ -7,16 +7,31 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::Value;
 
-/// The spec, converted to JSON.
+/// Both specs of the repository (users, then projects), converted to JSON
+/// and merged: every path, every schema.
 pub fn spec() -> &'static Value {
     static SPEC: OnceLock<Value> = OnceLock::new();
     SPEC.get_or_init(|| {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../vsync-api/spec/users-api.openapi.yaml"
-        );
-        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {path}: {e}"));
-        serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("parse {path}: {e}"))
+        let mut merged = serde_json::json!({"paths": {}, "components": {"schemas": {}}});
+        for name in ["users-api.openapi.yaml", "projects-api.openapi.yaml"] {
+            let path = format!("{}/../vsync-api/spec/{name}", env!("CARGO_MANIFEST_DIR"));
+            let text =
+                std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {path}: {e}"));
+            let spec: Value =
+                serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("parse {path}: {e}"));
+            for section in ["paths", "components/schemas"] {
+                let pointer = format!("/{section}");
+                let into = merged
+                    .pointer_mut(&pointer)
+                    .unwrap()
+                    .as_object_mut()
+                    .unwrap();
+                for (k, v) in spec.pointer(&pointer).unwrap().as_object().unwrap() {
+                    into.entry(k.clone()).or_insert_with(|| v.clone());
+                }
+            }
+        }
+        merged
     })
 }
 

@@ -1,5 +1,6 @@
-//! Administrating and analytic tenants, projects, production versions,
-//! booleans as the SDK spells them.
+//! Administrating and analytic tenants, the analytic tenants list, a first
+//! look at projects and production versions, booleans as the SDK spells
+//! them.
 
 use reqwest::Method;
 use serde_json::json;
@@ -34,7 +35,8 @@ async fn target_tenant_header_and_tenant_code_select_analytic_tenants() {
 async fn project_changes_stay_out_of_production_and_publish_no_version() {
     within(async {
         let t = TestSim::default().await;
-        let project = "5f1c9a3e-0000-4000-8000-000000000001";
+        let project = t.create_project(None, "Project Group rehearsal").await;
+        let project = project.as_str();
         let body = json!({"userGroups": [{"displayName": "Project Group"}]});
         let v = t
             .send(
@@ -107,14 +109,15 @@ async fn membership_calls_apply_to_each_target_tenant_and_project() {
         let snap = t.sim.tenant_snapshot("WFF_sim~t01").unwrap();
         let g = snap.group_by_name("Executives").unwrap().user_group_id.clone();
         let u = snap.users[0].user_id.clone();
+        let p = t.create_project(Some("WFF_sim~t01"), "Analytic rehearsal").await;
         let body = json!({
             "userGroups": [{"userGroupId": g, "userIds": [u]}],
-            "targetProjectForTenantsList": {"targetProjectForTenants": [{"tenantCode": "WFF_sim~t01", "projectId": "p-1"}]},
+            "targetProjectForTenantsList": {"targetProjectForTenants": [{"tenantCode": "WFF_sim~t01", "projectId": p}]},
         });
         let v = t.call(Method::PUT, "/v1/admin/user-groups/users", body).await.expect(200);
         assert_eq!(v["tenants"][0]["tenantCode"], "WFF_sim~t01");
-        assert_eq!(v["tenants"][0]["projectId"], "p-1");
-        assert!(t.sim.project_snapshot("WFF_sim~t01", "p-1").unwrap().group_by_name("Executives").unwrap().manually_included_ids.contains(&u));
+        assert_eq!(v["tenants"][0]["projectId"], p.as_str());
+        assert!(t.sim.project_snapshot("WFF_sim~t01", &p).unwrap().group_by_name("Executives").unwrap().manually_included_ids.contains(&u));
         assert!(!t.sim.tenant_snapshot("WFF_sim~t01").unwrap().group_by_name("Executives").unwrap().manually_included_ids.contains(&u));
     })
     .await;
@@ -137,6 +140,60 @@ async fn recorded_requests_and_counts() {
         assert_eq!(last.body_json().unwrap(), json!({"users": []}));
         assert_eq!(rec[rec.len() - 2].query.as_deref(), Some("limit=5"));
         assert_eq!(t.sim.mutating_request_count(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_administrating_tenant_lists_its_analytic_tenants() {
+    within(async {
+        let t = TestSim::default().await;
+        let v = t.get("/v2/admin/tenants").await.expect(200);
+        let codes: Vec<&str> = v["tenants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["tenantCode"].as_str().unwrap())
+            .collect();
+        assert_eq!(codes, ["WFF_sim~t01", "WFF_sim~t02"]);
+        assert_eq!(v["tenants"][0]["status"], "Enabled");
+        assert_eq!(v["tenants"][0]["companySize"], 10);
+        assert_eq!(v["limit"], 400, "400 without a mask");
+        // A mask cuts each tenant to the fields named; light masks allow 1000.
+        let masked = t
+            .get("/v2/admin/tenants?mask=tenantCode,tenantDisplayName,status&limit=1000&start=1")
+            .await
+            .expect(200);
+        assert_eq!(
+            masked["tenants"],
+            json!([{"tenantCode": "WFF_sim~t02", "tenantDisplayName": "Analytic tenant t02", "status": "Enabled"}])
+        );
+        t.get("/v2/admin/tenants?limit=401").await.expect_error(400);
+        t.get("/v2/admin/tenants?mask=tenantCode,defaultCurrency&limit=1000")
+            .await
+            .expect_error(400);
+        t.get("/v2/admin/tenants?mask=nonsense").await.expect_error(400);
+        // Tenant codes, full or short, from the query or the body.
+        let short = t.get("/v2/admin/tenants?tenantCodes=t02&mask=tenantCode").await.expect(200);
+        assert_eq!(short["tenants"], json!([{"tenantCode": "WFF_sim~t02"}]));
+        let body = t
+            .send(
+                t.req(Method::GET, "/v2/admin/tenants?mask=tenantCode")
+                    .header("content-type", "application/json")
+                    .body(json!({"tenantCodes": ["WFF_sim~t01"]}).to_string()),
+            )
+            .await
+            .expect(200);
+        assert_eq!(body["tenants"], json!([{"tenantCode": "WFF_sim~t01"}]));
+        t.get("/v2/admin/tenants?tenantCodes=t01,WFF_sim~t02").await.expect_error(400);
+        assert_eq!(
+            t.get("/v2/admin/tenants?dataProfile=Demo").await.expect(200)["tenants"],
+            json!([])
+        );
+        // An analytic tenant administers none.
+        t.send(t.req(Method::GET, "/v2/admin/tenants").header("TargetTenantID", "WFF_sim~t01"))
+            .await
+            .expect_error(403);
     })
     .await;
 }
