@@ -2,8 +2,9 @@
 # Drives the simulated tenant with Visier's official Python SDK (visier-platform-sdk from PyPI),
 # a client written independently of this project: ASID login, OAuth2 password login, paged user
 # listing, a v2 bulk add with one failing item, a v2 group create and list, v1 membership,
-# permission and profile assignment, a bulk update and delete, and an XLSX report. The SDK's
-# strict models parse every answer.
+# permission and profile assignment, the analytic tenants, a draft project created, listed,
+# changed, published as one production version and another deleted, the production versions,
+# a bulk update and delete, and an XLSX report. The SDK's strict models parse every answer.
 #
 # Installs the pinned SDK into .venv-sdk on first use. Needs python3 and cargo.
 # `--install-only` sets up the virtual environment and stops (CI runs it while cargo builds).

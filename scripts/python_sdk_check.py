@@ -9,7 +9,10 @@ import sys
 
 import visier_platform_sdk as sdk
 from visier_platform_sdk.api.permissions_api import PermissionsApi
+from visier_platform_sdk.api.production_versions_api import ProductionVersionsApi
 from visier_platform_sdk.api.profiles_api import ProfilesApi
+from visier_platform_sdk.api.projects_api import ProjectsApi
+from visier_platform_sdk.api.tenants_v2_api import TenantsV2Api
 from visier_platform_sdk.api.user_groups_v2_api import UserGroupsV2Api
 from visier_platform_sdk.api.users_v1_api import UsersV1Api
 from visier_platform_sdk.api.users_v2_api import UsersV2Api
@@ -17,6 +20,8 @@ from visier_platform_sdk.models import (
     AssignRevokePermissionRequestDTO,
     AssignRevokePermissionsRequestDTO,
     LocalTenantProfileAssignmentRequestDTO,
+    ProjectDTO,
+    ProjectOperationRequestDTO,
     UserCreationAPIRequestDTO,
     UserGroupChangeDefinitionDTO,
     UserGroupsChangeDTO,
@@ -134,6 +139,75 @@ def groups_and_grants(client, user_id):
         )
 
 
+def group_members(users_v1, group_id, project_id=None):
+    page = users_v1.get_user_group_users(group_id, project_id=project_id)
+    return [u.user_id for t in (page.tenants or []) for u in (t.users or [])]
+
+
+def projects_and_versions(client, user_id):
+    """The analytic tenants; a draft project created, listed, read, changed and published as one
+    production version; a second project deleted; production versions listed."""
+    tenants = TenantsV2Api(client).list_tenants(mask="tenantCode,tenantDisplayName,status")
+    codes = [t.tenant_code for t in (tenants.tenants or [])]
+    check("tenants v2: the analytic tenants are listed", len(codes) >= 1 and all("~" in c for c in codes), f"got {codes}")
+    full = TenantsV2Api(client).list_tenants().tenants or []
+    check("tenants v2: every field of a tenant parses", len(full) == len(codes) and all(t.traits for t in full))
+
+    versions_api = ProductionVersionsApi(client)
+    before = versions_api.get_production_versions().published_versions or []
+
+    projects = ProjectsApi(client)
+    project = projects.create_project(
+        ProjectDTO(name="SDK check project", description="made by the SDK check", ticket_number="SDK-1")
+    )
+    check("projects: create answers the new project's id", bool(project.id), f"got {project}")
+    if not project.id:
+        return
+    listed = projects.get_projects(var_with=["Open"]).open_projects or []
+    check("projects: the new project is listed as open", any(p.id == project.id for p in listed))
+    shown = projects.get_project(project.id)
+    check("projects: get shows the project", shown.name == "SDK check project" and shown.ticket_number == "SDK-1")
+
+    groups_v2 = UserGroupsV2Api(client)
+    made = groups_v2.create_user_groups(
+        UserGroupsChangeDTO(user_groups=[UserGroupChangeDefinitionDTO(display_name="SDK Project Group")]),
+        project_id=project.id,
+    )
+    group_id = (made.successes or [None])[0]
+    group_id = group_id.user_group_id if group_id else None
+    check("projects: a group is created inside the project", bool(group_id), f"got {made}")
+    if group_id:
+        users_v1 = UsersV1Api(client)
+        users_v1.add_users_to_user_group(
+            UsersToUserGroupsRequestDTO(
+                user_groups=[UsersToUserGroupRequestDTO(user_group_id=group_id, user_ids=[user_id])]
+            ),
+            project_id=project.id,
+        )
+        check("projects: a read in the project sees its change", user_id in group_members(users_v1, group_id, project.id))
+        in_production = groups_v2.get_user_groups(limit=1000).user_groups or []
+        check("projects: production does not see it before publishing", all(g.user_group_id != group_id for g in in_production))
+
+    published = projects.run_project_operation(project.id, ProjectOperationRequestDTO(operation="commitAndPublish"))
+    version = published.commit_and_publish.published_version if published.commit_and_publish else None
+    check("projects: commitAndPublish answers the published version", bool(version) and version.id == project.id, f"got {published}")
+    after = versions_api.get_production_versions().published_versions or []
+    check("production versions: publishing made exactly one", len(after) == len(before) + 1, f"{len(before)} then {len(after)}")
+    check("production versions: the latest is the project", bool(after) and after[0].id == project.id)
+    if group_id:
+        check("projects: after publishing, production sees the change", user_id in group_members(UsersV1Api(client), group_id))
+    still_open = projects.get_projects().open_projects or []
+    check("projects: the published project is no longer open", all(p.id != project.id for p in still_open))
+
+    doomed = projects.create_project(ProjectDTO(name="SDK check discarded"))
+    deleted = projects.delete_project(doomed.id)
+    check("projects: delete answers the project", deleted.id == doomed.id)
+    remaining = projects.get_projects().open_projects or []
+    check("projects: the deleted project is gone", all(p.id != doomed.id for p in remaining))
+    final = versions_api.get_production_versions().published_versions or []
+    check("production versions: deleting publishes nothing", len(final) == len(after))
+
+
 def update_report_delete(client, user_id):
     """A v2 bulk update, a v1 user detail, an XLSX report, a v2 bulk delete."""
     users_v2 = UsersV2Api(client)
@@ -202,6 +276,7 @@ def main():
         new_user = successes[0].user_id if successes else None
         if new_user:
             groups_and_grants(client, new_user)
+            projects_and_versions(client, new_user)
             update_report_delete(client, new_user)
 
     print(f"{passed} passed, {failed} failed")
