@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use vsync_client::credentials::var;
 
 /// Keeps Visier users, user groups and permission assignments in step with a spreadsheet.
 ///
@@ -27,6 +28,7 @@ pub struct Cli {
 
 /// Options shared by every command.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// The settings file (default: ./vsync.toml when present).
     #[arg(long, global = true, value_name = "FILE")]
@@ -36,11 +38,12 @@ pub struct GlobalArgs {
     #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
     pub verbose: u8,
 
-    /// Less output: warnings and errors only.
+    /// Less output: warnings, errors and the one-line result.
     #[arg(short, long, global = true)]
     pub quiet: bool,
 
-    /// Log format: `text` for people, `json` (one object a line) for schedulers.
+    /// Output format: `text` for people; `json` for schedulers: every line on stdout and
+    /// stderr is one JSON object, and the last is the `run_finished` result.
     #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
 
@@ -121,6 +124,11 @@ pub enum Command {
     )]
     Bench(BenchArgs),
 
+    /// Show every setting as resolved (flag, environment, settings file, default) and where
+    /// it came from; secrets are never shown.
+    #[command(after_help = "Example:\n  vsync --config /etc/vsync/vsync.toml config")]
+    Config(ConfigArgs),
+
     /// Print shell completions.
     #[command(after_help = "Example:\n  vsync completions bash > /etc/bash_completion.d/vsync")]
     Completions {
@@ -129,56 +137,55 @@ pub enum Command {
     },
 }
 
+/// The variable that sets `--rate-time-scale` (simulated tenants only).
+pub const RATE_TIME_SCALE_VAR: &str = "VSYNC_RATE_TIME_SCALE";
+
 /// Where the tenant is and how to sign in.
 #[derive(Debug, Clone, Default, Args)]
-pub struct TargetArgs {
-    /// The tenant's API host, e.g. `https://acme.api.visier.io` [env: VISIER_HOST].
-    #[arg(long, value_name = "URL")]
+#[command(next_help_heading = "Connection")]
+pub struct ConnectionArgs {
+    /// The tenant's API host, with its scheme: `https://acme.api.visier.io`.
+    #[arg(long, value_name = "URL", env = var::HOST)]
     pub host: Option<String>,
 
-    /// How to sign in [default: oauth-password when a client id is set, else asid].
+    /// How to sign in [default: oauth-password with a client id and secret and a username,
+    /// oauth-client with a client id and secret only, bearer with a token only, else asid].
     #[arg(long, value_enum)]
-    pub auth: Option<AuthMethod>,
+    pub auth: Option<AuthMethodArg>,
 
-    /// The user vsync signs in as; always protected from changes [env: VISIER_USERNAME].
-    #[arg(long)]
+    /// The user vsync signs in as; always protected from changes.
+    #[arg(long, env = var::USERNAME)]
     pub username: Option<String>,
 
-    /// The vanity name for ASID sign-in [env: VISIER_VANITY].
-    #[arg(long)]
+    /// The vanity name for ASID sign-in.
+    #[arg(long, env = var::VANITY)]
     pub vanity: Option<String>,
 
-    /// The OAuth2 client id [env: VISIER_CLIENT_ID].
-    #[arg(long)]
+    /// The OAuth2 client id.
+    #[arg(long, env = var::CLIENT_ID)]
     pub client_id: Option<String>,
 
-    /// A file holding the API key (else VISIER_APIKEY).
+    /// A file holding the API key (VISIER_APIKEY holds the key itself).
     #[arg(long, value_name = "FILE")]
     pub api_key_file: Option<PathBuf>,
 
-    /// A file holding the password (else VISIER_PASSWORD).
+    /// A file holding the password (VISIER_PASSWORD holds the password itself).
     #[arg(long, value_name = "FILE")]
     pub password_file: Option<PathBuf>,
 
-    /// A file holding the OAuth2 client secret (else VISIER_CLIENT_SECRET).
+    /// A file holding the OAuth2 client secret (VISIER_CLIENT_SECRET holds the secret
+    /// itself).
     #[arg(long, value_name = "FILE")]
     pub client_secret_file: Option<PathBuf>,
 
-    /// A file holding a bearer token, for `--auth bearer` (else VISIER_TOKEN).
+    /// A file holding a bearer token, for `--auth bearer` (VISIER_TOKEN holds the token
+    /// itself).
     #[arg(long, value_name = "FILE")]
     pub token_file: Option<PathBuf>,
 
-    /// The analytic tenant to work in (the `TargetTenantID` header) [env: VISIER_TARGET_TENANT_ID].
-    #[arg(long)]
-    pub target_tenant: Option<String>,
-
-    /// Make changes inside this project instead of publishing to production.
-    #[arg(long, value_name = "UUID")]
-    pub project_id: Option<String>,
-
-    /// Apply changes without a new production version (`NonVersioned: true`).
-    #[arg(long)]
-    pub non_versioned: bool,
+    /// The analytic tenant to work in (sent as the `TargetTenantID` header).
+    #[arg(long, alias = "target-tenant", value_name = "CODE", env = var::TENANT_CODE)]
+    pub tenant_code: Option<String>,
 
     /// Allow plain http to a host that is not a loopback address (never do this with real
     /// credentials).
@@ -200,14 +207,27 @@ pub struct TargetArgs {
 
     /// How much faster than real time the tenant's rate-limit clock runs: match a simulated
     /// tenant started with `--time-scale F` (a minute lasts 60/F seconds). 1 for a real tenant.
-    #[arg(long, hide = true, value_name = "F")]
+    #[arg(long, hide = true, value_name = "F", env = RATE_TIME_SCALE_VAR)]
     pub rate_time_scale: Option<f64>,
+}
+
+/// Where changes are made: a project, or production.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Project")]
+pub struct ProjectArgs {
+    /// Make changes inside this project instead of publishing to production.
+    #[arg(long, value_name = "UUID")]
+    pub project_id: Option<String>,
+
+    /// Apply changes without a new production version (`NonVersioned: true`).
+    #[arg(long)]
+    pub non_versioned: bool,
 }
 
 /// How to sign in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum AuthMethod {
+pub enum AuthMethodArg {
     /// Username and password for an ASID token.
     Asid,
     /// OAuth2 password grant (client id and secret, username and password).
@@ -218,8 +238,21 @@ pub enum AuthMethod {
     Bearer,
 }
 
+impl AuthMethodArg {
+    /// The name as written on the command line and in `vsync.toml`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Asid => "asid",
+            Self::OauthPassword => "oauth-password",
+            Self::OauthClient => "oauth-client",
+            Self::Bearer => "bearer",
+        }
+    }
+}
+
 /// The input file and how to read it.
 #[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Input")]
 pub struct InputArgs {
     /// The input: an XLSX workbook, a CSV file, or a folder of CSV files.
     #[arg(long, short = 'i', value_name = "FILE")]
@@ -236,6 +269,7 @@ pub struct InputArgs {
 
 /// What a run may touch.
 #[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Policy")]
 pub struct PolicyArgs {
     /// mirror: create, update and deprovision; upsert: never remove; update-only: never create.
     #[arg(long, value_enum)]
@@ -275,6 +309,17 @@ pub enum ModeArg {
     UpdateOnly,
 }
 
+impl ModeArg {
+    /// The name as written on the command line and in `vsync.toml`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Mirror => "mirror",
+            Self::Upsert => "upsert",
+            Self::UpdateOnly => "update-only",
+        }
+    }
+}
+
 /// Guards that `--force` can override.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum GuardName {
@@ -294,16 +339,35 @@ pub enum GuardName {
     All,
 }
 
-/// Where reports go.
+/// Where reports go, how many runs are kept, and where vsync keeps its state.
 #[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Reports")]
 pub struct ReportArgs {
-    /// The folder for reports and journals [default: ./vsync-reports].
+    /// The folder for reports and journals: each run writes into its own folder in it, and
+    /// `latest` points at the newest [default: ./vsync-reports].
     #[arg(long, value_name = "DIR")]
     pub report_dir: Option<PathBuf>,
 
     /// The most change rows printed on the terminal.
     #[arg(long, default_value_t = 40)]
     pub max_rows: usize,
+
+    /// Keep the newest N runs' folders [default: 30, unless --keep-days is set].
+    #[arg(long, value_name = "N")]
+    pub keep_runs: Option<usize>,
+
+    /// Keep the runs of the last N days.
+    #[arg(long, value_name = "N")]
+    pub keep_days: Option<u32>,
+
+    /// The folder for vsync's own state, the tenant locks [default:
+    /// $XDG_STATE_HOME/vsync, else ~/.local/state/vsync].
+    #[arg(long, value_name = "DIR", env = crate::settings::STATE_DIR_VAR)]
+    pub state_dir: Option<PathBuf>,
+
+    /// Write into the report folder itself rather than a new run folder (the demo's steps).
+    #[arg(skip)]
+    pub in_place: bool,
 }
 
 /// `vsync plan`.
@@ -317,7 +381,10 @@ pub struct PlanArgs {
     pub policy: PolicyArgs,
     /// The tenant.
     #[command(flatten)]
-    pub target: TargetArgs,
+    pub target: ConnectionArgs,
+    /// The project.
+    #[command(flatten)]
+    pub project: ProjectArgs,
     /// The reports.
     #[command(flatten)]
     pub report: ReportArgs,
@@ -347,7 +414,10 @@ pub struct ApplyArgs {
     pub concurrency: Option<usize>,
     /// The tenant.
     #[command(flatten)]
-    pub target: TargetArgs,
+    pub target: ConnectionArgs,
+    /// The project.
+    #[command(flatten)]
+    pub project: ProjectArgs,
     /// The reports.
     #[command(flatten)]
     pub report: ReportArgs,
@@ -364,7 +434,10 @@ pub struct SyncArgs {
     pub policy: PolicyArgs,
     /// The tenant.
     #[command(flatten)]
-    pub target: TargetArgs,
+    pub target: ConnectionArgs,
+    /// The project.
+    #[command(flatten)]
+    pub project: ProjectArgs,
     /// The reports.
     #[command(flatten)]
     pub report: ReportArgs,
@@ -384,7 +457,7 @@ pub struct ExportArgs {
     pub out: PathBuf,
     /// The tenant.
     #[command(flatten)]
-    pub target: TargetArgs,
+    pub target: ConnectionArgs,
 }
 
 /// `vsync validate`.
@@ -412,7 +485,7 @@ pub struct AuditArgs {
     pub user: Option<String>,
     /// The tenant.
     #[command(flatten)]
-    pub target: TargetArgs,
+    pub target: ConnectionArgs,
 }
 
 /// `vsync demo`.
@@ -421,9 +494,33 @@ pub struct DemoArgs {
     /// The folder for the demo's reports [default: ./vsync-demo].
     #[arg(long, short = 'o', value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// The folder holding the demo's input files [default: the repository's fixtures/demo].
+    /// A folder holding `hris_export.csv` and `mapping.toml` to play instead of the built-in
+    /// HRIS export and mapping (the ones in the repository's `fixtures/hris/`).
     #[arg(long, value_name = "DIR")]
     pub fixtures: Option<PathBuf>,
+}
+
+/// `vsync config`.
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// The input.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The policy.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// The tenant.
+    #[command(flatten)]
+    pub target: ConnectionArgs,
+    /// The project.
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// The reports.
+    #[command(flatten)]
+    pub report: ReportArgs,
+    /// Batches in flight at once.
+    #[arg(long)]
+    pub concurrency: Option<usize>,
 }
 
 /// `vsync bench`.

@@ -104,17 +104,62 @@ impl Failure {
     }
 }
 
+/// Shows the error's own message; its causes are its [`source`](std::error::Error::source)
+/// chain, so each is said once when the chain is printed.
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:#}", self.error)
+        write!(f, "{}", self.error)
     }
 }
 
-impl std::error::Error for Failure {}
+impl std::error::Error for Failure {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.error.chain().nth(1)
+    }
+}
+
+/// The exit code of a client error that ends a run.
+pub fn of_client(kind: vsync_client::ErrorKind) -> Exit {
+    use vsync_client::ErrorKind as K;
+    match kind {
+        // The credentials were refused (401/403 on the login, or after a refresh).
+        K::Auth => Exit::AuthFailed,
+        // Everything else, a refused write of a dry run (`ReadOnly`: a bug, not the user's
+        // settings) and a bad setting (`Config`) included, is an error.
+        _ => Exit::Error,
+    }
+}
+
+/// The exit code of an executor error.
+pub fn of_exec(error: &vsync_executor::ExecError) -> Exit {
+    use vsync_executor::ErrorKind as K;
+    match error.kind() {
+        K::StalePlan => Exit::StalePlan,
+        K::LockHeld => Exit::LockHeld,
+        K::Auth => Exit::AuthFailed,
+        K::Interrupted => Exit::Interrupted,
+        _ => Exit::Error,
+    }
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failure_says_its_causes_once() {
+        let cause = anyhow::anyhow!("connection refused").context("failed to call GET /x");
+        let failure = Failure::new(Exit::Error, cause);
+        let shown = format!("{:#}", anyhow::Error::new(failure));
+        assert_eq!(shown, "failed to call GET /x: connection refused");
+    }
+
+    #[test]
+    fn a_refused_write_is_not_a_sign_in_failure() {
+        assert_eq!(of_client(vsync_client::ErrorKind::Auth), Exit::AuthFailed);
+        assert_eq!(of_client(vsync_client::ErrorKind::ReadOnly), Exit::Error);
+        assert_eq!(of_client(vsync_client::ErrorKind::Transport), Exit::Error);
+    }
 
     #[test]
     fn codes_are_distinct() {

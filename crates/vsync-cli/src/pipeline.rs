@@ -1,6 +1,5 @@
 //! How a run strings the crates together: read, fetch, diff, plan, apply, verify, report.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -8,76 +7,19 @@ use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
-use tokio_util::sync::CancellationToken;
 use vsync_client::Client;
 use vsync_engine::outcome::{ChangeOutcome, Status};
 use vsync_engine::{Limits, Plan, Policy};
 use vsync_executor::{ApplyOutcome, ExecError, FetchOptions, Verification};
 use vsync_model::{DesiredState, LiveState};
 use vsync_reader::{Mapping, ReadOptions};
-use vsync_report::{RateLimitWaits, Report, RunFacts, RunMode, TerminalOptions, WrittenReport};
+use vsync_report::{RateLimitWaits, Report, RunFacts, RunMode};
 
-use crate::cli::{ColorChoice, GlobalArgs, TargetArgs};
+use crate::context::Context;
 use crate::exit::{Exit, Failure};
-use crate::settings::{ConfigFile, ResolvedInput, Target, process_env};
-
-/// What every command gets: the settings file and the output choices.
-pub struct Context {
-    /// The settings file.
-    pub config: ConfigFile,
-    /// Whether to print only warnings and errors.
-    pub quiet: bool,
-    /// Whether the terminal report is coloured.
-    pub color: bool,
-    /// Where environment variables come from.
-    pub env: fn(&str) -> Option<String>,
-}
-
-impl Context {
-    /// The context for `global`.
-    pub fn new(global: &GlobalArgs) -> anyhow::Result<Self> {
-        let config = ConfigFile::load(global.config.as_deref())?;
-        let color = match global.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => vsync_report::color_enabled(
-                std::io::stdout().is_terminal(),
-                std::env::var_os("NO_COLOR").as_deref(),
-            ),
-        };
-        Ok(Self {
-            config,
-            quiet: global.quiet,
-            color,
-            env: process_env,
-        })
-    }
-
-    /// Prints a line for people (stdout), unless quiet.
-    pub fn say(&self, line: &str) {
-        if !self.quiet {
-            println!("{line}");
-        }
-    }
-
-    /// The tenant for these flags.
-    pub fn target(&self, args: &TargetArgs) -> anyhow::Result<Target> {
-        self.config.target(args, &self.env)
-    }
-
-    /// Terminal options for the report.
-    pub fn terminal(&self, max_rows: usize) -> TerminalOptions {
-        let width = std::env::var("COLUMNS")
-            .ok()
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(120);
-        TerminalOptions {
-            color: self.color,
-            width,
-            max_rows,
-        }
-    }
-}
+use crate::output::RunSummary;
+use crate::runs::RunDir;
+use crate::settings::{ResolvedInput, Target};
 
 /// Reads the input; problems are an invalid-input failure.
 pub fn read_input(input: &ResolvedInput) -> Result<DesiredState, Failure> {
@@ -109,14 +51,7 @@ pub fn read_input(input: &ResolvedInput) -> Result<DesiredState, Failure> {
 
 /// Maps an executor error to its exit code.
 pub fn exec_failure(error: ExecError) -> Failure {
-    let exit = match error.kind() {
-        vsync_executor::ErrorKind::StalePlan => Exit::StalePlan,
-        vsync_executor::ErrorKind::LockHeld => Exit::LockHeld,
-        vsync_executor::ErrorKind::Auth => Exit::AuthFailed,
-        vsync_executor::ErrorKind::Interrupted => Exit::Interrupted,
-        _ => Exit::Error,
-    };
-    Failure::new(exit, error)
+    Failure::new(crate::exit::of_exec(&error), error)
 }
 
 /// Reads the live state.
@@ -130,10 +65,7 @@ pub async fn fetch(client: &Client, target: &Target) -> Result<LiveState, Failur
 /// The fetch options for `target`.
 pub fn fetch_options(target: &Target) -> FetchOptions {
     FetchOptions {
-        tenant: target
-            .target_tenant
-            .clone()
-            .map(vsync_model::TenantCode::new),
+        tenant: target.tenant_code().map(vsync_model::TenantCode::new),
         ..FetchOptions::default()
     }
 }
@@ -189,6 +121,9 @@ pub struct PlanInput {
     pub checksum: String,
     /// The files read.
     pub files: Vec<String>,
+    /// SHA-256 of the mapping file, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mapping_checksum: Option<String>,
 }
 
 impl PlanInput {
@@ -200,6 +135,7 @@ impl PlanInput {
             delimiter: input.delimiter,
             checksum: desired.input.checksum.clone(),
             files: desired.input.files.clone(),
+            mapping_checksum: input.mapping.as_deref().and_then(sha256_of),
         }
     }
 
@@ -244,11 +180,21 @@ impl PlanFile {
         .with_context(|| format!("failed to write the plan to {}", path.display()))
     }
 
-    /// Reads a plan written by [`PlanFile::save`].
+    /// Reads a plan written by [`PlanFile::save`]; another kind of file is named for what it
+    /// is, with what `apply` expects.
     pub fn load(path: &Path) -> anyhow::Result<Self> {
-        let text = std::fs::read_to_string(path)
+        let bytes = std::fs::read(path)
             .with_context(|| format!("failed to read the plan {}", path.display()))?;
-        let file: Self = serde_json::from_str(&text)
+        if let Some(what) = not_a_plan(&bytes) {
+            anyhow::bail!(
+                "{} is {what}, not a plan: `vsync apply` takes the plan file that \
+                 `vsync plan --out plan.json` writes (to preview this input instead, run \
+                 `vsync plan --input {} --out plan.json`)",
+                path.display(),
+                path.display()
+            );
+        }
+        let file: Self = serde_json::from_slice(&bytes)
             .with_context(|| format!("{} is not a vsync plan", path.display()))?;
         if file.format != Self::FORMAT || file.version != Self::VERSION {
             anyhow::bail!(
@@ -276,17 +222,66 @@ pub fn now_ms() -> i64 {
     (OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
 }
 
-/// What a run measured, for the report.
+/// What a plan file is when it is not a plan, in a few words.
+fn not_a_plan(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Some("a zip archive (an XLSX workbook?)");
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Some("an old Excel (.xls) workbook");
+    }
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Some("not a text file");
+    };
+    let text = text.trim_start_matches('\u{feff}').trim_start();
+    if text.is_empty() {
+        return Some("empty");
+    }
+    if !text.starts_with('{') {
+        return Some(
+            if text
+                .lines()
+                .next()
+                .is_some_and(|l| l.contains(',') || l.contains(';'))
+            {
+                "a CSV file (an input file?)"
+            } else {
+                "not a JSON file"
+            },
+        );
+    }
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Err(_) => Some("not valid JSON"),
+        Ok(value) => match value.get("format").and_then(serde_json::Value::as_str) {
+            Some(PlanFile::FORMAT) => None,
+            Some("vsync-report") => Some("a vsync report"),
+            _ => Some("a JSON file without `\"format\": \"vsync-plan\"`"),
+        },
+    }
+}
+
+/// SHA-256 of a file's bytes, lower-case hex; `None` when it cannot be read.
+pub fn sha256_of(path: &Path) -> Option<String> {
+    use sha2::Digest as _;
+    let bytes = std::fs::read(path).ok()?;
+    Some(hex::encode(sha2::Sha256::digest(&bytes)))
+}
+
+/// The facts of one run, collected as it goes: the report's run section is made from them,
+/// and the run folder's `run.json` records all of them (who signed in where, the input and
+/// mapping with their hashes, the policy and its guard limits, the project, the version).
 pub struct RunRecord<'a> {
+    /// The command (`plan`, `apply`, `sync`).
+    pub command: &'static str,
     /// How the run was started.
     pub mode: RunMode,
     /// The tenant.
     pub target: &'a Target,
-    /// The input files and checksum.
-    pub input_files: Vec<String>,
-    /// SHA-256 of the input.
-    pub input_checksum: String,
-    /// When the run started.
+    /// The input, as a plan records it.
+    pub input: &'a PlanInput,
+    /// The policy, guards included.
+    pub policy: &'a Policy,
+    /// When the run started, RFC 3339.
     pub started_at: String,
     /// The monotonic start.
     pub started: Instant,
@@ -294,8 +289,33 @@ pub struct RunRecord<'a> {
     pub client: &'a Client,
     /// The verification, when one was made.
     pub verification: Option<&'a Verification>,
+    /// The run whose journal this run continued.
+    pub resumes: Option<PathBuf>,
     /// The exit code.
     pub exit: Exit,
+}
+
+/// `run.json`: the facts of a run, in its folder.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RunJson<'a> {
+    format: &'static str,
+    version: u32,
+    command: &'static str,
+    vsync_version: &'static str,
+    tenant: String,
+    target_url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    account: Option<&'a str>,
+    auth_method: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    project_id: Option<&'a str>,
+    non_versioned: bool,
+    input: &'a PlanInput,
+    policy: &'a Policy,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resumes: Option<&'a Path>,
+    facts: RunFacts,
 }
 
 impl RunRecord<'_> {
@@ -306,8 +326,8 @@ impl RunRecord<'_> {
             tool_version: env!("CARGO_PKG_VERSION").to_owned(),
             tenant: Some(self.target.tenant_label()),
             target_url: Some(self.target.base_url.clone()),
-            input_files: self.input_files.clone(),
-            input_checksum: self.input_checksum.clone(),
+            input_files: self.input.files.clone(),
+            input_checksum: self.input.checksum.clone(),
             mode: self.mode,
             started_at: Some(self.started_at.clone()),
             finished_at: Some(now_rfc3339()),
@@ -332,32 +352,64 @@ impl RunRecord<'_> {
             result: Some(self.exit.label().to_owned()),
         }
     }
+
+    /// Writes `run.json` into the run's folder.
+    pub fn write(&self, run: &RunDir, facts: RunFacts) -> anyhow::Result<()> {
+        let json = RunJson {
+            format: "vsync-run",
+            version: 1,
+            command: self.command,
+            vsync_version: env!("CARGO_PKG_VERSION"),
+            tenant: self.target.tenant_label(),
+            target_url: vsync_report::redact_url(&self.target.base_url),
+            account: self.target.account.as_deref(),
+            auth_method: self.target.method.to_string(),
+            project_id: self.target.project_id.as_deref(),
+            non_versioned: self.target.non_versioned,
+            input: self.input,
+            policy: self.policy,
+            resumes: self.resumes.as_deref(),
+            facts,
+        };
+        let path = run.path.join(crate::runs::RUN_FILE);
+        vsync_report::write_atomic(&path, |w| {
+            serde_json::to_writer_pretty(w, &json).map_err(std::io::Error::other)
+        })
+        .with_context(|| format!("failed to write {}", path.display()))
+    }
 }
 
-/// Writes the report files and prints the terminal summary and where the files are.
+/// Writes the report files and `run.json` into the run's folder, prints the terminal summary
+/// and where the files are; returns the run's summary.
 pub fn report(
     ctx: &Context,
-    dir: &Path,
+    run: &RunDir,
     stem: &str,
-    plan: &Plan,
-    outcomes: &[ChangeOutcome],
-    facts: RunFacts,
+    (plan, outcomes): (&Plan, &[ChangeOutcome]),
+    record: &RunRecord<'_>,
     max_rows: usize,
-) -> anyhow::Result<WrittenReport> {
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("failed to create the report folder {}", dir.display()))?;
-    let report = Report::new(plan, outcomes, facts);
+) -> anyhow::Result<RunSummary> {
+    let facts = record.facts();
+    let report = Report::new(plan, outcomes, facts.clone());
     let written = report
-        .write_all(dir, stem)
-        .with_context(|| format!("failed to write the report in {}", dir.display()))?;
-    if !ctx.quiet {
-        print!("{}", report.render_terminal(&ctx.terminal(max_rows)));
-        println!(
-            "reports: {}",
-            written.paths().map(|p| p.display().to_string()).join(", ")
-        );
-    }
-    Ok(written)
+        .write_all(&run.path, stem)
+        .with_context(|| format!("failed to write the report in {}", run.path.display()))?;
+    record.write(run, facts)?;
+    ctx.out
+        .block(&report.render_terminal(&ctx.terminal(max_rows)));
+    ctx.say(&format!(
+        "reports: {}",
+        written.paths().map(|p| p.display().to_string()).join(", ")
+    ));
+    Ok(RunSummary {
+        run_dir: Some(run.path.clone()),
+        changes: Some(report.summary.changes),
+        planned_calls: Some(report.summary.planned_calls),
+        calls: Some(report.run.api_calls_used),
+        converged: report.run.converged,
+        reports: written.paths().map(Path::to_path_buf).to_vec(),
+        ..RunSummary::new(record.command)
+    })
 }
 
 /// The exit code of a finished apply.
@@ -379,38 +431,32 @@ pub fn apply_exit(plan: &Plan, outcome: &ApplyOutcome) -> Exit {
 
 /// After an interrupted apply: how to finish it (on stderr, where a scheduler's log has it).
 pub fn say_how_to_resume(report_dir: &Path, journal: &Path) {
-    let dir = report_dir.display();
-    eprintln!(
-        "interrupted: the calls made are recorded in {}; `vsync apply --resume --report-dir {dir}` applies the rest (or plan again)",
-        journal.display()
+    tracing::warn!(
+        journal = %journal.display(),
+        "interrupted: the calls made are recorded in the journal; `vsync apply --resume --report-dir {}` applies the rest (or plan again)",
+        report_dir.display()
     );
 }
 
-/// A token cancelled on Ctrl-C or SIGTERM.
-pub fn shutdown_on_signal() -> CancellationToken {
-    let token = CancellationToken::new();
-    let cancel = token.clone();
-    tokio::spawn(async move {
-        #[cfg(unix)]
-        {
-            let Ok(mut term) =
-                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-            else {
-                return;
-            };
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-            }
-        }
-        #[cfg(not(unix))]
-        {
-            let _ = tokio::signal::ctrl_c().await;
-        }
-        tracing::warn!(
-            "interrupted: finishing the batches in flight, then writing the journal and the report"
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_that_is_not_a_plan_is_named_for_what_it_is() {
+        assert_eq!(
+            not_a_plan(b"PK\x03\x04rest"),
+            Some("a zip archive (an XLSX workbook?)")
         );
-        cancel.cancel();
-    });
-    token
+        assert_eq!(not_a_plan(&[0xff, 0xfe, 0x00]), Some("not a text file"));
+        assert_eq!(
+            not_a_plan(b"username,displayName\na@b.c,A\n"),
+            Some("a CSV file (an input file?)")
+        );
+        assert_eq!(
+            not_a_plan(br#"{"format": "vsync-report"}"#),
+            Some("a vsync report")
+        );
+        assert_eq!(not_a_plan(br#"{"format": "vsync-plan"}"#), None);
+    }
 }

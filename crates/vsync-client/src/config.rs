@@ -14,6 +14,7 @@ use vsync_api::limits::{ASSUMED_TOKEN_LIFETIME_SECS, RATE_LIMIT_PER_HOUR, RATE_L
 
 use crate::ClientError;
 use crate::client::Client;
+use crate::credentials::Credentials;
 
 /// How the client proves who it is, on top of the API key every call
 /// carries.
@@ -384,62 +385,22 @@ impl ClientBuilder {
         self
     }
 
-    /// Reads the official SDK's environment variables: `VISIER_HOST`,
-    /// `VISIER_APIKEY`, `VISIER_VANITY`, `VISIER_USERNAME`,
+    /// Reads the official SDK's environment variables ([`Credentials::from_env`]):
+    /// `VISIER_HOST`, `VISIER_APIKEY`, `VISIER_VANITY`, `VISIER_USERNAME`,
     /// `VISIER_PASSWORD`, `VISIER_CLIENT_ID`, `VISIER_CLIENT_SECRET` and
-    /// `VISIER_TENANT_CODE`.
+    /// `VISIER_TENANT_CODE` (and vsync's `VISIER_TOKEN`).
     ///
-    /// With a client id and secret it uses OAuth 2.0 (password grant when a
-    /// username and password are also set, client credentials otherwise);
-    /// without, ASID login with username and password.
+    /// The sign-in method is [`Credentials::method`]: with a client id and
+    /// secret, OAuth 2.0 (password grant when a username and password are
+    /// also set, client credentials otherwise); without, ASID login with
+    /// username and password.
     pub fn from_env() -> Result<Self, ClientError> {
-        Self::from_lookup(|name| std::env::var(name).ok())
+        Credentials::from_env().builder(None)
     }
 
     /// [`ClientBuilder::from_env`] with variables from `lookup`.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ClientError> {
-        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
-        let host = get("VISIER_HOST")
-            .ok_or_else(|| ClientError::Config("VISIER_HOST is not set".into()))?;
-        let api_key = get("VISIER_APIKEY")
-            .ok_or_else(|| ClientError::Config("VISIER_APIKEY is not set".into()))?;
-        let username = get("VISIER_USERNAME");
-        let password = get("VISIER_PASSWORD").map(SecretString::from);
-        let client_id = get("VISIER_CLIENT_ID");
-        let client_secret = get("VISIER_CLIENT_SECRET").map(SecretString::from);
-        let auth = match (client_id, client_secret, username, password) {
-            (Some(client_id), Some(client_secret), Some(username), Some(password)) => {
-                Auth::OAuthPassword {
-                    client_id,
-                    client_secret,
-                    username,
-                    password,
-                }
-            }
-            (Some(client_id), Some(client_secret), _, _) => Auth::OAuthClientCredentials {
-                client_id,
-                client_secret,
-            },
-            (_, _, Some(username), Some(password)) => Auth::Asid {
-                username,
-                password,
-                vanity: get("VISIER_VANITY"),
-            },
-            _ => {
-                return Err(ClientError::Config(
-                    "set VISIER_USERNAME and VISIER_PASSWORD, or VISIER_CLIENT_ID and VISIER_CLIENT_SECRET"
-                        .into(),
-                ));
-            }
-        };
-        let mut builder = Self::default()
-            .base_url(host)
-            .api_key(SecretString::from(api_key))
-            .auth(auth);
-        if let Some(code) = get("VISIER_TENANT_CODE") {
-            builder = builder.tenant_code(code);
-        }
-        Ok(builder)
+        Credentials::from_lookup(lookup).builder(None)
     }
 
     /// Validates the settings and builds the client.

@@ -4,7 +4,8 @@
 //! # Main types
 //!
 //! - [`Client`], built with [`Client::builder`] ([`ClientBuilder`]) or
-//!   [`Client::from_env`] (the official SDK's `VISIER_*` variables). It
+//!   [`Client::from_env`] (the official SDK's `VISIER_*` variables, read
+//!   into [`Credentials`], which also choose the [`AuthMethod`]). It
 //!   holds the API key, the credentials ([`Auth`]: ASID, OAuth 2.0
 //!   password or client credentials, or a given bearer token), the pacing
 //!   ([`RateLimit`]), the [`RetryPolicy`], the [`Timeouts`] and default
@@ -51,6 +52,7 @@ mod auth;
 mod client;
 mod config;
 mod core;
+pub mod credentials;
 mod error;
 mod metrics;
 pub mod pacing;
@@ -63,6 +65,7 @@ pub use api::{
 };
 pub use client::{Client, RawCall};
 pub use config::{Auth, CallOptions, ClientBuilder, RateLimit, RetryPolicy, Timeouts};
+pub use credentials::{AuthMethod, Credentials};
 pub use error::{ClientError, ErrorKind, RawResponse};
 pub use metrics::Metrics;
 pub use page::{ItemStream, Lister, Page, PageBody, PagedQuery};

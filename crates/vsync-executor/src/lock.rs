@@ -1,9 +1,18 @@
-//! [`TenantLock`]: one run per tenant at a time.
+//! [`TenantLock`]: one run per tenant at a time, on one machine.
 //!
-//! An exclusive OS file lock (`File::try_lock`) on `<dir>/vsync-<tenant>.lock`. The holder
-//! writes its pid, host and start time into the file so a second run can say who holds it.
-//! The lock is released when the `TenantLock` is dropped and, because it is an OS lock, when
-//! the process dies for any reason (SIGKILL included): a stale lock file never blocks a run.
+//! An exclusive OS file lock (`File::try_lock`) on `<dir>/vsync-<tenant>.lock`, where the
+//! caller names the tenant canonically (the command line uses the resolved address, port and
+//! tenant code, so two spellings of one host are one lock) and keeps `dir` in a per-user
+//! state folder, not in a report folder (two report folders are still one tenant). The
+//! holder writes its pid, host, start time and what it is doing into the file, so a second
+//! run can say who holds it. The lock is released when the `TenantLock` is dropped and,
+//! because it is an OS lock, when the process dies for any reason (SIGKILL included): a stale
+//! lock file never blocks a run.
+//!
+//! What it cannot protect: runs on two machines (or in two containers that do not share the
+//! state folder), and runs of two users with two state folders. A scheduler that may start
+//! a run while the last is still going must forbid that itself (a Kubernetes CronJob's
+//! `concurrencyPolicy: Forbid`, a CI concurrency group).
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -19,9 +28,10 @@ pub struct TenantLock {
 }
 
 impl TenantLock {
-    /// Takes the lock of `tenant_key` (a tenant URL or code) in `dir`, or fails at once with
+    /// Takes the lock of `tenant_key` (the tenant's canonical name) in `dir` for `doing` (what
+    /// the holder is doing, e.g. `vsync sync on acme.api.visier.io`), or fails at once with
     /// [`ExecError::LockHeld`] naming the holder.
-    pub fn acquire(dir: &Path, tenant_key: &str) -> Result<TenantLock, ExecError> {
+    pub fn acquire(dir: &Path, tenant_key: &str, doing: &str) -> Result<TenantLock, ExecError> {
         std::fs::create_dir_all(dir).map_err(|source| ExecError::Lock {
             path: dir.to_owned(),
             source,
@@ -54,7 +64,7 @@ impl TenantLock {
             }
             Err(TryLockError::Error(source)) => return Err(lock_err(source)),
         }
-        let line = holder_line();
+        let line = holder_line(doing);
         file.set_len(0).map_err(lock_err)?;
         file.seek(SeekFrom::Start(0)).map_err(lock_err)?;
         file.write_all(line.as_bytes()).map_err(lock_err)?;
@@ -76,13 +86,18 @@ impl Drop for TenantLock {
     }
 }
 
-/// `pid 1234 on host, started 2026-01-02T03:04:05Z`.
-fn holder_line() -> String {
+/// `pid 1234 on host, started 2026-01-02T03:04:05Z: vsync sync on acme.api.visier.io`.
+fn holder_line(doing: &str) -> String {
     let started = time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_else(|_| "unknown time".to_owned());
+    let doing: String = doing
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
     format!(
-        "pid {} on {}, started {started}\n",
+        "pid {} on {}, started {started}: {doing}\n",
         std::process::id(),
         hostname()
     )
@@ -128,26 +143,30 @@ mod tests {
     #[test]
     fn second_acquire_fails_fast_naming_the_holder() {
         let dir = tempfile::tempdir().unwrap();
-        let first = TenantLock::acquire(dir.path(), "https://acme.api.visier.io").unwrap();
-        let err = TenantLock::acquire(dir.path(), "https://acme.api.visier.io").unwrap_err();
+        let first = TenantLock::acquire(dir.path(), "acme.api.visier.io:443", "vsync sync on acme")
+            .unwrap();
+        let err = TenantLock::acquire(dir.path(), "acme.api.visier.io:443", "vsync apply on acme")
+            .unwrap_err();
         match &err {
             ExecError::LockHeld { holder, .. } => {
                 assert!(
                     holder.contains(&format!("pid {}", std::process::id())),
                     "{holder}"
                 );
+                assert!(holder.contains("started "), "{holder}");
+                assert!(holder.ends_with("vsync sync on acme"), "{holder}");
             }
             other => panic!("{other:?}"),
         }
         drop(first);
-        let _again = TenantLock::acquire(dir.path(), "https://acme.api.visier.io").unwrap();
+        let _again = TenantLock::acquire(dir.path(), "acme.api.visier.io:443", "again").unwrap();
     }
 
     #[test]
     fn locks_of_different_tenants_are_independent() {
         let dir = tempfile::tempdir().unwrap();
-        let _a = TenantLock::acquire(dir.path(), "a").unwrap();
-        let _b = TenantLock::acquire(dir.path(), "b").unwrap();
+        let _a = TenantLock::acquire(dir.path(), "a", "one").unwrap();
+        let _b = TenantLock::acquire(dir.path(), "b", "two").unwrap();
     }
 
     #[test]

@@ -1,37 +1,42 @@
 //! `vsync apply`: applies exactly a saved plan (stale check, lock, journal, verification), or
 //! continues an interrupted one with `--resume`.
 
-use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Context as _;
 use vsync_engine::Plan;
-use vsync_executor::{ExecOptions, Executor, TenantLock};
+use vsync_executor::{ExecOptions, Executor};
 use vsync_report::RunMode;
 
 use crate::cli::ApplyArgs;
+use crate::context::Context;
 use crate::exit::{Exit, Failure};
-use crate::pipeline::{self, Context, PlanFile, RunRecord};
-
-/// The plan and journal an apply keeps in the report folder, so `--resume` finds them.
-pub fn run_files(report_dir: &Path) -> (PathBuf, PathBuf) {
-    (
-        report_dir.join("apply-plan.json"),
-        report_dir.join("apply-journal.jsonl"),
-    )
-}
+use crate::output::Finished;
+use crate::pipeline::{self, PlanFile, RunRecord};
 
 /// Applies the plan.
-pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<Exit> {
-    let report_dir = ctx.config.report_dir(args.report.report_dir.as_deref());
-    let (kept_plan, journal) = run_files(&report_dir);
-    let plan_path = match (&args.plan, args.resume) {
+pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<Finished> {
+    let layers = ctx.layers();
+    let report = layers.report(&args.report);
+    let report_dir = &report.dir.value;
+    // The run a resume continues: the newest with a journal and its kept plan.
+    let resumed = if args.resume {
+        Some(crate::runs::resumable(report_dir).with_context(|| {
+            format!(
+                "nothing to resume: no run in {} has an apply journal",
+                report_dir.display()
+            )
+        })?)
+    } else {
+        None
+    };
+    let plan_path = match (&args.plan, &resumed) {
         (Some(path), _) => path.clone(),
-        (None, true) => kept_plan.clone(),
-        (None, false) => anyhow::bail!("no plan: pass the plan file made by `vsync plan --out`"),
+        (None, Some(run)) => run.kept_plan(),
+        (None, None) => anyhow::bail!("no plan: pass the plan file made by `vsync plan --out`"),
     };
     let mut file = PlanFile::load(&plan_path)?;
-    let target = ctx.target(&args.target)?;
+    let target = ctx.target_in(&args.target, &args.project)?;
     if file.tenant != target.tenant_label() {
         return Err(Failure::new(
             Exit::StalePlan,
@@ -43,27 +48,26 @@ pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<Exit> {
         )
         .into());
     }
-    let client = target.client(false)?;
-    std::fs::create_dir_all(&report_dir)
-        .with_context(|| format!("failed to create {}", report_dir.display()))?;
-    let _lock =
-        TenantLock::acquire(&report_dir, &target.tenant_label()).map_err(pipeline::exec_failure)?;
+    let client = target.signed_in_client(false).await?;
+    let _lock = crate::commands::lock(&report, &target, "apply").await?;
+    let run = crate::commands::run_dir(&report, "apply")?;
+    let journal = resumed
+        .as_ref()
+        .map_or_else(|| run.journal(), crate::runs::RunDir::journal);
     let started = Instant::now();
     let started_at = pipeline::now_rfc3339();
-    let shutdown = pipeline::shutdown_on_signal();
+    let shutdown = vsync_executor::cancel_on_signals();
     let executor = Executor::new(
         client.clone(),
         ExecOptions {
-            concurrency: ctx.config.concurrency(args.concurrency),
+            concurrency: layers.concurrency(args.concurrency).value,
             journal: Some(journal.clone()),
+            progress: crate::commands::progress(ctx),
             ..ExecOptions::default()
         },
     );
 
     let outcome = if args.resume {
-        if !journal.exists() {
-            anyhow::bail!("nothing to resume: no journal at {}", journal.display());
-        }
         ctx.say(&format!("resuming from {}", journal.display()));
         executor
             .resume(&file.plan, &journal, shutdown)
@@ -83,15 +87,16 @@ pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<Exit> {
                 describe_replan(ctx, &file.plan, &fresh);
                 file.plan = fresh;
             }
-            Err(error) => {
+            Err(error) if error.kind() == vsync_executor::ErrorKind::StalePlan => {
                 return Err(Failure::new(
                     Exit::StalePlan,
                     anyhow::anyhow!("{error}: the tenant changed since the plan was made; plan again, or pass --allow-stale to re-plan and apply"),
                 )
                 .into());
             }
+            Err(error) => return Err(pipeline::exec_failure(error).into()),
         }
-        file.save(&kept_plan)?;
+        file.save(&run.kept_plan())?;
         executor
             .apply(&file.plan, shutdown)
             .await
@@ -101,29 +106,31 @@ pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<Exit> {
     let verification = verify(ctx, &client, &target, &file, &outcome).await;
     let exit = pipeline::apply_exit(&file.plan, &outcome);
     let record = RunRecord {
+        command: "apply",
         mode: RunMode::Apply,
         target: &target,
-        input_files: file.input.files.clone(),
-        input_checksum: file.input.checksum.clone(),
+        input: &file.input,
+        policy: &file.policy,
         started_at,
         started,
         client: &client,
         verification: verification.as_ref(),
+        resumes: resumed.as_ref().map(|r| r.path.clone()),
         exit,
     };
-    pipeline::report(
+    let mut summary = pipeline::report(
         ctx,
-        &report_dir,
+        &run,
         "apply-report",
-        &file.plan,
-        &outcome.outcomes,
-        record.facts(),
+        (&file.plan, &outcome.outcomes),
+        &record,
         args.report.max_rows,
     )?;
+    summary.plan = Some(plan_path);
     if outcome.interrupted {
-        pipeline::say_how_to_resume(&report_dir, &journal);
+        pipeline::say_how_to_resume(report_dir, &journal);
     }
-    Ok(exit)
+    Ok(Finished::new(exit, summary))
 }
 
 /// Re-reads the tenant and the input, and diffs them: converged or what is left. A changed

@@ -7,13 +7,14 @@ use vsync_api::query::ApplicationLogsQuery;
 use vsync_model::{UserId, UserKey};
 
 use crate::cli::AuditArgs;
+use crate::context::Context;
 use crate::exit::Exit;
-use crate::pipeline::Context;
+use crate::output::{Finished, RunSummary};
 
 /// Downloads the reports into `--out`.
-pub async fn run(ctx: &Context, args: &AuditArgs) -> anyhow::Result<Exit> {
+pub async fn run(ctx: &Context, args: &AuditArgs) -> anyhow::Result<Finished> {
     let target = ctx.target(&args.target)?;
-    let client = target.client(true)?;
+    let client = target.signed_in_client(true).await?;
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("failed to create {}", args.out.display()))?;
 
@@ -75,7 +76,12 @@ pub async fn run(ctx: &Context, args: &AuditArgs) -> anyhow::Result<Exit> {
             file.bytes
         ));
     }
-    Ok(Exit::Ok)
+    let summary = RunSummary {
+        calls: Some(client.metrics().total_calls()),
+        files: written.iter().map(|f| f.path.clone()).collect(),
+        ..RunSummary::new("audit")
+    };
+    Ok(Finished::new(Exit::Ok, summary))
 }
 
 async fn find_user(client: &vsync_client::Client, username: &str) -> anyhow::Result<UserId> {

@@ -22,8 +22,9 @@ use vsync_reader::ReadOptions;
 use vsync_sim::Sim;
 
 use crate::cli::BenchArgs;
+use crate::context::Context;
 use crate::exit::Exit;
-use crate::pipeline::Context;
+use crate::output::{Finished, RunSummary};
 
 const GROUPS: [&str; 4] = [
     "Finance Analysts",
@@ -33,7 +34,7 @@ const GROUPS: [&str; 4] = [
 ];
 
 /// Runs the benchmark and prints its figures.
-pub async fn run(ctx: &Context, args: &BenchArgs) -> anyhow::Result<Exit> {
+pub async fn run(ctx: &Context, args: &BenchArgs) -> anyhow::Result<Finished> {
     let users = args.users.max(1);
     let runs = args.runs.max(1);
     let desired = generate(users);
@@ -167,11 +168,12 @@ pub async fn run(ctx: &Context, args: &BenchArgs) -> anyhow::Result<Exit> {
         applied as f64 / wall.as_secs_f64(),
     ));
     sim.shutdown().await.ok();
-    Ok(if applied == plan.changes.len() {
+    let exit = if applied == plan.changes.len() {
         Exit::Ok
     } else {
         Exit::PartialFailure
-    })
+    };
+    Ok(Finished::new(exit, RunSummary::new("bench")))
 }
 
 /// Runs `f` `runs` times; the median time and the last result.

@@ -22,12 +22,12 @@ use vsync_model::{DesiredGroup, DesiredState, DesiredUser, SourceRef};
 use vsync_sim::Sim;
 
 use crate::cli::{
-    ApplyArgs, DemoArgs, GuardName, InputArgs, ModeArg, PlanArgs, PolicyArgs, ReportArgs, SyncArgs,
-    TargetArgs,
+    ApplyArgs, ConnectionArgs, DemoArgs, GuardName, InputArgs, ModeArg, PlanArgs, PolicyArgs,
+    ProjectArgs, ReportArgs, SyncArgs,
 };
+use crate::context::Context;
 use crate::exit::Exit;
-use crate::pipeline::Context;
-use crate::settings::ConfigFile;
+use crate::output::{Finished, RunSummary};
 
 /// The HRIS export the demo plays, and its mapping (also in `fixtures/hris/`).
 const HRIS_EXPORT: &str = include_str!("../../../../fixtures/hris/hris_export.csv");
@@ -42,17 +42,18 @@ const TRUNCATED_PERCENT: usize = 40;
 const REJECTION: &str =
     "The username is already in use in another tenant; usernames are unique across Visier.";
 
-/// The environment the demo's commands see: the simulated tenant's default credentials.
+/// The secrets the demo's commands see: the simulated tenant's default credentials (the
+/// username is in [`Demo::target`]).
 fn demo_env(name: &str) -> Option<String> {
     match name {
         "VISIER_APIKEY" => Some("dev-apikey".into()),
-        "VISIER_USERNAME" | "VISIER_PASSWORD" => Some("admin".into()),
+        "VISIER_PASSWORD" => Some("admin".into()),
         _ => None,
     }
 }
 
 /// Runs the demo.
-pub async fn run(ctx: &Context, args: &DemoArgs) -> anyhow::Result<Exit> {
+pub async fn run(ctx: &Context, args: &DemoArgs) -> anyhow::Result<Finished> {
     let out = args
         .out
         .clone()
@@ -94,12 +95,7 @@ pub async fn run(ctx: &Context, args: &DemoArgs) -> anyhow::Result<Exit> {
         "A simulated Visier tenant is listening on {} (API key dev-apikey, user admin/admin).",
         sim.uri()
     ));
-    let quiet = Context {
-        config: ConfigFile::default(),
-        quiet: true,
-        color: ctx.color,
-        env: demo_env,
-    };
+    let quiet = Context::detached(crate::cli::LogFormat::Text, true, ctx.color, demo_env);
     let loaded = crate::commands::sync::run(
         &quiet,
         &SyncArgs {
@@ -110,12 +106,14 @@ pub async fn run(ctx: &Context, args: &DemoArgs) -> anyhow::Result<Exit> {
                 ..PolicyArgs::default()
             },
             target: demo.target(),
+            project: ProjectArgs::default(),
             report: demo.report("0-yesterday"),
             concurrency: None,
             dry_run: false,
         },
     )
-    .await?;
+    .await?
+    .exit;
     anyhow::ensure!(
         loaded == Exit::Ok,
         "loading yesterday's state into the simulated tenant failed ({})",
@@ -156,10 +154,12 @@ pub async fn run(ctx: &Context, args: &DemoArgs) -> anyhow::Result<Exit> {
             allow_stale: false,
             concurrency: None,
             target: demo.target(),
+            project: ProjectArgs::default(),
             report: demo.report("3-apply"),
         },
     )
-    .await?;
+    .await?
+    .exit;
     demo.say(&format!(
         "Exit code {} ({}): Visier rejected {}; the report gives its rci for Visier support. \
          Everything else was applied.",
@@ -175,12 +175,14 @@ pub async fn run(ctx: &Context, args: &DemoArgs) -> anyhow::Result<Exit> {
             input: demo.input(&files.corrected, true),
             policy: PolicyArgs::default(),
             target: demo.target(),
+            project: ProjectArgs::default(),
             report: demo.report("4-sync"),
             concurrency: None,
             dry_run: false,
         },
     )
-    .await?;
+    .await?
+    .exit;
     demo.say(&format!(
         "Exit code {} ({}).",
         synced.code(),
@@ -217,7 +219,12 @@ pub async fn run(ctx: &Context, args: &DemoArgs) -> anyhow::Result<Exit> {
         && applied == Exit::PartialFailure
         && synced == Exit::Ok
         && replanned == Exit::Ok;
-    Ok(if ok { Exit::Ok } else { Exit::Error })
+    let exit = if ok { Exit::Ok } else { Exit::Error };
+    let summary = RunSummary {
+        run_dir: Some(out.clone()),
+        ..RunSummary::new("demo")
+    };
+    Ok(Finished::new(exit, summary))
 }
 
 /// The demo's input files, written into its folder so they can be opened afterwards.
@@ -386,12 +393,12 @@ struct Demo<'a> {
 
 impl Demo<'_> {
     fn ctx(&self) -> Context {
-        Context {
-            config: ConfigFile::default(),
-            quiet: self.ctx.quiet,
-            color: self.ctx.color,
-            env: demo_env,
-        }
+        let format = if self.ctx.out.is_json() {
+            crate::cli::LogFormat::Json
+        } else {
+            crate::cli::LogFormat::Text
+        };
+        Context::detached(format, self.ctx.out.is_quiet(), self.ctx.color, demo_env)
     }
 
     fn heading(&self, text: &str) {
@@ -403,11 +410,12 @@ impl Demo<'_> {
         self.ctx.say(text);
     }
 
-    fn target(&self) -> TargetArgs {
-        TargetArgs {
+    fn target(&self) -> ConnectionArgs {
+        ConnectionArgs {
             host: Some(self.host.clone()),
+            username: Some("admin".to_owned()),
             rate_time_scale: Some(DEMO_TIME_SCALE),
-            ..TargetArgs::default()
+            ..ConnectionArgs::default()
         }
     }
 
@@ -423,6 +431,10 @@ impl Demo<'_> {
         ReportArgs {
             report_dir: Some(self.out.join(step)),
             max_rows: 25,
+            in_place: true,
+            // The demo's own folder: a home folder may not exist where it runs.
+            state_dir: Some(self.out.join(".state")),
+            ..ReportArgs::default()
         }
     }
 
@@ -433,11 +445,13 @@ impl Demo<'_> {
                 input: self.input(input, true),
                 policy: PolicyArgs::default(),
                 target: self.target(),
+                project: ProjectArgs::default(),
                 report: self.report(step),
                 out: None,
                 detailed_exitcode: false,
             },
         )
         .await
+        .map(|finished| finished.exit)
     }
 }

@@ -3,13 +3,15 @@
 use anyhow::Context as _;
 
 use crate::cli::ExportArgs;
+use crate::context::Context;
 use crate::exit::Exit;
-use crate::pipeline::{self, Context};
+use crate::output::{Finished, RunSummary};
+use crate::pipeline;
 
 /// Writes the tenant to `--out` (`.xlsx`, or a folder of CSV files).
-pub async fn run(ctx: &Context, args: &ExportArgs) -> anyhow::Result<Exit> {
+pub async fn run(ctx: &Context, args: &ExportArgs) -> anyhow::Result<Finished> {
     let target = ctx.target(&args.target)?;
-    let client = target.client(true)?;
+    let client = target.signed_in_client(true).await?;
     let live = pipeline::fetch(&client, &target).await?;
     let desired = vsync_engine::desired_from_live(&live);
     let out = &args.out;
@@ -31,12 +33,19 @@ pub async fn run(ctx: &Context, args: &ExportArgs) -> anyhow::Result<Exit> {
         vsync_reader::write_csv_dir(&desired, out)
             .with_context(|| format!("failed to write {}", out.display()))?;
     }
+    let calls = client.metrics().total_calls();
     ctx.say(&format!(
-        "exported {} users and {} groups to {} ({} API calls)",
+        "exported {} users and {} groups to {} ({calls} API calls)",
         desired.users.len(),
         desired.groups.len(),
         out.display(),
-        client.metrics().total_calls()
     ));
-    Ok(Exit::Ok)
+    let summary = RunSummary {
+        users: Some(desired.users.len()),
+        groups: Some(desired.groups.len()),
+        calls: Some(calls),
+        files: vec![out.clone()],
+        ..RunSummary::new("export")
+    };
+    Ok(Finished::new(Exit::Ok, summary))
 }

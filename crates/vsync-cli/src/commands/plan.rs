@@ -5,30 +5,32 @@ use std::time::Instant;
 use vsync_report::RunMode;
 
 use crate::cli::PlanArgs;
+use crate::context::Context;
 use crate::exit::Exit;
-use crate::pipeline::{self, Context, PlanFile, PlanInput, RunRecord};
+use crate::output::Finished;
+use crate::pipeline::{self, PlanFile, PlanInput, RunRecord};
 
 /// Reads the input, fetches the tenant, plans, writes the plan and the reports.
-pub async fn run(ctx: &Context, args: &PlanArgs) -> anyhow::Result<Exit> {
+pub async fn run(ctx: &Context, args: &PlanArgs) -> anyhow::Result<Finished> {
     let started = Instant::now();
     let started_at = pipeline::now_rfc3339();
-    let input = ctx.config.input(&args.input)?;
+    let layers = ctx.layers();
+    let input = layers.input(&args.input).resolved()?;
     let desired = pipeline::read_input(&input)?;
-    let target = ctx.target(&args.target)?;
-    let client = target.client(true)?;
-    let policy = ctx.config.policy(
-        &args.policy,
-        target.signed_in_as.as_deref(),
-        pipeline::now_ms(),
-    )?;
+    let target = ctx.target_in(&args.target, &args.project)?;
+    let report = layers.report(&args.report);
+    let policy = layers
+        .policy(&args.policy)
+        .policy(target.signed_in_as.as_deref(), pipeline::now_ms())?;
+    let client = target.signed_in_client(true).await?;
     let live = pipeline::fetch(&client, &target).await?;
     let plan = pipeline::make_plan(&desired, &live, &policy)?;
 
-    let report_dir = ctx.config.report_dir(args.report.report_dir.as_deref());
+    let run = crate::commands::run_dir(&report, "plan")?;
     let out = args
         .out
         .clone()
-        .unwrap_or_else(|| report_dir.join("plan.json"));
+        .unwrap_or_else(|| run.path.join("plan.json"));
     let file = PlanFile::new(
         target.tenant_label(),
         PlanInput::new(&input, &desired),
@@ -45,28 +47,30 @@ pub async fn run(ctx: &Context, args: &PlanArgs) -> anyhow::Result<Exit> {
         Exit::Ok
     };
     let record = RunRecord {
+        command: "plan",
         mode: RunMode::DryRun,
         target: &target,
-        input_files: desired.input.files.clone(),
-        input_checksum: desired.input.checksum.clone(),
+        input: &file.input,
+        policy: &file.policy,
         started_at,
         started,
         client: &client,
         verification: None,
+        resumes: None,
         exit,
     };
-    pipeline::report(
+    let mut summary = pipeline::report(
         ctx,
-        &report_dir,
+        &run,
         "plan-report",
-        &file.plan,
-        &[],
-        record.facts(),
+        (&file.plan, &[]),
+        &record,
         args.report.max_rows,
     )?;
     ctx.say(&format!("plan: {}", out.display()));
+    summary.plan = Some(out);
     if file.plan.blocked() {
         ctx.say("a guard tripped: the plan holds nothing destructive (see above); `--force GUARD` overrides one guard");
     }
-    Ok(exit)
+    Ok(Finished::new(exit, summary))
 }

@@ -2,39 +2,34 @@
 
 use std::time::Instant;
 
-use anyhow::Context as _;
-use vsync_executor::{ExecOptions, Executor, TenantLock};
+use vsync_executor::{ExecOptions, Executor};
 use vsync_report::RunMode;
 
 use crate::cli::SyncArgs;
-use crate::commands::apply::{run_files, verify};
+use crate::commands::apply::verify;
+use crate::context::Context;
 use crate::exit::Exit;
-use crate::pipeline::{self, Context, PlanFile, PlanInput, RunRecord};
+use crate::output::Finished;
+use crate::pipeline::{self, PlanFile, PlanInput, RunRecord};
 
 /// Runs the sync.
-pub async fn run(ctx: &Context, args: &SyncArgs) -> anyhow::Result<Exit> {
+pub async fn run(ctx: &Context, args: &SyncArgs) -> anyhow::Result<Finished> {
     let started = Instant::now();
     let started_at = pipeline::now_rfc3339();
-    let input = ctx.config.input(&args.input)?;
+    let layers = ctx.layers();
+    let input = layers.input(&args.input).resolved()?;
     let desired = pipeline::read_input(&input)?;
-    let target = ctx.target(&args.target)?;
-    let client = target.client(args.dry_run)?;
-    let report_dir = ctx.config.report_dir(args.report.report_dir.as_deref());
-    std::fs::create_dir_all(&report_dir)
-        .with_context(|| format!("failed to create {}", report_dir.display()))?;
+    let target = ctx.target_in(&args.target, &args.project)?;
+    let report = layers.report(&args.report);
+    let policy = layers
+        .policy(&args.policy)
+        .policy(target.signed_in_as.as_deref(), pipeline::now_ms())?;
+    let client = target.signed_in_client(args.dry_run).await?;
     let _lock = if args.dry_run {
         None
     } else {
-        Some(
-            TenantLock::acquire(&report_dir, &target.tenant_label())
-                .map_err(pipeline::exec_failure)?,
-        )
+        Some(crate::commands::lock(&report, &target, "sync").await?)
     };
-    let policy = ctx.config.policy(
-        &args.policy,
-        target.signed_in_as.as_deref(),
-        pipeline::now_ms(),
-    )?;
     let live = pipeline::fetch(&client, &target).await?;
     let plan = pipeline::make_plan(&desired, &live, &policy)?;
     let file = PlanFile::new(
@@ -43,22 +38,23 @@ pub async fn run(ctx: &Context, args: &SyncArgs) -> anyhow::Result<Exit> {
         policy,
         plan,
     );
-    let (kept_plan, journal) = run_files(&report_dir);
+    let run = crate::commands::run_dir(&report, "sync")?;
     if !args.dry_run {
-        file.save(&kept_plan)?;
+        file.save(&run.kept_plan())?;
     }
 
     let executor = Executor::new(
         client.clone(),
         ExecOptions {
-            concurrency: ctx.config.concurrency(args.concurrency),
+            concurrency: layers.concurrency(args.concurrency).value,
             dry_run: args.dry_run,
-            journal: (!args.dry_run).then(|| journal.clone()),
+            journal: (!args.dry_run).then(|| run.journal()),
+            progress: crate::commands::progress(ctx),
             ..ExecOptions::default()
         },
     );
     let outcome = executor
-        .apply(&file.plan, pipeline::shutdown_on_signal())
+        .apply(&file.plan, vsync_executor::cancel_on_signals())
         .await
         .map_err(pipeline::exec_failure)?;
     let verification = if args.dry_run || file.plan.is_empty() {
@@ -76,18 +72,20 @@ pub async fn run(ctx: &Context, args: &SyncArgs) -> anyhow::Result<Exit> {
         pipeline::apply_exit(&file.plan, &outcome)
     };
     let record = RunRecord {
+        command: "sync",
         mode: if args.dry_run {
             RunMode::DryRun
         } else {
             RunMode::Sync
         },
         target: &target,
-        input_files: desired.input.files.clone(),
-        input_checksum: desired.input.checksum.clone(),
+        input: &file.input,
+        policy: &file.policy,
         started_at,
         started,
         client: &client,
         verification: verification.as_ref(),
+        resumes: None,
         exit,
     };
     let stem = if args.dry_run {
@@ -101,17 +99,16 @@ pub async fn run(ctx: &Context, args: &SyncArgs) -> anyhow::Result<Exit> {
     } else {
         outcome.outcomes
     };
-    pipeline::report(
+    let summary = pipeline::report(
         ctx,
-        &report_dir,
+        &run,
         stem,
-        &file.plan,
-        &outcomes,
-        record.facts(),
+        (&file.plan, &outcomes),
+        &record,
         args.report.max_rows,
     )?;
     if interrupted && !args.dry_run {
-        pipeline::say_how_to_resume(&report_dir, &journal);
+        pipeline::say_how_to_resume(&report.dir.value, &run.journal());
     }
-    Ok(exit)
+    Ok(Finished::new(exit, summary))
 }

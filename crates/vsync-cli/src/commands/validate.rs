@@ -1,12 +1,14 @@
 //! `vsync validate`: reader checks only, no tenant needed.
 
 use crate::cli::ValidateArgs;
+use crate::context::Context;
 use crate::exit::Exit;
-use crate::pipeline::{Context, read_input};
+use crate::output::{Finished, RunSummary};
+use crate::pipeline::read_input;
 
 /// Reads and validates the input; prints a summary or every problem.
-pub fn run(ctx: &Context, args: &ValidateArgs) -> anyhow::Result<Exit> {
-    let input = ctx.config.input(&args.input)?;
+pub fn run(ctx: &Context, args: &ValidateArgs) -> anyhow::Result<Finished> {
+    let input = ctx.layers().input(&args.input).resolved()?;
     let desired = read_input(&input)?;
     let managed = desired.managed;
     let relations: Vec<&str> = [
@@ -30,5 +32,10 @@ pub fn run(ctx: &Context, args: &ValidateArgs) -> anyhow::Result<Exit> {
         },
         desired.input.checksum,
     ));
-    Ok(Exit::Ok)
+    let summary = RunSummary {
+        users: Some(desired.users.len()),
+        groups: Some(desired.groups.len()),
+        ..RunSummary::new("validate")
+    };
+    Ok(Finished::new(Exit::Ok, summary))
 }

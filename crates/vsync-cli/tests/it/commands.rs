@@ -251,10 +251,14 @@ async fn a_held_lock_exits_7_and_a_changed_tenant_makes_the_plan_stale() {
     .await;
     assert_eq!(run.code, 0, "{}", run.all());
 
-    // Another run holds the tenant's lock.
-    let label = host.trim_start_matches("http://").to_owned();
-    let lock =
-        vsync_executor::TenantLock::acquire(&dir.path().join("vsync-reports"), &label).unwrap();
+    // Another run holds the tenant's lock (in the state folder the harness gives every run).
+    let port = host.rsplit(':').next().unwrap();
+    let lock = vsync_executor::TenantLock::acquire(
+        &harness::state_dir(dir.path()).join("locks"),
+        &format!("loopback:{port}"),
+        "vsync sync in another test",
+    )
+    .unwrap();
     let run = vsync(dir.path(), Some(&host), &["apply", "plan.json"]).await;
     assert_eq!(run.code, 7, "the lock is held:\n{}", run.all());
     drop(lock);
@@ -465,8 +469,9 @@ async fn sigterm_mid_apply_exits_130_and_resume_converges() {
     );
     assert!(
         dir.path()
-            .join("vsync-reports/apply-journal.jsonl")
-            .exists()
+            .join("vsync-reports/latest/apply-journal.jsonl")
+            .exists(),
+        "the journal is in the run's folder"
     );
 
     let run = vsync(
@@ -520,12 +525,14 @@ async fn vsync_sim_serves_the_commands_and_keeps_its_state_across_a_restart() {
         let display = column(header, "displayName");
         rows[3][display] = "Renamed Through The Sim".into();
     });
-    let run = vsync(
+    let mut sync = harness::command(
         dir.path(),
         Some(&host),
         &["sync", "--input", "tenant", fast[0], fast[1]],
-    )
-    .await;
+    );
+    // Wide enough for the changed name in the change table.
+    sync.env("COLUMNS", "160");
+    let run = harness::run(sync).await;
     assert_eq!(run.code, 0, "{}", run.all());
     assert!(
         run.stdout.contains("Renamed Through The Sim"),

@@ -62,8 +62,13 @@ impl Run {
     }
 }
 
+/// The state folder (tenant locks) of the runs in `dir`.
+pub fn state_dir(dir: &Path) -> PathBuf {
+    dir.join(".vsync-state")
+}
+
 /// `vsync` with `args` in `dir`, pointed at `host` through the environment (the official
-/// SDK's variable names), ready to run.
+/// SDK's variable names), with its state folder in `dir`, ready to run.
 pub fn command(dir: &Path, host: Option<&str>, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_vsync"));
     command
@@ -75,6 +80,7 @@ pub fn command(dir: &Path, host: Option<&str>, args: &[&str]) -> Command {
         .env("VISIER_APIKEY", API_KEY)
         .env("VISIER_USERNAME", USERNAME)
         .env("VISIER_PASSWORD", PASSWORD)
+        .env("VSYNC_STATE_DIR", state_dir(dir))
         .stdin(Stdio::null());
     if let Some(host) = host {
         command.env("VISIER_HOST", host);
@@ -84,7 +90,11 @@ pub fn command(dir: &Path, host: Option<&str>, args: &[&str]) -> Command {
 
 /// Runs [`command`] and waits at most two minutes.
 pub async fn vsync(dir: &Path, host: Option<&str>, args: &[&str]) -> Run {
-    let mut command = command(dir, host, args);
+    run(command(dir, host, args)).await
+}
+
+/// Runs `command` and waits at most two minutes.
+pub async fn run(mut command: Command) -> Run {
     let output = tokio::time::timeout(
         Duration::from_secs(120),
         tokio::task::spawn_blocking(move || command.output()),

@@ -37,7 +37,7 @@ async fn worker() {
     let journal = PathBuf::from(std::env::var("VSYNC_WORKER_JOURNAL").unwrap());
     let _lock = std::env::var("VSYNC_WORKER_LOCK_DIR")
         .ok()
-        .map(|dir| TenantLock::acquire(Path::new(&dir), &uri).unwrap());
+        .map(|dir| TenantLock::acquire(Path::new(&dir), &uri, "a test child").unwrap());
     let client = client_at(&uri, None, false);
     client.auth().login().await.unwrap();
     let opts = ExecOptions {
@@ -213,7 +213,7 @@ async fn second_apply_refuses_while_the_first_runs_and_proceeds_after_sigkill() 
         let mut child = spawn_worker(&sim.uri(), &plan, dir.path(), Some(&locks));
         // The worker still holds the lock, so an answer at all (not a wait for the
         // worker to finish) shows the refusal does not block.
-        let err = TenantLock::acquire(&locks, &sim.uri()).unwrap_err();
+        let err = TenantLock::acquire(&locks, &sim.uri(), "a test").unwrap_err();
         match &err {
             ExecError::LockHeld { holder, .. } => {
                 assert!(holder.contains(&format!("pid {}", child.id())), "{holder}");
@@ -222,7 +222,7 @@ async fn second_apply_refuses_while_the_first_runs_and_proceeds_after_sigkill() 
         }
         child.kill().unwrap();
         child.wait().unwrap();
-        let lock = TenantLock::acquire(&locks, &sim.uri())
+        let lock = TenantLock::acquire(&locks, &sim.uri(), "a test")
             .expect("the OS released the killed holder's lock");
         drop(lock);
     })
