@@ -7,7 +7,7 @@ use crate::harness::{self, Run, assert_no_secret, fixtures, sim, sim_with, text_
 
 /// Rewrites `users.csv` of an exported CSV folder with `edit` applied to its data rows
 /// (header kept), returning the header's columns.
-fn edit_users_csv(dir: &Path, edit: impl FnOnce(&[String], &mut Vec<Vec<String>>)) {
+pub(crate) fn edit_users_csv(dir: &Path, edit: impl FnOnce(&[String], &mut Vec<Vec<String>>)) {
     let path = dir.join("users.csv");
     let mut reader = csv::Reader::from_path(&path).expect("users.csv is readable");
     let header: Vec<String> = reader
@@ -29,7 +29,7 @@ fn edit_users_csv(dir: &Path, edit: impl FnOnce(&[String], &mut Vec<Vec<String>>
     writer.flush().expect("flushed");
 }
 
-fn column(header: &[String], name: &str) -> usize {
+pub(crate) fn column(header: &[String], name: &str) -> usize {
     header
         .iter()
         .position(|h| h == name)

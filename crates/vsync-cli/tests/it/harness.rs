@@ -138,8 +138,8 @@ pub fn text_files(dir: &Path) -> Vec<(PathBuf, String)> {
 /// state file; returns it and the address it listens on.
 #[cfg(unix)]
 pub async fn sim_process(state: &Path) -> (std::process::Child, String) {
-    use std::io::BufRead as _;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vsync"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_vsync"));
+    command
         .args(["sim", "--port", "0", "--seed-users", "120", "--seed", "11"])
         .args([
             "--rate-limit-minute",
@@ -153,7 +153,15 @@ pub async fn sim_process(state: &Path) -> (std::process::Child, String) {
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("VSYNC_SIM_APIKEY", API_KEY)
         .env("VSYNC_SIM_USERNAME", USERNAME)
-        .env("VSYNC_SIM_PASSWORD", PASSWORD)
+        .env("VSYNC_SIM_PASSWORD", PASSWORD);
+    spawn_sim(command).await
+}
+
+/// Starts a `vsync sim` command and waits for its address.
+#[cfg(unix)]
+pub async fn spawn_sim(mut command: Command) -> (std::process::Child, String) {
+    use std::io::BufRead as _;
+    let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

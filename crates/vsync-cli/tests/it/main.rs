@@ -2,4 +2,7 @@
 //! 127.0.0.1, as a scheduler or a person would run it.
 
 mod commands;
+mod examples;
 mod harness;
+mod output;
+mod runs;
