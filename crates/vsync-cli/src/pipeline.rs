@@ -397,6 +397,9 @@ pub fn report(
     record.write(run, facts)?;
     ctx.out
         .block(&report.render_terminal(&ctx.terminal(max_rows)));
+    if ctx.out.is_json() {
+        ctx.say(&report.summary.headline);
+    }
     ctx.say(&format!(
         "reports: {}",
         written.paths().map(|p| p.display().to_string()).join(", ")

@@ -4,13 +4,15 @@
 //!
 //! - [`file`]: the TOML schema of `vsync.toml` and its loading (secrets written in it are
 //!   refused unless `allow_secrets_in_config = true`);
-//! - [`layers`]: the layering, each value with its [`Source`];
+//! - [`layers`]: the layering, each value with its [`Source`]; [`resolved`]: what it
+//!   resolves to, and the engine's policy built from it;
 //! - [`target`]: the checked [`Target`], its client and sign-in, and the canonical tenant the
 //!   lock is keyed by;
 //! - [`show`]: `vsync config`, every resolved setting with its source, secrets redacted.
 
 pub mod file;
 pub mod layers;
+pub mod resolved;
 pub mod show;
 pub mod target;
 
