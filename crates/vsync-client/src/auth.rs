@@ -3,9 +3,15 @@
 //! One token is shared by every request of a client. It is fetched on the
 //! first call, refreshed shortly before it expires (OAuth's `expires_in`,
 //! or the assumed ASID lifetime), and once more when a call is answered
-//! 401. Concurrent callers wait for the same login instead of each
-//! logging in. Tokens live in `SecretString`s and go out only as
-//! sensitive header values.
+//! 401. A request takes the token when it leaves, after its pacing wait,
+//! so a wait longer than the token's life costs a login, not a 401.
+//! Concurrent callers wait for the same login instead of each logging in.
+//! Tokens live in `SecretString`s and go out only as sensitive header
+//! values.
+//!
+//! A login answered 401 or 403 is [`ErrorKind::Auth`](crate::ErrorKind::Auth);
+//! any other failure of the login (a 500, a timeout) keeps its own kind:
+//! the credentials were never judged.
 
 use std::time::Duration;
 
@@ -30,6 +36,7 @@ pub(crate) struct Credential {
     pub(crate) refreshable: bool,
 }
 
+#[derive(Clone)]
 struct Token {
     value: HeaderValue,
     name: HeaderName,
@@ -48,14 +55,40 @@ impl Token {
 /// The token state of a client.
 #[derive(Default)]
 pub(crate) struct TokenCache {
-    state: tokio::sync::Mutex<TokenState>,
+    /// Held while logging in, so one task logs in and the others wait for
+    /// its token.
+    login: tokio::sync::Mutex<LoginState>,
+    /// The token requests leave with, read without waiting for a login.
+    current: std::sync::Mutex<Option<Token>>,
 }
 
 #[derive(Default)]
-struct TokenState {
-    current: Option<Token>,
+struct LoginState {
     refresh_token: Option<SecretString>,
     generation: u64,
+}
+
+impl TokenCache {
+    fn current(&self) -> std::sync::MutexGuard<'_, Option<Token>> {
+        self.current
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The current token as a credential, if it is fresh (or, with
+    /// `allow_stale`, if there is one).
+    fn credential(&self, allow_stale: bool) -> Option<Credential> {
+        let now = Instant::now();
+        self.current()
+            .as_ref()
+            .filter(|t| allow_stale || t.fresh(now))
+            .map(|t| Credential {
+                name: t.name.clone(),
+                value: t.value.clone(),
+                generation: t.generation,
+                refreshable: true,
+            })
+    }
 }
 
 fn sensitive(value: &str) -> Result<HeaderValue, ClientError> {
@@ -81,29 +114,44 @@ fn form<T: serde::Serialize>(body: &T) -> Result<ReqBody, ClientError> {
     Ok(ReqBody::Form(SecretString::from(encoded)))
 }
 
+fn given_token(token: &SecretString) -> Result<Credential, ClientError> {
+    Ok(Credential {
+        name: AUTHORIZATION,
+        value: sensitive(&headers::bearer(token.expose_secret()))?,
+        generation: 0,
+        refreshable: false,
+    })
+}
+
 impl Client {
+    /// The credential a request leaving now carries, without logging in:
+    /// `None` when there is no fresh token (with `allow_stale`, any token
+    /// will do). Never waits for a login, so a caller holding a place under
+    /// the rate limit cannot hold up the login it waits for.
+    pub(crate) fn current_credential(
+        &self,
+        allow_stale: bool,
+    ) -> Result<Option<Credential>, ClientError> {
+        match self.auth_settings()? {
+            Auth::Bearer(token) => given_token(token).map(Some),
+            _ => Ok(self.inner.tokens.credential(allow_stale)),
+        }
+    }
+
     /// The credential for the next request, logging in if needed.
     pub(crate) async fn credential(&self) -> Result<Credential, ClientError> {
         let auth = self.auth_settings()?;
         if let Auth::Bearer(token) = auth {
-            return Ok(Credential {
-                name: AUTHORIZATION,
-                value: sensitive(&headers::bearer(token.expose_secret()))?,
-                generation: 0,
-                refreshable: false,
-            });
+            return given_token(token);
         }
-        let mut state = self.inner.tokens.state.lock().await;
-        let now = Instant::now();
-        if let Some(t) = &state.current
-            && t.fresh(now)
-        {
-            return Ok(Credential {
-                name: t.name.clone(),
-                value: t.value.clone(),
-                generation: t.generation,
-                refreshable: true,
-            });
+        let tokens = &self.inner.tokens;
+        if let Some(credential) = tokens.credential(false) {
+            return Ok(credential);
+        }
+        let mut state = tokens.login.lock().await;
+        // Another task may have logged in while this one waited.
+        if let Some(credential) = tokens.credential(false) {
+            return Ok(credential);
         }
         let refresh = state.refresh_token.take();
         let (token, refresh_token) = Box::pin(self.login(auth, refresh)).await?;
@@ -115,7 +163,7 @@ impl Client {
             generation,
             refreshable: true,
         };
-        state.current = Some(Token {
+        *tokens.current() = Some(Token {
             generation,
             ..token
         });
@@ -125,27 +173,16 @@ impl Client {
 
     /// Forgets the token of `generation` after a 401, so the next call
     /// logs in again; a newer token is kept.
-    pub(crate) async fn invalidate(&self, generation: u64) {
-        let mut state = self.inner.tokens.state.lock().await;
-        if state
-            .current
-            .as_ref()
-            .is_some_and(|t| t.generation == generation)
-        {
-            state.current = None;
+    pub(crate) fn invalidate(&self, generation: u64) {
+        let mut current = self.inner.tokens.current();
+        if current.as_ref().is_some_and(|t| t.generation == generation) {
+            *current = None;
         }
     }
 
     /// The generation of the current token, if there is one.
-    pub(crate) async fn credential_generation(&self) -> Option<u64> {
-        self.inner
-            .tokens
-            .state
-            .lock()
-            .await
-            .current
-            .as_ref()
-            .map(|t| t.generation)
+    pub(crate) fn credential_generation(&self) -> Option<u64> {
+        self.inner.tokens.current().as_ref().map(|t| t.generation)
     }
 
     fn auth_settings(&self) -> Result<&Auth, ClientError> {
@@ -299,7 +336,8 @@ impl Client {
         Ok((token, answer.refresh_token.map(SecretString::from)))
     }
 
-    /// Sends a token request; a refusal is an [`ClientError::Auth`] and a
+    /// Sends a token request; a refusal (401, 403) is an
+    /// [`ClientError::Auth`], any other failure keeps its kind, and a
     /// success's body is used here only.
     async fn token_call(&self, req: &Request) -> Result<crate::RawResponse, ClientError> {
         match self.execute(req, Mode::Typed, Sink::Memory).await {
@@ -307,7 +345,7 @@ impl Client {
             Err(ClientError::Http {
                 status_body,
                 response,
-            }) => Err(ClientError::Auth {
+            }) if matches!(response.status.as_u16(), 401 | 403) => Err(ClientError::Auth {
                 message: format!(
                     "{} answered HTTP {}{}",
                     req.op,

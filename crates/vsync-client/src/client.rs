@@ -17,7 +17,7 @@ use crate::config::ClientBuilder;
 use crate::core::{Mode, ReqBody, Request, Sink};
 use crate::metrics::Recorder;
 use crate::pacing::Pacer;
-use crate::{CallOptions, ClientError, Metrics, RawResponse};
+use crate::{CallOptions, ClientError, Metrics, RawResponse, RetryBudget};
 
 pub(crate) struct Inner {
     pub(crate) settings: Arc<ClientBuilder>,
@@ -27,10 +27,11 @@ pub(crate) struct Inner {
     pub(crate) pacer: Pacer,
     pub(crate) metrics: Recorder,
     pub(crate) tokens: TokenCache,
+    pub(crate) retry_budget: RetryBudget,
 }
 
 /// A typed client of one Visier tenant. Cheap to clone; clones share the
-/// token, the rate limiter and the metrics.
+/// token, the pacer, the retry budget and the metrics.
 #[derive(Clone)]
 pub struct Client {
     pub(crate) inner: Arc<Inner>,
@@ -66,6 +67,7 @@ impl Client {
     ) -> Self {
         let base = base.as_str().trim_end_matches('/').to_owned();
         let pacer = Pacer::new(&settings.rate_limit);
+        let retry_budget = settings.retry_budget.clone().unwrap_or_default();
         Client {
             inner: Arc::new(Inner {
                 settings,
@@ -74,6 +76,7 @@ impl Client {
                 pacer,
                 metrics: Recorder::default(),
                 tokens: TokenCache::default(),
+                retry_budget,
             }),
         }
     }
@@ -118,12 +121,23 @@ impl Client {
         }
     }
 
-    /// What this client has done so far.
+    /// What this client has done so far, and what is left of its retry
+    /// budget.
     pub fn metrics(&self) -> Metrics {
-        self.inner.metrics.snapshot()
+        let mut metrics = self.inner.metrics.snapshot();
+        metrics.retry_budget_spent = self.inner.retry_budget.spent();
+        metrics.retry_budget_left = self.inner.retry_budget.remaining();
+        metrics
     }
 
-    /// Sets every counter back to zero.
+    /// The retry budget every repeat of this client (and of its clones) is
+    /// charged to; a caller re-sending work of its own charges it too.
+    pub fn retry_budget(&self) -> &RetryBudget {
+        &self.inner.retry_budget
+    }
+
+    /// Sets every counter back to zero (the retry budget is the run's and
+    /// stays as it is).
     pub fn reset_metrics(&self) {
         self.inner.metrics.reset();
     }

@@ -12,9 +12,9 @@ use url::Url;
 use vsync_api::NvLock;
 use vsync_api::limits::{ASSUMED_TOKEN_LIFETIME_SECS, RATE_LIMIT_PER_HOUR, RATE_LIMIT_PER_MINUTE};
 
-use crate::ClientError;
 use crate::client::Client;
 use crate::credentials::Credentials;
+use crate::{ClientError, RetryBudget};
 
 /// How the client proves who it is, on top of the API key every call
 /// carries.
@@ -85,12 +85,14 @@ impl fmt::Debug for Auth {
     }
 }
 
-/// The local call budget.
+/// The rate limits the client paces itself by (see [`pacing`](crate::pacing)).
 ///
-/// The client takes `share` of Visier's per-API-key limits, so other
-/// integrations on the tenant keep the rest. `time_scale` shortens the
-/// periods for tests against a simulated tenant whose "minute" lasts
-/// `60 s / time_scale`.
+/// `per_minute` and `per_hour` are what the client assumes until the
+/// server reports its own limits (`X-RateLimit-Limit-*`), and an upper
+/// bound on them: a server reporting more does not raise them. The client
+/// takes `share` of the limits, so other integrations on the tenant keep
+/// the rest. `time_scale` shortens the periods for tests against a
+/// simulated tenant whose "minute" lasts `60 s / time_scale`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RateLimit {
     /// Calls per minute the API key allows (Visier: 100).
@@ -148,11 +150,13 @@ impl RateLimit {
     }
 }
 
-/// Bounded exponential backoff with full jitter.
+/// How often one call is repeated, and the backoff between repeats.
 ///
-/// Attempt `n` (1-based) of a retry sleeps a uniformly random time in
-/// `[0, min(max_delay, base * 2^(n-1))]`, or at least the server's
-/// `Retry-After`.
+/// Retry `n` (1-based) sleeps a uniformly random time in
+/// `[0, min(max_delay, base * 2^(n-1))]`, unless the server said how long
+/// to wait (`Retry-After`, waited exactly) or the rate limit holds the
+/// repeat. Every repeat also costs one unit of the client's
+/// [`RetryBudget`] (see [`ClientBuilder::retry_budget`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Retries after the first attempt (0 disables retries).
@@ -264,6 +268,7 @@ pub struct ClientBuilder {
     pub(crate) auth: Option<Auth>,
     pub(crate) rate_limit: RateLimit,
     pub(crate) retry: RetryPolicy,
+    pub(crate) retry_budget: Option<RetryBudget>,
     pub(crate) timeouts: Timeouts,
     pub(crate) defaults: CallOptions,
     pub(crate) allow_insecure_http: bool,
@@ -280,6 +285,7 @@ impl Default for ClientBuilder {
             auth: None,
             rate_limit: RateLimit::default(),
             retry: RetryPolicy::default(),
+            retry_budget: None,
             timeouts: Timeouts::default(),
             defaults: CallOptions::default(),
             allow_insecure_http: false,
@@ -310,15 +316,23 @@ impl ClientBuilder {
         self
     }
 
-    /// The local call budget.
+    /// The rate limits to pace by.
     pub fn rate_limit(mut self, rate_limit: RateLimit) -> Self {
         self.rate_limit = rate_limit;
         self
     }
 
-    /// The retry policy.
+    /// The retry policy of one call.
     pub fn retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
+        self
+    }
+
+    /// The retry budget of the run: a handle the client, its clones and the
+    /// callers that re-send work share. Without one, each built client gets
+    /// its own of [`RetryBudget::DEFAULT_LIMIT`] repeats.
+    pub fn retry_budget(mut self, budget: RetryBudget) -> Self {
+        self.retry_budget = Some(budget);
         self
     }
 

@@ -1,195 +1,33 @@
-//! The one path every request takes: read-only guard, pacing, credentials,
-//! headers, send, classify, retry, trace, count.
+//! The one path every request takes: read-only guard, pacing, the session
+//! (attached after the pacing wait, as the request leaves), send, classify,
+//! repeat within the retry policy and budget, trace, count.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, SET_COOKIE};
-use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use http::header::{AUTHORIZATION, CONTENT_TYPE, SET_COOKIE};
+use http::{HeaderMap, Method, StatusCode};
 use secrecy::ExposeSecret;
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tokio::io::AsyncWriteExt;
 use tokio::time::Instant;
 use tracing::Instrument;
-use vsync_api::headers;
+use vsync_api::NvLock;
 use vsync_api::paths::Operation;
-use vsync_api::{NvLock, bool_static_str};
 
+use crate::auth::Credential;
 use crate::client::Client;
-use crate::retry::{backoff, is_idempotent, is_mutating, is_refusal_status, parse_retry_after};
-use crate::{CallOptions, ClientError, RawResponse};
+use crate::pacing::{Refusal, Ticket};
+use crate::retry::{backoff, is_idempotent, is_mutating};
+use crate::{ClientError, RawResponse};
 
-/// The body of a request.
-#[derive(Debug, Clone, Default)]
-pub(crate) enum ReqBody {
-    /// None.
-    #[default]
-    Empty,
-    /// `application/json`.
-    Json(Bytes),
-    /// `application/x-www-form-urlencoded`; may hold credentials.
-    Form(secrecy::SecretString),
-}
+pub(crate) use crate::request::{Mode, ReqBody, Request, Sink, is_token_op, takes_tenant_code};
 
-/// One request, before pacing and credentials.
-#[derive(Debug, Clone)]
-pub(crate) struct Request {
-    pub(crate) op: Operation,
-    pub(crate) path: String,
-    pub(crate) query: Option<String>,
-    pub(crate) body: ReqBody,
-    pub(crate) opts: CallOptions,
-    /// Extra header (the token endpoint's Basic auth), sensitive.
-    pub(crate) basic_auth: Option<HeaderValue>,
-}
-
-impl Request {
-    pub(crate) fn new(op: Operation, path: impl Into<String>, opts: CallOptions) -> Self {
-        Self {
-            op,
-            path: path.into(),
-            query: None,
-            body: ReqBody::Empty,
-            opts,
-            basic_auth: None,
-        }
-    }
-
-    pub(crate) fn query<Q: Serialize>(mut self, query: &Q) -> Result<Self, ClientError> {
-        let encoded = serde_urlencoded::to_string(query)
-            .map_err(|e| ClientError::Config(format!("cannot encode the query: {e}")))?;
-        self.query = (!encoded.is_empty()).then_some(encoded);
-        Ok(self)
-    }
-
-    pub(crate) fn json<B: Serialize>(mut self, body: &B) -> Result<Self, ClientError> {
-        let bytes = serde_json::to_vec(body)
-            .map_err(|e| ClientError::Config(format!("cannot encode the request body: {e}")))?;
-        self.body = ReqBody::Json(Bytes::from(bytes));
-        Ok(self)
-    }
-}
-
-/// Where a successful body goes.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Sink<'a> {
-    Memory,
-    File(&'a Path),
-}
-
-/// Whether an answer that is not a success is an error or returned as is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Mode {
-    Typed,
-    Raw,
-}
-
-/// `ProjectID` is in the spec of these operations.
-pub(crate) fn takes_project(op: Operation) -> bool {
-    use Operation as O;
-    matches!(
-        op,
-        O::ListPermissions
-            | O::CreatePermissions
-            | O::AssignPermissionsToUsers
-            | O::RemovePermissionsFromUsers
-            | O::ListPermissionUsers
-            | O::ListUserGroupsV1
-            | O::AssignPermissionsToUserGroups
-            | O::RemovePermissionsFromUserGroups
-            | O::AddUsersToUserGroups
-            | O::RemoveUsersFromUserGroups
-            | O::ListUserGroupUsers
-            | O::ListUsers
-            | O::GetUser
-            | O::ListUserGroupsV2
-            | O::PutUserGroups
-            | O::CreateUserGroups
-            | O::DeleteUserGroups
-            | O::PatchUserGroups
-            | O::RevertUserGroups
-            | O::GetUserGroup
-            | O::DeleteUserGroup
-            | O::UpsertUser
-    )
-}
-
-/// `NonVersioned` is in the spec of these operations.
-pub(crate) fn takes_non_versioned(op: Operation) -> bool {
-    use Operation as O;
-    matches!(
-        op,
-        O::ListPermissions
-            | O::CreatePermissions
-            | O::AssignPermissionsToUsers
-            | O::RemovePermissionsFromUsers
-            | O::ListPermissionUsers
-            | O::AddUsersToUserGroups
-            | O::RemoveUsersFromUserGroups
-            | O::ListUserGroupUsers
-            | O::ListUsers
-            | O::GetUser
-            | O::ListUserGroupsV2
-            | O::PutUserGroups
-            | O::CreateUserGroups
-            | O::DeleteUserGroups
-            | O::PatchUserGroups
-            | O::RevertUserGroups
-            | O::GetUserGroup
-            | O::DeleteUserGroup
-            | O::UpsertUser
-    )
-}
-
-/// `Prefer` is in the spec of these operations.
-pub(crate) fn takes_prefer(op: Operation) -> bool {
-    use Operation as O;
-    matches!(
-        op,
-        O::AddUsersToUserGroups | O::RemoveUsersFromUserGroups | O::PatchUserGroups | O::UpsertUser
-    )
-}
-
-/// The `tenantCode` query parameter is in the spec of these operations.
-pub(crate) fn takes_tenant_code(op: Operation) -> bool {
-    use Operation as O;
-    matches!(
-        op,
-        O::ListPermissions
-            | O::CreatePermissions
-            | O::ListUserGroupsV1
-            | O::ListUsers
-            | O::AddUser
-            | O::GetUser
-            | O::UpdateUser
-            | O::DeleteUser
-            | O::UpdateUsers
-            | O::AddUsers
-            | O::DeleteUsers
-            | O::ApplicationLogsReport
-            | O::DataSecurityReport
-            | O::ProfileAssignmentsReport
-            | O::PermissionAssignmentsReport
-            | O::PermissionsListReport
-    )
-}
-
-fn is_token_op(op: Operation) -> bool {
-    matches!(op, Operation::AsidToken | Operation::OAuth2Token)
-}
-
-/// A header name of `vsync_api::headers` (mixed case there; lower case on
-/// the wire).
-fn header_name(name: &'static str) -> HeaderName {
-    HeaderName::from_bytes(name.as_bytes()).expect("vsync-api header names are valid")
-}
-
-fn header_value(name: &str, value: &str) -> Result<HeaderValue, ClientError> {
-    HeaderValue::from_str(value)
-        .map_err(|_| ClientError::Config(format!("invalid value for header {name}")))
-}
+/// Logins one request may trigger while waiting for its place, before it
+/// goes out with the token it has (a token living shorter than the pacing
+/// wait would otherwise log in forever).
+const MAX_LOGINS_BEFORE_SENDING: u32 = 2;
 
 /// Response headers without the ones that can carry credentials.
 fn scrub(mut headers: HeaderMap) -> HeaderMap {
@@ -203,9 +41,27 @@ enum BodyError {
     Io(PathBuf, std::io::Error),
 }
 
-/// A failure after the request may have been sent.
-fn after_send(op: Operation) -> bool {
-    !is_idempotent(op)
+/// What to wait for before repeating a request.
+#[derive(Debug, Clone, Copy)]
+enum Wait {
+    /// Nothing more: the pacer holds the repeat (a `Retry-After` after a
+    /// 429, a window reported spent).
+    Pacer,
+    /// The server's `Retry-After`, exactly.
+    Exactly(Duration),
+    /// The retry policy's jittered backoff.
+    Backoff,
+}
+
+/// An attempt that may be repeated.
+enum Failed {
+    /// The request was not sent, or it is safe to send again.
+    Transport {
+        message: String,
+        source: reqwest::Error,
+    },
+    /// An answer that is not a success.
+    Answer { raw: RawResponse, wait: Wait },
 }
 
 impl Client {
@@ -269,12 +125,9 @@ impl Client {
         let mut retries = 0u32;
         let mut reauthenticated = false;
         loop {
+            let (ticket, credential) = self.pace_and_sign(op).await?;
             attempt += 1;
-            let credential = if is_token_op(op) {
-                None
-            } else {
-                Some(self.credential().await?)
-            };
+            inner.metrics.call(op, attempt > 1);
             let mut request_headers = fixed.clone();
             if let Some(c) = &credential {
                 request_headers.insert(c.name.clone(), c.value.clone());
@@ -293,273 +146,262 @@ impl Client {
                     .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
                     .body(form.expose_secret().to_owned()),
             };
-            let ticket = inner.pacer.acquire().await;
-            inner.metrics.waited(ticket.waited);
-            inner.metrics.call(op, attempt > 1);
             let started = Instant::now();
-            let sent = builder.send().await;
-            let response = match sent {
-                Ok(r) => r,
+            let failed = match builder.send().await {
                 Err(e) => {
-                    drop(ticket);
-                    let elapsed = started.elapsed();
-                    record(span, None, attempt, elapsed);
+                    record(span, None, attempt, started.elapsed());
                     if e.is_builder() {
+                        ticket.unused();
                         return Err(ClientError::Config(format!(
-                            "cannot build the request: {e}"
+                            "cannot build the request of {op}"
                         )));
                     }
                     let nothing_sent = e.is_connect();
-                    let message = describe(&e);
-                    if !nothing_sent && after_send(op) {
+                    if nothing_sent {
+                        ticket.unused();
+                    } else {
+                        // It may have reached the server: it counts.
+                        drop(ticket);
+                    }
+                    let source = e.without_url();
+                    let message = describe(&source).to_owned();
+                    if !nothing_sent && !is_idempotent(op) {
                         tracing::warn!(attempt, error = %message, "outcome unknown, not replayed");
                         return Err(ClientError::OutcomeUnknown {
                             operation: op,
                             message,
                             response: None,
-                            source: Some(e),
+                            source: Some(source),
                         });
                     }
-                    if retries < policy.max_retries {
-                        retries += 1;
-                        let delay = backoff(&policy, retries, None);
-                        tracing::warn!(attempt, delay_ms = delay.as_millis() as u64, error = %message, "retrying after transport failure");
-                        tokio::time::sleep(delay).await;
-                        continue;
+                    Failed::Transport { message, source }
+                }
+                Ok(response) => {
+                    let status = response.status();
+                    let response_headers = response.headers().clone();
+                    let refusal = ticket.answered(status, &response_headers);
+                    let body = match sink {
+                        Sink::File(path) if status.is_success() => {
+                            stream_to_file(response, path).await.map(|()| Bytes::new())
+                        }
+                        _ => response.bytes().await.map_err(BodyError::Http),
+                    };
+                    let round_trip = started.elapsed();
+                    record(span, Some(status), attempt, round_trip);
+                    match body {
+                        Err(BodyError::Io(path, source)) => {
+                            return Err(ClientError::Io { path, source });
+                        }
+                        Err(BodyError::Http(e)) => {
+                            let source = e.without_url();
+                            let message = format!("the answer (HTTP {status}) broke off");
+                            if !is_idempotent(op) {
+                                tracing::warn!(attempt, error = %message, "outcome unknown, not replayed");
+                                return Err(ClientError::OutcomeUnknown {
+                                    operation: op,
+                                    message,
+                                    response: None,
+                                    source: Some(source),
+                                });
+                            }
+                            Failed::Transport { message, source }
+                        }
+                        Ok(body) => {
+                            let raw = RawResponse {
+                                operation: op,
+                                status,
+                                headers: scrub(response_headers),
+                                body,
+                                round_trip,
+                                attempt,
+                            };
+                            tracing::debug!(
+                                status = status.as_u16(),
+                                attempt,
+                                duration_ms = round_trip.as_millis() as u64,
+                                "answer"
+                            );
+                            if status.is_success() {
+                                if attempt > 1 {
+                                    tracing::info!(
+                                        attempts = attempt,
+                                        total_ms = started_all.elapsed().as_millis() as u64,
+                                        "succeeded after retries"
+                                    );
+                                }
+                                return Ok(raw);
+                            }
+                            if status == StatusCode::UNAUTHORIZED
+                                && let Some(c) = &credential
+                            {
+                                if c.refreshable && !reauthenticated {
+                                    // Logging in again is not a retry: no budget spent.
+                                    reauthenticated = true;
+                                    tracing::info!(attempt, "401: logging in again");
+                                    self.invalidate(c.generation);
+                                    continue;
+                                }
+                                if mode == Mode::Raw {
+                                    return Ok(raw);
+                                }
+                                return Err(ClientError::Auth {
+                                    message: format!(
+                                        "{op} answered HTTP 401 with fresh credentials"
+                                    ),
+                                    response: Some(Box::new(raw)),
+                                });
+                            }
+                            if status == StatusCode::TOO_MANY_REQUESTS {
+                                inner.metrics.throttled();
+                            }
+                            match next_step(req, &raw, refusal) {
+                                Next::Repeat(wait) => Failed::Answer { raw, wait },
+                                Next::Final => {
+                                    let failed = Failed::Answer {
+                                        raw,
+                                        wait: Wait::Pacer,
+                                    };
+                                    return finish(failed, op, mode, attempt);
+                                }
+                                Next::OutcomeUnknown if mode == Mode::Raw => return Ok(raw),
+                                Next::OutcomeUnknown => {
+                                    tracing::warn!(
+                                        attempt,
+                                        status = status.as_u16(),
+                                        "outcome unknown, not replayed"
+                                    );
+                                    return Err(ClientError::OutcomeUnknown {
+                                        operation: op,
+                                        message: format!("answered HTTP {status}"),
+                                        response: Some(Box::new(raw)),
+                                        source: None,
+                                    });
+                                }
+                            }
+                        }
                     }
-                    return Err(ClientError::Transport {
-                        operation: op,
-                        message,
-                        attempts: attempt,
-                        source: Some(e),
-                    });
                 }
             };
-            let status = response.status();
-            let response_headers = response.headers().clone();
-            inner.pacer.observe(
-                &ticket,
-                &response_headers,
-                status == StatusCode::TOO_MANY_REQUESTS,
-            );
-            let body = match sink {
-                Sink::File(path) if status.is_success() => {
-                    stream_to_file(response, path).await.map(|()| Bytes::new())
-                }
-                _ => response.bytes().await.map_err(BodyError::Http),
-            };
-            drop(ticket);
-            let round_trip = started.elapsed();
-            record(span, Some(status), attempt, round_trip);
-            let body = match body {
-                Ok(b) => b,
-                Err(BodyError::Io(path, source)) => return Err(ClientError::Io { path, source }),
-                Err(BodyError::Http(e)) => {
-                    let message = format!("answer HTTP {status} cut short: {}", describe(&e));
-                    if after_send(op) {
-                        tracing::warn!(attempt, error = %message, "outcome unknown, not replayed");
-                        return Err(ClientError::OutcomeUnknown {
-                            operation: op,
-                            message,
-                            response: None,
-                            source: Some(e),
-                        });
-                    }
-                    if retries < policy.max_retries {
-                        retries += 1;
-                        let delay = backoff(&policy, retries, None);
-                        tracing::warn!(attempt, delay_ms = delay.as_millis() as u64, error = %message, "retrying after a broken answer");
-                        tokio::time::sleep(delay).await;
-                        continue;
-                    }
-                    return Err(ClientError::Transport {
-                        operation: op,
-                        message,
-                        attempts: attempt,
-                        source: Some(e),
-                    });
-                }
-            };
-            let raw = RawResponse {
-                operation: op,
-                status,
-                headers: scrub(response_headers),
-                body,
-                round_trip,
-                attempt,
-            };
-            tracing::debug!(
-                status = status.as_u16(),
-                attempt,
-                duration_ms = round_trip.as_millis() as u64,
-                "answer"
-            );
-            if status.is_success() {
-                if attempt > 1 {
-                    tracing::info!(
-                        attempts = attempt,
-                        total_ms = started_all.elapsed().as_millis() as u64,
-                        "succeeded after retries"
-                    );
-                }
-                return Ok(raw);
-            }
-            let retry_after = raw
-                .headers
-                .get(headers::RETRY_AFTER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(parse_retry_after);
-            if status == StatusCode::UNAUTHORIZED
-                && let Some(c) = &credential
-            {
-                if c.refreshable && !reauthenticated {
-                    reauthenticated = true;
-                    tracing::info!(attempt, "401: logging in again");
-                    self.invalidate(c.generation).await;
-                    continue;
-                }
-                if mode == Mode::Raw {
-                    return Ok(raw);
-                }
-                return Err(ClientError::Auth {
-                    message: format!("{op} answered HTTP 401 with fresh credentials"),
-                    response: Some(Box::new(raw)),
-                });
-            }
-            if status == StatusCode::TOO_MANY_REQUESTS {
-                inner.metrics.throttled();
-            }
-            let conflict_retry = status == StatusCode::CONFLICT
-                && req.opts.prefer == Some(NvLock::Artifact)
-                && takes_prefer(op);
-            let retryable_status = crate::retry::is_retryable_status(status) || conflict_retry;
-            if retryable_status && after_send(op) && !is_refusal_status(status) && !conflict_retry {
-                // A gateway answered; the server behind it may have acted,
-                // so the request is not replayed in either mode.
-                if mode == Mode::Raw {
-                    return Ok(raw);
-                }
-                tracing::warn!(
-                    attempt,
-                    status = status.as_u16(),
-                    "outcome unknown, not replayed"
-                );
-                return Err(ClientError::OutcomeUnknown {
-                    operation: op,
-                    message: format!("a gateway answered HTTP {status}"),
-                    response: Some(Box::new(raw)),
-                    source: None,
-                });
-            }
-            if retryable_status && retries < policy.max_retries {
+            if retries < policy.max_retries && inner.retry_budget.try_spend() {
                 retries += 1;
-                let delay = backoff(&policy, retries, retry_after);
-                tracing::warn!(
-                    attempt,
-                    status = status.as_u16(),
-                    delay_ms = delay.as_millis() as u64,
-                    "retrying"
-                );
-                tokio::time::sleep(delay).await;
+                let delay = match &failed {
+                    Failed::Transport { .. } => backoff(&policy, retries, None),
+                    Failed::Answer { wait, .. } => match wait {
+                        Wait::Pacer => Duration::ZERO,
+                        Wait::Exactly(d) => *d,
+                        Wait::Backoff => backoff(&policy, retries, None),
+                    },
+                };
+                match &failed {
+                    Failed::Transport { message, .. } => tracing::warn!(
+                        attempt,
+                        delay_ms = delay.as_millis() as u64,
+                        error = %message,
+                        "retrying after a transport failure"
+                    ),
+                    Failed::Answer { raw, .. } => tracing::warn!(
+                        attempt,
+                        status = raw.status.as_u16(),
+                        delay_ms = delay.as_millis() as u64,
+                        "retrying"
+                    ),
+                }
+                if !delay.is_zero() {
+                    inner.metrics.backed_off(delay);
+                    tokio::time::sleep(delay).await;
+                }
                 continue;
             }
-            if mode == Mode::Raw {
-                return Ok(raw);
+            if retries < policy.max_retries {
+                tracing::warn!(attempt, "retry budget spent: not repeating");
             }
-            if status == StatusCode::TOO_MANY_REQUESTS {
-                return Err(ClientError::RateLimited {
-                    attempts: attempt,
-                    response: Box::new(raw),
-                });
-            }
-            return Err(ClientError::Http {
-                status_body: raw.status_body(),
-                response: Box::new(raw),
-            });
+            return finish(failed, op, mode, attempt);
         }
     }
 
-    /// The headers of `req` that do not change between attempts.
-    fn fixed_headers(&self, req: &Request) -> Result<HeaderMap, ClientError> {
-        let op = req.op;
-        let mut h = HeaderMap::new();
-        let key = self
-            .inner
-            .settings
-            .api_key
-            .as_ref()
-            .ok_or_else(|| ClientError::Config("no API key".into()))?;
-        let mut key = header_value(headers::API_KEY, key.expose_secret())?;
-        key.set_sensitive(true);
-        h.insert(header_name(headers::API_KEY), key);
-        let accept = if op.is_xlsx_report() {
-            "application/vnd.ms-excel, application/json"
-        } else if op == Operation::AsidToken {
-            "text/plain, application/json"
-        } else {
-            "application/json"
-        };
-        h.insert(ACCEPT, HeaderValue::from_static(accept));
-        if let Some(basic) = &req.basic_auth {
-            h.insert(AUTHORIZATION, basic.clone());
-        }
-        if is_token_op(op) {
-            return Ok(h);
-        }
-        let o = &req.opts;
-        if let Some(t) = &o.target_tenant {
-            h.insert(
-                header_name(headers::TARGET_TENANT_ID),
-                header_value(headers::TARGET_TENANT_ID, t)?,
-            );
-        }
-        if let Some(p) = &o.project
-            && takes_project(op)
-        {
-            h.insert(
-                header_name(headers::PROJECT_ID),
-                header_value(headers::PROJECT_ID, p)?,
-            );
-        }
-        if let Some(nv) = o.non_versioned
-            && takes_non_versioned(op)
-        {
-            h.insert(
-                header_name(headers::NON_VERSIONED),
-                HeaderValue::from_static(bool_static_str(nv)),
-            );
-        }
-        if let Some(lock) = &o.prefer
-            && takes_prefer(op)
-        {
-            h.insert(
-                header_name(headers::PREFER),
-                header_value(headers::PREFER, lock.as_str())?,
-            );
-        }
-        if let Some(fast) = o.fast_mode
-            && op == Operation::CreatePermissions
-        {
-            h.insert(
-                header_name(headers::FAST_MODE),
-                HeaderValue::from_static(bool_static_str(fast)),
-            );
-        }
-        if op == Operation::AssignPermissionsToUsers {
-            if let Some(session) = o.session_based_permissions {
-                h.insert(
-                    header_name(headers::SESSION_BASED_PERMISSIONS),
-                    HeaderValue::from_static(bool_static_str(session)),
-                );
+    /// Waits for a place under the rate limit, then takes the session the
+    /// request leaves with: a token that went stale during the wait is
+    /// renewed first (the place is given back for the login, which is a
+    /// call of its own, and taken again after).
+    async fn pace_and_sign(
+        &self,
+        op: Operation,
+    ) -> Result<(Ticket<'_>, Option<Credential>), ClientError> {
+        let mut logins = 0;
+        loop {
+            let ticket = self.inner.pacer.acquire().await;
+            self.inner.metrics.waited(ticket.waited);
+            if is_token_op(op) {
+                return Ok((ticket, None));
             }
-            if let Some(repo) = &o.session_repo_id {
-                h.insert(
-                    header_name(headers::SESSION_REPO_ID),
-                    header_value(headers::SESSION_REPO_ID, repo)?,
-                );
+            let allow_stale = logins >= MAX_LOGINS_BEFORE_SENDING;
+            if let Some(credential) = self.current_credential(allow_stale)? {
+                return Ok((ticket, Some(credential)));
             }
+            ticket.unused();
+            self.credential().await?;
+            logins += 1;
         }
-        Ok(h)
+    }
+}
+
+/// What follows an answer that is not a success.
+#[derive(Debug)]
+enum Next {
+    /// Repeat the request after the wait.
+    Repeat(Wait),
+    /// Return it: the same request would fail again.
+    Final,
+    /// A create that may have been applied: never replayed.
+    OutcomeUnknown,
+}
+
+fn next_step(req: &Request, raw: &RawResponse, refusal: Refusal) -> Next {
+    let op = req.op;
+    let server_wait = crate::pacing::retry_after(&raw.headers).map_or(Wait::Backoff, Wait::Exactly);
+    match raw.status.as_u16() {
+        429 => Next::Repeat(match refusal {
+            Refusal::RetryAfter(_) | Refusal::WindowSpent => Wait::Pacer,
+            Refusal::Unexplained | Refusal::None => Wait::Backoff,
+        }),
+        // Refused without acting on it: repeated for every operation.
+        503 => Next::Repeat(server_wait),
+        500 | 502 | 504 if is_idempotent(op) => Next::Repeat(server_wait),
+        // The server (or the one behind a gateway) may have acted.
+        500 | 502 | 504 => Next::OutcomeUnknown,
+        409 if req.opts.prefer == Some(NvLock::Artifact) && crate::request::takes_prefer(op) => {
+            Next::Repeat(Wait::Backoff)
+        }
+        _ => Next::Final,
+    }
+}
+
+/// The error (or, in raw mode, the answer) of a request that is not
+/// repeated again.
+fn finish(
+    failed: Failed,
+    operation: Operation,
+    mode: Mode,
+    attempts: u32,
+) -> Result<RawResponse, ClientError> {
+    match failed {
+        Failed::Transport { message, source } => Err(ClientError::Transport {
+            operation,
+            message,
+            attempts,
+            source: Some(source),
+        }),
+        Failed::Answer { raw, .. } if mode == Mode::Raw => Ok(raw),
+        Failed::Answer { raw, .. } if raw.status == StatusCode::TOO_MANY_REQUESTS => {
+            Err(ClientError::RateLimited {
+                attempts,
+                response: Box::new(raw),
+            })
+        }
+        Failed::Answer { raw, .. } => Err(ClientError::Http {
+            status_body: raw.status_body(),
+            response: Box::new(raw),
+        }),
     }
 }
 
@@ -571,9 +413,9 @@ fn record(span: &tracing::Span, status: Option<StatusCode>, attempt: u32, elapse
     span.record("duration_ms", elapsed.as_millis() as u64);
 }
 
-/// A transport error in words, without the URL's query.
-fn describe(e: &reqwest::Error) -> String {
-    let what = if e.is_timeout() {
+/// A transport error in a few words; the details are in its source chain.
+fn describe(e: &reqwest::Error) -> &'static str {
+    if e.is_timeout() {
         "timed out"
     } else if e.is_connect() {
         "could not connect"
@@ -583,17 +425,6 @@ fn describe(e: &reqwest::Error) -> String {
         "the connection failed"
     } else {
         "transport error"
-    };
-    let mut detail = String::new();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        detail = s.to_string();
-        source = s.source();
-    }
-    if detail.is_empty() {
-        what.to_owned()
-    } else {
-        format!("{what}: {detail}")
     }
 }
 
@@ -644,6 +475,7 @@ pub(crate) fn decode_json<T: DeserializeOwned>(raw: &RawResponse) -> Result<T, C
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http::HeaderValue;
     use http::header::COOKIE;
     use vsync_api::UserGetApiResponseDto;
 
@@ -686,24 +518,51 @@ mod tests {
         let _: vsync_api::DeleteUserResponse = decode_json(&raw("")).unwrap();
     }
 
-    #[test]
-    fn header_names_come_from_the_api_crate() {
-        assert_eq!(
-            header_name(headers::TARGET_TENANT_ID).as_str(),
-            "targettenantid"
-        );
-        assert_eq!(header_name(headers::NON_VERSIONED).as_str(), "nonversioned");
+    fn answer(status: u16, retry_after: Option<&'static str>) -> RawResponse {
+        let mut headers = HeaderMap::new();
+        if let Some(v) = retry_after {
+            headers.insert(http::header::RETRY_AFTER, HeaderValue::from_static(v));
+        }
+        RawResponse {
+            status: StatusCode::from_u16(status).unwrap(),
+            headers,
+            ..raw("")
+        }
+    }
+
+    fn request(op: Operation) -> Request {
+        Request::new(op, op.path_template(), crate::CallOptions::default())
     }
 
     #[test]
-    fn header_tables_follow_the_spec() {
-        assert!(takes_project(Operation::UpsertUser));
-        assert!(!takes_project(Operation::AddUsers));
-        assert!(takes_prefer(Operation::PatchUserGroups));
-        assert!(!takes_prefer(Operation::PutUserGroups));
-        assert!(!takes_non_versioned(Operation::ListUserGroupsV1));
-        assert!(takes_tenant_code(Operation::PermissionsListReport));
-        assert!(!takes_tenant_code(Operation::UpsertUser));
+    fn what_follows_an_answer_depends_on_its_class() {
+        let read = request(Operation::ListUsers);
+        let create = request(Operation::AddUsers);
+        let step = |req: &Request, status, retry_after, refusal| {
+            format!(
+                "{:?}",
+                next_step(req, &answer(status, retry_after), refusal)
+            )
+        };
+        let none = Refusal::None;
+        assert_eq!(step(&read, 500, None, none), "Repeat(Backoff)");
+        assert_eq!(step(&read, 504, None, none), "Repeat(Backoff)");
+        assert_eq!(step(&read, 503, Some("3"), none), "Repeat(Exactly(3s))");
+        assert_eq!(step(&create, 503, None, none), "Repeat(Backoff)");
+        assert_eq!(step(&create, 500, None, none), "OutcomeUnknown");
+        assert_eq!(step(&create, 502, None, none), "OutcomeUnknown");
+        assert_eq!(step(&read, 404, None, none), "Final");
+        assert_eq!(step(&read, 409, None, none), "Final");
+        let limited = Refusal::RetryAfter(Duration::from_secs(2));
+        assert_eq!(step(&create, 429, Some("2"), limited), "Repeat(Pacer)");
+        assert_eq!(
+            step(&read, 429, None, Refusal::WindowSpent),
+            "Repeat(Pacer)"
+        );
+        assert_eq!(
+            step(&read, 429, None, Refusal::Unexplained),
+            "Repeat(Backoff)"
+        );
     }
 
     #[test]

@@ -19,19 +19,22 @@ use vsync_api::paths::Operation;
 #[non_exhaustive]
 pub enum ErrorKind {
     /// The request could not be sent or its answer not received (DNS,
-    /// connect, TLS, timeout, reset) and the operation is safe to repeat.
+    /// connect, TLS, timeout, reset) and the operation is safe to repeat;
+    /// the client's retries (or its retry budget) ran out.
     Transport,
     /// The server answered with a status other than success.
     Http,
     /// The answer could not be decoded into the expected type.
     Decode,
-    /// Logging in failed, or the server kept refusing the credentials.
+    /// The credentials were refused: the login answered 401 or 403, or a
+    /// call still answered 401 after logging in again. A login that failed
+    /// otherwise (a 500, a timeout) is not this kind.
     Auth,
     /// The server kept answering 429 after every retry.
     RateLimited,
     /// A request that creates something may have reached the server but
-    /// its answer was lost: it was not replayed. Re-read the tenant's
-    /// state before trying again.
+    /// its answer was lost, or was a 500, 502 or 504: it was not replayed.
+    /// Re-read the tenant's state before trying again.
     OutcomeUnknown,
     /// The client is read-only and the request would change the tenant;
     /// nothing was sent.
@@ -134,7 +137,8 @@ pub enum ClientError {
     Transport {
         /// The operation called.
         operation: Operation,
-        /// What failed, without credentials.
+        /// What failed, in a few words ("timed out", "could not connect");
+        /// the details are in the source.
         message: String,
         /// How many attempts were made.
         attempts: u32,
@@ -183,9 +187,10 @@ pub enum ClientError {
     OutcomeUnknown {
         /// The operation called.
         operation: Operation,
-        /// What happened after the request was sent.
+        /// What happened after the request was sent, in a few words; the
+        /// details are in the source.
         message: String,
-        /// The gateway's response (502, 504), if there was one.
+        /// The answer (500, 502, 504), if there was one.
         response: Option<Box<RawResponse>>,
         /// The HTTP client's error, if the connection failed.
         #[source]
@@ -201,7 +206,7 @@ pub enum ClientError {
     #[error("invalid client configuration: {0}")]
     Config(String),
     /// See [`ErrorKind::Io`].
-    #[error("failed to write report {}: {source}", .path.display())]
+    #[error("failed to write report {}", .path.display())]
     Io {
         /// The file being written.
         path: PathBuf,
@@ -250,8 +255,10 @@ impl ClientError {
     }
 
     /// Whether trying the same call again later may succeed without any
-    /// other change: transport failures of repeatable calls, 429, 502,
-    /// 503, 504. An [`ErrorKind::OutcomeUnknown`] is not: re-read first.
+    /// other change: transport failures of repeatable calls, 429, 500,
+    /// 502, 503, 504. The client already repeated it as far as its retry
+    /// policy and budget allowed. An [`ErrorKind::OutcomeUnknown`] is not
+    /// retryable: re-read first.
     pub fn is_retryable(&self) -> bool {
         match self {
             ClientError::Transport { .. } | ClientError::RateLimited { .. } => true,
@@ -260,6 +267,29 @@ impl ClientError {
             }
             _ => false,
         }
+    }
+
+    /// Whether the request may have changed the tenant although no success
+    /// came back ([`ErrorKind::OutcomeUnknown`]): re-read before deciding.
+    pub fn is_outcome_unknown(&self) -> bool {
+        self.kind() == ErrorKind::OutcomeUnknown
+    }
+
+    /// Whether the credentials were refused ([`ErrorKind::Auth`]).
+    pub fn is_auth(&self) -> bool {
+        self.kind() == ErrorKind::Auth
+    }
+
+    /// Whether the server refused for the rate limit (HTTP 429).
+    pub fn is_rate_limited(&self) -> bool {
+        self.kind() == ErrorKind::RateLimited
+            || self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// Whether nothing was sent because the client is read-only
+    /// ([`ErrorKind::ReadOnly`]).
+    pub fn is_read_only(&self) -> bool {
+        self.kind() == ErrorKind::ReadOnly
     }
 
     /// The response that caused the error, if one was received.
@@ -342,10 +372,13 @@ mod tests {
     fn retryable_statuses() {
         for (status, retryable) in [
             (429, true),
+            (500, true),
             (502, true),
             (503, true),
             (504, true),
-            (500, false),
+            (400, false),
+            (404, false),
+            (409, false),
         ] {
             let err = ClientError::Http {
                 status_body: None,
@@ -361,6 +394,40 @@ mod tests {
         };
         assert_eq!(unknown.kind(), ErrorKind::OutcomeUnknown);
         assert!(!unknown.is_retryable());
+        assert!(unknown.is_outcome_unknown());
+        assert!(!unknown.is_auth() && !unknown.is_rate_limited());
+        let throttled = ClientError::RateLimited {
+            attempts: 3,
+            response: Box::new(response(429, "")),
+        };
+        assert!(throttled.is_rate_limited() && throttled.is_retryable());
+        let refused = ClientError::Http {
+            status_body: None,
+            response: Box::new(response(429, "")),
+        };
+        assert!(refused.is_rate_limited());
+        let auth = ClientError::Auth {
+            message: "refused".into(),
+            response: None,
+        };
+        assert!(auth.is_auth() && !auth.is_retryable());
+        let read_only = ClientError::ReadOnly {
+            operation: Operation::AddUsers,
+        };
+        assert!(read_only.is_read_only());
+        assert_eq!(read_only.kind(), ErrorKind::ReadOnly);
+    }
+
+    /// Messages say each thing once: what a message holds is not repeated
+    /// by its source, so a printed chain reads without repeats.
+    #[test]
+    fn messages_do_not_repeat_their_source() {
+        let io = ClientError::Io {
+            path: PathBuf::from("/tmp/report.xlsx"),
+            source: std::io::Error::new(std::io::ErrorKind::StorageFull, "no space left"),
+        };
+        let source = std::error::Error::source(&io).unwrap().to_string();
+        assert!(!io.to_string().contains(&source), "{io}");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Counters of what a client did, so a report can say how many calls a
-//! run used and how long it waited on the rate limit.
+//! run used (reads, writes, retries, 429s), how long it waited on the rate
+//! limit, and how much of its retry budget is left.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -17,13 +18,21 @@ pub struct Metrics {
     pub retries: u64,
     /// 429 answers received.
     pub throttled: u64,
-    /// Time spent waiting for the rate limiter (local quota and the
-    /// server's remaining-call headers), summed over concurrent callers.
+    /// Time spent waiting for the pacer (a window used up, a
+    /// `Retry-After`), summed over concurrent callers.
     pub rate_limit_wait: Duration,
-    /// How many times a caller had to wait for the rate limiter.
+    /// How many times a caller had to wait for the pacer.
     pub rate_limit_waits: u64,
+    /// Time spent in backoff before repeating a failed request, summed over
+    /// concurrent callers.
+    pub retry_wait: Duration,
     /// Logins and token refreshes.
     pub logins: u64,
+    /// Units of the retry budget spent, by this client and by callers
+    /// charging it ([`RetryBudget`](crate::RetryBudget)).
+    pub retry_budget_spent: u64,
+    /// Units of the retry budget left.
+    pub retry_budget_left: u64,
 }
 
 impl Metrics {
@@ -35,6 +44,25 @@ impl Metrics {
     /// Requests sent for `op`.
     pub fn calls_to(&self, op: Operation) -> u64 {
         self.calls.get(&op).copied().unwrap_or(0)
+    }
+
+    /// Reads: `GET` requests and logins.
+    pub fn reads(&self) -> u64 {
+        self.calls
+            .iter()
+            .filter(|(op, _)| !crate::retry::is_mutating(**op))
+            .map(|(_, n)| n)
+            .sum()
+    }
+
+    /// Writes: every request that may change the tenant.
+    pub fn writes(&self) -> u64 {
+        self.total_calls() - self.reads()
+    }
+
+    /// Seconds spent waiting for the pacer.
+    pub fn pacing_wait_secs(&self) -> f64 {
+        self.rate_limit_wait.as_secs_f64()
     }
 }
 
@@ -75,6 +103,12 @@ impl Recorder {
         }
     }
 
+    pub(crate) fn backed_off(&self, d: Duration) {
+        if !d.is_zero() {
+            self.with(|m| m.retry_wait += d);
+        }
+    }
+
     pub(crate) fn login(&self) {
         self.with(|m| m.logins += 1);
     }
@@ -101,11 +135,16 @@ mod tests {
         r.call(Operation::ListUsers, false);
         r.call(Operation::ListUsers, true);
         r.call(Operation::AddUsers, false);
+        r.call(Operation::AsidToken, false);
         r.throttled();
+        r.backed_off(Duration::from_millis(7));
         r.waited(Duration::from_millis(5));
         r.waited(Duration::ZERO);
         let m = r.snapshot();
-        assert_eq!(m.total_calls(), 3);
+        assert_eq!(m.total_calls(), 4);
+        assert_eq!((m.reads(), m.writes()), (3, 1));
+        assert_eq!(m.retry_wait, Duration::from_millis(7));
+        assert!((m.pacing_wait_secs() - 0.005).abs() < 1e-9);
         assert_eq!(m.calls_to(Operation::ListUsers), 2);
         assert_eq!(m.calls_to(Operation::GetUser), 0);
         assert_eq!(m.retries, 1);

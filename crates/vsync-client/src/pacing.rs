@@ -1,265 +1,491 @@
-//! Pacing: a local quota, corrected by what the server says is left.
+//! Pacing: spend the calls a window has left at once, wait only when it is
+//! used up.
 //!
-//! Two layers decide when the next request may leave:
+//! Visier counts the calls of an API key in a minute window and an hour
+//! window (100 and 6,000 calls), shared with every other integration on the
+//! key, and says on every answer how many are left
+//! (`X-RateLimit-Remaining-Minute`, `-Hour`) but not when a window resets.
+//! Before a request leaves, the pacer checks two budgets per window and
+//! sends only when both cover it:
 //!
-//! 1. **Local quota** (governor, GCRA). With `n = per_minute × share`
-//!    calls per minute the quota allows a burst of `b = max(1, n / 50)` and
-//!    then one call every `minute / max(1, n − b)`. In any window of one
-//!    minute that is at most `b + (n − b − 1) < n` calls, so a server
-//!    counting fixed or sliding minutes never sees more than its limit from
-//!    this client, and a long run still uses 98 % of it (98 calls a minute
-//!    for the default 100). The same holds per hour. Periods follow
-//!    [`RateLimit::time_scale`] so a simulated tenant's short "minute" is
-//!    paced too.
-//! 2. **Server view.** After every response the client reads
-//!    `X-RateLimit-Remaining-Minute` / `-Hour`. The start of the server's
-//!    current window is bounded from above by the time the first answer of
-//!    that window arrived (a window is new when "remaining" goes up between
-//!    two requests sent one after the other), so its end is estimated
-//!    safely. When fewer calls remain than there are requests still in
-//!    flight, nothing is sent until that estimated end (or the
-//!    `Retry-After` of a 429, when longer); when few remain for the time
-//!    left (other integrations are using the key), calls are spread evenly
-//!    over the rest of the window instead of spent at once.
+//! 1. **Own calls.** A call counts from the moment it is sent until one
+//!    window length after its answer arrived; at most `cap = limit × share`
+//!    calls may count at once. This is the reset estimate: *a window starts
+//!    with the first call seen in it*. Whatever the server's window
+//!    boundaries, a window that counted a call began no later than that
+//!    call's answer, so one window length later it has ended. Applied to
+//!    every call, the estimate holds for fixed and sliding windows alike,
+//!    so the client's own traffic is never refused, however many tasks
+//!    share it. It costs little: a call's place is free again one window
+//!    after its answer, so a long run uses `cap` calls per window plus one
+//!    round trip.
+//! 2. **The server's view.** The fewest calls reported left in the current
+//!    window, less the requests still in flight, less the reserve
+//!    `limit − cap` kept for other integrations. This is what makes the
+//!    client yield to other traffic on the key. The view starts with the
+//!    first answer seen in a window and ends when an answer to a call sent
+//!    after the lowest report shows as many calls left or more (the window
+//!    has reset), or one window length after its first answer (by the
+//!    estimate above, the window has then ended).
 //!
-//! All state sits behind one mutex and atomics, so any number of tasks may
-//! share a client.
+//! Nothing else spaces calls: with a fresh window every call the budgets
+//! cover leaves at once, up to the callers' own concurrency; a call waits
+//! only while a budget is at zero, and wakes when an answer or the passing
+//! of time frees a place. The limits are the server's
+//! `X-RateLimit-Limit-*` when it sends them and the configured
+//! [`RateLimit`] allows as much (the configured values are also the
+//! assumption before the first answer, or when no answer carries the
+//! headers: Visier's documented 100 a minute and 6,000 an hour by default).
+//! Window lengths follow [`RateLimit::time_scale`], so a simulated tenant's
+//! short "minute" is paced too.
+//!
+//! # 429
+//!
+//! - With `Retry-After` (seconds or an HTTP date, capped at
+//!   [`MAX_RETRY_AFTER`]): nothing is sent until then, by any task; at that
+//!   time the view of a window the answer reported spent ends, so the
+//!   repeat leaves exactly when the server said.
+//! - Without it, on a window the answer reports spent: the view holds every
+//!   sender until that window's estimated reset.
+//! - Without it, with calls left in both windows (or no headers at all):
+//!   the refusal is not about the windows; the request alone is repeated
+//!   after the retry policy's backoff.
+//!
+//! # Why not governor
+//!
+//! Earlier versions paced with a governor (GCRA) quota that spread calls
+//! evenly, 0.6 s apart for 100 a minute, whatever the server said was left.
+//! Visier's budget is a window count, not a rate: a fresh window allows its
+//! whole budget at once, and spacing the calls of a small sync only adds
+//! wait. The two budgets above are counts kept under one mutex, which is
+//! all the pacer needs.
 
-use std::num::NonZeroU32;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::Duration;
 
-use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
-use http::HeaderMap;
+use http::{HeaderMap, StatusCode};
+use tokio::sync::Notify;
 use tokio::time::Instant;
 use vsync_api::headers;
 
 use crate::RateLimit;
-use crate::retry::parse_retry_after;
 
-/// Burst and interval of a local quota of `n` calls per `period`.
-pub(crate) fn local_quota(n: u32, period: Duration) -> (u32, Duration) {
-    let n = n.max(1);
-    let burst = (n / 50).max(1);
-    let sustained = n.saturating_sub(burst).max(1);
-    (burst, period / sustained)
+/// The longest `Retry-After` the client waits for; a longer one is cut to
+/// this, and a repeat that is refused again waits again.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(120);
+
+/// The server's `Retry-After` on an answer, capped at [`MAX_RETRY_AFTER`].
+pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    headers
+        .get(headers::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(crate::retry::parse_retry_after)
+        .map(|d| d.min(MAX_RETRY_AFTER))
 }
 
-fn limiter(n: u32, period: Duration) -> DefaultDirectRateLimiter {
-    let (burst, interval) = local_quota(n, period);
-    let interval = interval.max(Duration::from_nanos(1));
-    let quota = Quota::with_period(interval)
-        .expect("interval is positive")
-        .allow_burst(NonZeroU32::new(burst).expect("burst is at least 1"));
-    RateLimiter::direct(quota)
+/// What the server reported about its windows on one answer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Report {
+    pub(crate) limit_minute: Option<u32>,
+    pub(crate) remaining_minute: Option<u32>,
+    pub(crate) limit_hour: Option<u32>,
+    pub(crate) remaining_hour: Option<u32>,
+    pub(crate) retry_after: Option<Duration>,
 }
 
-#[derive(Debug, Default, Clone, Copy)]
+impl Report {
+    pub(crate) fn from_headers(h: &HeaderMap) -> Self {
+        let number = |name: &str| {
+            h.get(name)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u32>().ok())
+        };
+        Report {
+            limit_minute: number(headers::RATE_LIMIT_LIMIT_MINUTE),
+            remaining_minute: number(headers::RATE_LIMIT_REMAINING_MINUTE),
+            limit_hour: number(headers::RATE_LIMIT_LIMIT_HOUR),
+            remaining_hour: number(headers::RATE_LIMIT_REMAINING_HOUR),
+            retry_after: retry_after(h),
+        }
+    }
+
+    /// Whether a window is reported spent.
+    fn spent(&self) -> bool {
+        self.remaining_minute == Some(0) || self.remaining_hour == Some(0)
+    }
+}
+
+/// What a 429 means for the request that got it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// The answer was not a 429.
+    None,
+    /// Every sender is held until the server's `Retry-After` has passed.
+    RetryAfter(Duration),
+    /// A window is reported spent: every sender is held until its reset.
+    WindowSpent,
+    /// Calls are left in both windows, or nothing was reported: repeat
+    /// after the retry policy's backoff.
+    Unexplained,
+}
+
+/// The lowest remaining count reported in the current window.
+#[derive(Debug, Clone, Copy)]
+struct View {
+    /// When the first answer of this window arrived.
+    started: Instant,
+    low: u32,
+    /// When the answer with `low` arrived.
+    low_at: Instant,
+}
+
+/// One of the two windows (minute, hour).
+#[derive(Debug)]
 struct Window {
-    remaining: Option<u32>,
-    /// An upper bound of when the server's current window started.
-    anchor: Option<Instant>,
+    period: Duration,
+    /// The configured limit: an upper bound on what the server's may raise.
+    configured: u32,
+    limit: u32,
+    /// For each answered call, when it stops counting, oldest first.
+    counted_until: VecDeque<Instant>,
+    view: Option<View>,
+    /// Answers to requests sent before this instant do not start a view.
+    fresh_after: Option<Instant>,
+    /// A `Retry-After` ends the view of this (spent) window at this instant.
+    resets_at: Option<Instant>,
+}
+
+impl Window {
+    fn new(period: Duration, limit: u32) -> Self {
+        Window {
+            period,
+            configured: limit,
+            limit,
+            counted_until: VecDeque::new(),
+            view: None,
+            fresh_after: None,
+            resets_at: None,
+        }
+    }
+
+    fn cap(&self, share: f64) -> u32 {
+        ((f64::from(self.limit) * share).floor() as u32).max(1)
+    }
+
+    /// Drops what `now` has made stale.
+    fn expire(&mut self, now: Instant) {
+        while self.counted_until.front().is_some_and(|t| *t <= now) {
+            self.counted_until.pop_front();
+        }
+        if let Some(v) = self.view
+            && v.started + self.period <= now
+        {
+            self.view = None;
+            self.fresh_after = Some(v.started + self.period);
+        }
+        if let Some(at) = self.resets_at
+            && at <= now
+        {
+            self.view = None;
+            self.fresh_after = Some(at);
+            self.resets_at = None;
+        }
+    }
+
+    /// Calls this client may send now in this window.
+    fn budget(&self, share: f64, in_flight: usize) -> i64 {
+        let cap = i64::from(self.cap(share));
+        let in_flight = i64::try_from(in_flight).unwrap_or(i64::MAX);
+        let counted = i64::try_from(self.counted_until.len()).unwrap_or(i64::MAX);
+        let own = cap - counted - in_flight;
+        match self.view {
+            Some(v) => {
+                let reserve = i64::from(self.limit) - cap;
+                own.min(i64::from(v.low) - reserve - in_flight)
+            }
+            None => own,
+        }
+    }
+
+    /// When time alone may raise the budget.
+    fn next_release(&self) -> Option<Instant> {
+        let view_end = self.view.map(|v| v.started + self.period);
+        [
+            self.counted_until.front().copied(),
+            view_end,
+            self.resets_at,
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+    }
+
+    /// Learns from an answer to a request sent at `sent`, received at `at`.
+    fn answered(
+        &mut self,
+        sent: Instant,
+        at: Instant,
+        limit: Option<u32>,
+        remaining: Option<u32>,
+        refused: bool,
+        share: f64,
+    ) {
+        if let Some(limit) = limit.filter(|l| *l > 0) {
+            self.limit = limit.min(self.configured);
+        }
+        self.counted_until.push_back(at + self.period);
+        let cap = self.cap(share) as usize;
+        while self.counted_until.len() > cap {
+            // The newest `cap` entries decide when a place frees up.
+            self.counted_until.pop_front();
+        }
+        let Some(remaining) = remaining else { return };
+        let fresh = View {
+            started: at,
+            low: remaining,
+            low_at: at,
+        };
+        match &mut self.view {
+            Some(v) if remaining < v.low => {
+                v.low = remaining;
+                v.low_at = at;
+            }
+            // Sent after the lowest report arrived and answered with as many
+            // left or more: the window has reset. (A refusal is not counted,
+            // so it proves nothing.)
+            Some(v) if !refused && sent > v.low_at => *v = fresh,
+            None if self.fresh_after.is_none_or(|f| sent >= f) => self.view = Some(fresh),
+            // Same window, or an answer from before the view: nothing new.
+            Some(_) | None => {}
+        }
+    }
+
+    /// A request that may have reached the server ended without an answer.
+    fn lost(&mut self, at: Instant, share: f64) {
+        self.counted_until.push_back(at + self.period);
+        let cap = self.cap(share) as usize;
+        while self.counted_until.len() > cap {
+            self.counted_until.pop_front();
+        }
+        if let Some(v) = &mut self.view {
+            v.low = v.low.saturating_sub(1);
+        }
+    }
 }
 
 #[derive(Debug)]
-struct View {
-    /// Nothing is sent before this.
-    gate: Option<Instant>,
-    /// Minimum spacing between sends until `spacing_until`.
-    spacing: Duration,
-    spacing_until: Option<Instant>,
-    last_send: Option<Instant>,
-    /// The sequence number of the request whose answer `minute`/`hour` reflect.
-    last_seq: u64,
+struct State {
+    share: f64,
     minute: Window,
     hour: Window,
+    /// Requests sent and not yet answered, by sequence number: when each
+    /// was allowed to leave.
+    in_flight: BTreeMap<u64, Instant>,
+    next_seq: u64,
+    /// Nothing is sent before this (a `Retry-After`).
+    gate: Option<Instant>,
+}
+
+impl State {
+    fn expire(&mut self, now: Instant) {
+        self.minute.expire(now);
+        self.hour.expire(now);
+        if self.gate.is_some_and(|g| g <= now) {
+            self.gate = None;
+        }
+    }
+
+    /// A place for one request now, or when to look again (`None`: when an
+    /// answer arrives).
+    fn take(&mut self, now: Instant) -> Result<u64, Option<Instant>> {
+        if let Some(gate) = self.gate {
+            return Err(Some(gate));
+        }
+        let in_flight = self.in_flight.len();
+        let mut wake: Option<Instant> = None;
+        let mut blocked = false;
+        for window in [&self.minute, &self.hour] {
+            if window.budget(self.share, in_flight) < 1 {
+                blocked = true;
+                if let Some(at) = window.next_release() {
+                    wake = Some(wake.map_or(at, |w| w.max(at)));
+                }
+            }
+        }
+        if blocked {
+            return Err(wake);
+        }
+        self.next_seq += 1;
+        self.in_flight.insert(self.next_seq, now);
+        Ok(self.next_seq)
+    }
 }
 
 /// The pacing state shared by every request of one client.
+#[derive(Debug)]
 pub(crate) struct Pacer {
-    minute_limiter: DefaultDirectRateLimiter,
-    hour_limiter: DefaultDirectRateLimiter,
-    minute: Duration,
-    hour: Duration,
-    local_interval: Duration,
-    view: Mutex<View>,
-    in_flight: AtomicU32,
-    seq: AtomicU64,
+    state: Mutex<State>,
+    changed: Notify,
 }
 
-/// A permit to send one request; dropping it marks the request finished.
+/// A place for one request. Hand it back with [`Ticket::answered`] when the
+/// answer's headers arrive, or [`Ticket::unused`] when the request was not
+/// sent; dropping it counts the request as sent without an answer.
 pub(crate) struct Ticket<'a> {
     pacer: &'a Pacer,
-    pub(crate) seq: u64,
-    /// How long the caller waited for this permit.
+    seq: u64,
+    sent: Instant,
+    /// How long the caller waited for this place.
     pub(crate) waited: Duration,
+    done: bool,
+}
+
+impl Ticket<'_> {
+    /// Learns from the answer's status and headers, and frees the place.
+    pub(crate) fn answered(mut self, status: StatusCode, headers: &HeaderMap) -> Refusal {
+        self.done = true;
+        self.pacer
+            .answered(self.seq, self.sent, status, Report::from_headers(headers))
+    }
+
+    /// The request was not sent: the place goes back as it was.
+    pub(crate) fn unused(mut self) {
+        self.done = true;
+        self.pacer.release(self.seq, false);
+    }
 }
 
 impl Drop for Ticket<'_> {
     fn drop(&mut self) {
-        self.pacer.in_flight.fetch_sub(1, Ordering::AcqRel);
-    }
-}
-
-impl std::fmt::Debug for Pacer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Pacer")
-            .field("minute", &self.minute)
-            .field("local_interval", &self.local_interval)
-            .field("in_flight", &self.in_flight.load(Ordering::Relaxed))
-            .finish_non_exhaustive()
+        if !self.done {
+            self.pacer.release(self.seq, true);
+        }
     }
 }
 
 impl Pacer {
     pub(crate) fn new(limit: &RateLimit) -> Self {
-        let minute = limit.minute();
-        let hour = limit.hour();
-        let per_minute = ((f64::from(limit.per_minute) * limit.share).floor() as u32).max(1);
-        let per_hour = ((f64::from(limit.per_hour) * limit.share).floor() as u32).max(1);
-        let (_, local_interval) = local_quota(per_minute, minute);
-        Self {
-            minute_limiter: limiter(per_minute, minute),
-            hour_limiter: limiter(per_hour, hour),
-            minute,
-            hour,
-            local_interval,
-            view: Mutex::new(View {
+        Pacer {
+            state: Mutex::new(State {
+                share: limit.share,
+                minute: Window::new(limit.minute(), limit.per_minute),
+                hour: Window::new(limit.hour(), limit.per_hour),
+                in_flight: BTreeMap::new(),
+                next_seq: 0,
                 gate: None,
-                spacing: Duration::ZERO,
-                spacing_until: None,
-                last_send: None,
-                last_seq: 0,
-                minute: Window::default(),
-                hour: Window::default(),
             }),
-            in_flight: AtomicU32::new(0),
-            seq: AtomicU64::new(0),
+            changed: Notify::new(),
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, View> {
-        self.view
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Waits until a request may be sent and reserves its place.
+    /// Waits until both windows cover one more request and takes its place.
     pub(crate) async fn acquire(&self) -> Ticket<'_> {
         let started = Instant::now();
-        self.minute_limiter.until_ready().await;
-        self.hour_limiter.until_ready().await;
+        let mut slept = false;
         loop {
-            let earliest = {
-                let mut view = self.lock();
+            let changed = self.changed.notified();
+            tokio::pin!(changed);
+            changed.as_mut().enable();
+            let wake = {
+                let mut state = self.lock();
                 let now = Instant::now();
-                let mut earliest = view.gate.filter(|g| *g > now);
-                if let (Some(last), Some(until)) = (view.last_send, view.spacing_until)
-                    && now < until
-                    && !view.spacing.is_zero()
-                {
-                    let next = last + view.spacing;
-                    if next > now {
-                        earliest = Some(earliest.map_or(next, |e| e.max(next)));
+                state.expire(now);
+                match state.take(now) {
+                    Ok(seq) => {
+                        return Ticket {
+                            pacer: self,
+                            seq,
+                            sent: now,
+                            waited: if slept {
+                                now.saturating_duration_since(started)
+                            } else {
+                                Duration::ZERO
+                            },
+                            done: false,
+                        };
+                    }
+                    Err(wake) => wake,
+                }
+            };
+            slept = true;
+            match wake {
+                Some(at) => {
+                    tokio::select! {
+                        () = tokio::time::sleep_until(at) => {}
+                        () = &mut changed => {}
                     }
                 }
-                if let Some(at) = earliest {
-                    at
-                } else {
-                    view.last_send = Some(now);
-                    self.in_flight.fetch_add(1, Ordering::AcqRel);
-                    let seq = self.seq.fetch_add(1, Ordering::AcqRel) + 1;
-                    return Ticket {
-                        pacer: self,
-                        seq,
-                        waited: now.saturating_duration_since(started),
-                    };
-                }
-            };
-            tokio::time::sleep_until(earliest).await;
+                None => changed.await,
+            }
         }
     }
 
-    /// Learns from the rate-limit headers of the answer to `ticket`.
-    pub(crate) fn observe(&self, ticket: &Ticket<'_>, headers: &HeaderMap, throttled: bool) {
-        let received = Instant::now();
-        let number = |name: &str| {
-            headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<u32>().ok())
-        };
-        let remaining_minute = number(headers::RATE_LIMIT_REMAINING_MINUTE);
-        let remaining_hour = number(headers::RATE_LIMIT_REMAINING_HOUR);
-        let retry_after = headers
-            .get(headers::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(parse_retry_after);
-        // Requests still out, besides this one.
-        let others = self.in_flight.load(Ordering::Acquire).saturating_sub(1);
-
-        let mut guard = self.lock();
-        let view = &mut *guard;
-        if throttled && let Some(after) = retry_after {
-            let until = received + after;
-            view.gate = Some(view.gate.map_or(until, |g| g.max(until)));
-        }
-        if ticket.seq <= view.last_seq {
-            // An older request's answer: newer information is already in.
-            if throttled && retry_after.is_none() {
-                let reset = reset_estimate(&view.minute, self.minute, received);
-                view.gate = Some(view.gate.map_or(reset, |g| g.max(reset)));
-            }
-            return;
-        }
-        view.last_seq = ticket.seq;
-        let mut gate = None;
-        let mut spacing = Duration::ZERO;
-        let mut spacing_until = None;
-        for (window, period, remaining) in [
-            (&mut view.minute, self.minute, remaining_minute),
-            (&mut view.hour, self.hour, remaining_hour),
-        ] {
-            let Some(remaining) = remaining else {
-                if throttled && retry_after.is_none() && period == self.minute {
-                    gate = Some(reset_estimate(window, period, received));
+    fn answered(&self, seq: u64, sent: Instant, status: StatusCode, report: Report) -> Refusal {
+        let at = Instant::now();
+        let refused = status == StatusCode::TOO_MANY_REQUESTS;
+        let refusal = {
+            let mut state = self.lock();
+            state.in_flight.remove(&seq);
+            let share = state.share;
+            state.minute.answered(
+                sent,
+                at,
+                report.limit_minute,
+                report.remaining_minute,
+                refused,
+                share,
+            );
+            state.hour.answered(
+                sent,
+                at,
+                report.limit_hour,
+                report.remaining_hour,
+                refused,
+                share,
+            );
+            if !refused {
+                Refusal::None
+            } else if let Some(after) = report.retry_after {
+                let until = at + after;
+                state.gate = Some(state.gate.map_or(until, |g| g.max(until)));
+                let nothing_reported =
+                    report.remaining_minute.is_none() && report.remaining_hour.is_none();
+                if report.remaining_minute == Some(0) || nothing_reported {
+                    state.minute.resets_at = Some(until);
                 }
-                continue;
-            };
-            let reset_seen = window.remaining.is_some_and(|before| remaining > before);
-            let expired = window.anchor.is_none_or(|a| a + period <= received);
-            if reset_seen || expired {
-                window.anchor = Some(received);
-            }
-            window.remaining = Some(remaining);
-            let reset = reset_estimate(window, period, received);
-            let usable = remaining.saturating_sub(others);
-            // A 429 without `Retry-After` waits for the minute window only: the hour window
-            // holds the sender back only when the server says it is spent.
-            if usable == 0 || (throttled && retry_after.is_none() && period == self.minute) {
-                gate = Some(gate.map_or(reset, |g: Instant| g.max(reset)));
+                if report.remaining_hour == Some(0) {
+                    state.hour.resets_at = Some(until);
+                }
+                Refusal::RetryAfter(after)
+            } else if report.spent() {
+                Refusal::WindowSpent
             } else {
-                let left = reset.saturating_duration_since(received);
-                let even = left / usable;
-                if even > self.local_interval && even > spacing {
-                    spacing = even;
-                    spacing_until = Some(reset);
-                }
+                Refusal::Unexplained
+            }
+        };
+        self.changed.notify_waiters();
+        refusal
+    }
+
+    fn release(&self, seq: u64, maybe_sent: bool) {
+        {
+            let mut state = self.lock();
+            state.in_flight.remove(&seq);
+            if maybe_sent {
+                let at = Instant::now();
+                let share = state.share;
+                state.minute.lost(at, share);
+                state.hour.lost(at, share);
             }
         }
-        if let Some(until) = gate {
-            view.gate = Some(view.gate.map_or(until, |g| g.max(until)));
-        }
-        view.spacing = spacing;
-        view.spacing_until = spacing_until;
-    }
-}
-
-fn reset_estimate(window: &Window, period: Duration, now: Instant) -> Instant {
-    match window.anchor {
-        Some(a) if a + period > now => a + period,
-        _ => now + period,
+        self.changed.notify_waiters();
     }
 }
 
@@ -268,144 +494,189 @@ mod tests {
     use super::*;
     use http::HeaderValue;
 
-    #[test]
-    fn local_quota_never_exceeds_the_limit_in_a_window() {
-        for n in [1u32, 2, 3, 10, 49, 50, 100, 6000] {
-            let period = Duration::from_secs(60);
-            let (burst, interval) = local_quota(n, period);
-            // Calls in [0, period): the burst at 0, then one per interval.
-            let steady = (period.as_secs_f64() / interval.as_secs_f64()).ceil() as u32 - 1;
-            assert!(burst + steady <= n, "n={n}: {burst}+{steady}");
-        }
-        let (burst, interval) = local_quota(100, Duration::from_secs(60));
-        assert_eq!(burst, 2);
-        assert!(60.0 / interval.as_secs_f64() >= 95.0);
+    const MINUTE: Duration = Duration::from_secs(60);
+
+    fn new_pacer(per_minute: u32, share: f64) -> Pacer {
+        Pacer::new(&RateLimit {
+            per_minute,
+            per_hour: per_minute * 60,
+            share,
+            time_scale: 1.0,
+        })
     }
 
-    fn headers(remaining_minute: u32) -> HeaderMap {
+    fn report(limit: u32, remaining: u32) -> HeaderMap {
         let mut h = HeaderMap::new();
-        h.insert(
-            headers::RATE_LIMIT_REMAINING_MINUTE,
-            HeaderValue::from(remaining_minute),
-        );
-        h.insert(
+        let mut put = |name: &'static str, v: u32| {
+            h.insert(name, HeaderValue::from(v));
+        };
+        put(headers::RATE_LIMIT_LIMIT_MINUTE, limit);
+        put(headers::RATE_LIMIT_REMAINING_MINUTE, remaining);
+        put(headers::RATE_LIMIT_LIMIT_HOUR, limit * 60);
+        put(
             headers::RATE_LIMIT_REMAINING_HOUR,
-            HeaderValue::from(5990u32),
+            limit * 60 - (limit - remaining),
         );
         h
     }
 
-    fn pacer() -> Pacer {
-        Pacer::new(&RateLimit {
-            per_minute: 100,
-            per_hour: 6000,
-            share: 1.0,
-            time_scale: 60.0, // a one-second minute
-        })
+    /// Sends `n` requests one after another, each answered with `answer(i)`,
+    /// and returns how long the whole took (on the paused clock).
+    async fn send(pacer: &Pacer, n: u32, answer: impl Fn(u32) -> (u16, HeaderMap)) -> Duration {
+        let started = Instant::now();
+        for i in 0..n {
+            let ticket = pacer.acquire().await;
+            let (status, headers) = answer(i);
+            ticket.answered(StatusCode::from_u16(status).unwrap(), &headers);
+        }
+        started.elapsed()
     }
 
-    /// How long from `now` nothing may be sent, by the server view alone.
-    fn gate_from(pacer: &Pacer, now: Instant) -> Duration {
-        pacer
-            .lock()
-            .gate
-            .map_or(Duration::ZERO, |g| g.saturating_duration_since(now))
+    // The clock is paused (`start_paused`), so the waits below are exact.
+
+    #[tokio::test(start_paused = true)]
+    async fn a_fresh_window_is_spent_at_once() {
+        let pacer = new_pacer(100, 1.0);
+        let took = send(&pacer, 100, |i| (200, report(100, 99 - i))).await;
+        assert_eq!(took, Duration::ZERO);
+        // The 101st waits for the first call's place: a window after its answer.
+        let took = send(&pacer, 1, |_| (200, report(100, 99))).await;
+        assert_eq!(took, MINUTE);
     }
 
-    // These tests assert what a loaded machine cannot change: lower bounds on
-    // waits, and the deadlines the pacer computes rather than how late a
-    // sleeping task wakes.
-
-    #[tokio::test]
-    async fn waits_for_the_window_when_the_server_has_nothing_left() {
-        let pacer = pacer();
-        let first = Instant::now();
-        {
-            let t = pacer.acquire().await;
-            pacer.observe(&t, &headers(10), false);
-        }
-        {
-            let t = pacer.acquire().await;
-            pacer.observe(&t, &headers(0), false);
-        }
-        // Closed until the end of the window whose first answer came after `first`.
-        let gate = gate_from(&pacer, first);
-        assert!(
-            gate > Duration::ZERO && gate <= Duration::from_secs(1) + Duration::from_millis(50),
-            "{gate:?}"
+    #[tokio::test(start_paused = true)]
+    async fn without_headers_the_documented_limit_is_assumed() {
+        let pacer = new_pacer(100, 1.0);
+        assert_eq!(
+            send(&pacer, 100, |_| (200, HeaderMap::new())).await,
+            Duration::ZERO
         );
-        let before = Instant::now();
-        let t = pacer.acquire().await;
-        let waited = before.elapsed();
-        assert!(waited >= gate.saturating_sub(before - first), "{waited:?}");
-        drop(t);
+        assert_eq!(send(&pacer, 1, |_| (200, HeaderMap::new())).await, MINUTE);
     }
 
-    #[tokio::test]
-    async fn spreads_the_few_calls_left_over_the_window() {
-        let pacer = pacer();
-        {
-            let t = pacer.acquire().await;
-            pacer.observe(&t, &headers(4), false);
+    #[tokio::test(start_paused = true)]
+    async fn concurrent_callers_never_exceed_the_cap_in_flight() {
+        let pacer = new_pacer(10, 1.0);
+        let mut tickets = Vec::new();
+        for _ in 0..10 {
+            tickets.push(pacer.acquire().await);
         }
-        // 4 left for about a second: one every ~250 ms.
-        let before = Instant::now();
-        drop(pacer.acquire().await);
-        drop(pacer.acquire().await);
-        let waited = before.elapsed();
-        assert!(waited >= Duration::from_millis(200), "{waited:?}");
+        // Ten in flight, none answered: the eleventh waits for an answer.
+        let eleventh = tokio::time::timeout(Duration::from_secs(3600), pacer.acquire()).await;
+        assert!(eleventh.is_err(), "sent an eleventh request");
     }
 
-    #[tokio::test]
-    async fn retry_after_holds_every_sender() {
-        let pacer = pacer();
-        let mut h = HeaderMap::new();
-        h.insert(headers::RETRY_AFTER, HeaderValue::from_static("0.4"));
-        {
-            let t = pacer.acquire().await;
-            pacer.observe(&t, &h, true);
-        }
-        let before = Instant::now();
-        drop(pacer.acquire().await);
-        assert!(before.elapsed() >= Duration::from_millis(350));
+    #[tokio::test(start_paused = true)]
+    async fn the_server_view_holds_back_for_other_traffic() {
+        let pacer = new_pacer(100, 1.0);
+        // Other integrations left 3 calls in this window.
+        let took = send(&pacer, 3, |i| (200, report(100, 2 - i))).await;
+        assert_eq!(took, Duration::ZERO);
+        // The fourth waits for the window: its first answer plus a minute.
+        let took = send(&pacer, 1, |_| (200, report(100, 99))).await;
+        assert_eq!(took, MINUTE);
     }
 
-    /// Regression: a 429 without `Retry-After` used to hold every sender until the hour window
-    /// reset too (up to an hour on a real tenant), though the hour budget was far from spent.
-    #[tokio::test]
-    async fn a_429_without_retry_after_waits_for_the_minute_not_the_hour() {
-        let pacer = pacer(); // a minute of one second, an hour of one minute
-        let before = Instant::now();
-        {
-            let t = pacer.acquire().await;
-            pacer.observe(&t, &headers(3), true);
-        }
-        let gate = gate_from(&pacer, before);
-        assert!(
-            gate >= Duration::from_millis(900),
-            "no wait at all: {gate:?}"
+    #[tokio::test(start_paused = true)]
+    async fn a_reset_seen_in_an_answer_opens_the_window_again() {
+        let pacer = new_pacer(100, 1.0);
+        send(&pacer, 1, |_| (200, report(100, 1))).await;
+        // Later, an answer reports the window fresh again: spend it.
+        tokio::time::advance(Duration::from_secs(5)).await;
+        send(&pacer, 1, |_| (200, report(100, 99))).await;
+        let took = send(&pacer, 90, |i| (200, report(100, 98 - i))).await;
+        assert_eq!(took, Duration::ZERO);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn share_keeps_the_rest_of_the_window_for_others() {
+        let pacer = new_pacer(100, 0.5);
+        let took = send(&pacer, 50, |i| (200, report(100, 99 - i))).await;
+        assert_eq!(took, Duration::ZERO);
+        let took = send(&pacer, 1, |_| (200, report(100, 99))).await;
+        assert_eq!(took, MINUTE);
+        // Others used 60 of a fresh window: 40 left, 50 kept for them.
+        let polite = new_pacer(100, 0.5);
+        send(&polite, 1, |_| (200, report(100, 40))).await;
+        let t = tokio::time::timeout(Duration::from_secs(1), polite.acquire()).await;
+        assert!(t.is_err(), "dipped into the share kept for others");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn retry_after_is_waited_exactly_by_every_sender() {
+        let pacer = new_pacer(100, 1.0);
+        let mut refused = report(100, 0);
+        refused.insert(headers::RETRY_AFTER, HeaderValue::from_static("3"));
+        let ticket = pacer.acquire().await;
+        assert_eq!(
+            ticket.answered(StatusCode::TOO_MANY_REQUESTS, &refused),
+            Refusal::RetryAfter(Duration::from_secs(3))
         );
-        assert!(
-            gate <= Duration::from_secs(2),
-            "waited for the hour window: {gate:?}"
+        let started = Instant::now();
+        let (a, b) = tokio::join!(pacer.acquire(), pacer.acquire());
+        assert_eq!(started.elapsed(), Duration::from_secs(3));
+        assert_eq!(a.waited, Duration::from_secs(3));
+        drop((a, b));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn retry_after_is_capped() {
+        let pacer = new_pacer(100, 1.0);
+        let mut refused = HeaderMap::new();
+        refused.insert(headers::RETRY_AFTER, HeaderValue::from_static("86400"));
+        let ticket = pacer.acquire().await;
+        ticket.answered(StatusCode::TOO_MANY_REQUESTS, &refused);
+        let started = Instant::now();
+        drop(pacer.acquire().await);
+        assert_eq!(started.elapsed(), MAX_RETRY_AFTER);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_429_without_retry_after_waits_for_the_spent_window_only() {
+        let pacer = new_pacer(100, 1.0);
+        send(&pacer, 1, |_| (200, report(100, 50))).await;
+        tokio::time::advance(Duration::from_secs(20)).await;
+        let ticket = pacer.acquire().await;
+        assert_eq!(
+            ticket.answered(StatusCode::TOO_MANY_REQUESTS, &report(100, 0)),
+            Refusal::WindowSpent
+        );
+        // Until the window's estimated reset: its first answer plus a minute.
+        let started = Instant::now();
+        drop(pacer.acquire().await);
+        assert_eq!(started.elapsed(), Duration::from_secs(40));
+
+        // Calls left in both windows: not the windows' doing.
+        let ticket = pacer.acquire().await;
+        assert_eq!(
+            ticket.answered(StatusCode::TOO_MANY_REQUESTS, &report(100, 80)),
+            Refusal::Unexplained
+        );
+        let ticket = pacer.acquire().await;
+        assert_eq!(
+            ticket.answered(StatusCode::TOO_MANY_REQUESTS, &HeaderMap::new()),
+            Refusal::Unexplained
         );
     }
 
-    #[tokio::test]
-    async fn plenty_left_means_no_extra_wait() {
-        let pacer = pacer();
-        for remaining in (80..99).rev() {
-            let t = pacer.acquire().await;
-            pacer.observe(&t, &headers(remaining), false);
-            let view = pacer.lock();
-            // Only the local quota paces these calls: no gate, and any even spread over the
-            // window is no slower than the local interval.
-            assert!(view.gate.is_none(), "{remaining} left: gated");
-            assert!(
-                view.spacing <= pacer.local_interval + Duration::from_millis(1),
-                "{remaining} left: {:?}",
-                view.spacing
-            );
-        }
+    #[tokio::test(start_paused = true)]
+    async fn an_unused_place_goes_back_and_a_lost_request_counts() {
+        let pacer = new_pacer(2, 1.0);
+        pacer.acquire().await.unused();
+        drop(pacer.acquire().await); // may have been sent
+        let ticket = pacer.acquire().await;
+        ticket.answered(StatusCode::OK, &HeaderMap::new());
+        let started = Instant::now();
+        drop(pacer.acquire().await);
+        assert_eq!(started.elapsed(), MINUTE);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_lower_server_limit_wins_over_the_configured_one() {
+        let pacer = new_pacer(100, 1.0);
+        let took = send(&pacer, 10, |i| (200, report(10, 9 - i))).await;
+        assert_eq!(took, Duration::ZERO);
+        let took = send(&pacer, 1, |_| (200, report(10, 9))).await;
+        assert_eq!(took, MINUTE);
     }
 }

@@ -5,6 +5,7 @@
 mod harness;
 
 mod auth;
+mod budget;
 mod faults;
 mod groups;
 mod headers;
@@ -17,4 +18,7 @@ mod read_only;
 mod redaction;
 mod reports;
 mod safety;
+mod server_errors;
+mod session;
+mod throttling;
 mod users;
