@@ -286,6 +286,20 @@ async fn connection_refused_is_a_retryable_transport_error() {
         assert_eq!(err.kind(), ErrorKind::Transport, "{err}");
         assert!(err.is_retryable());
         assert_eq!(client.metrics().calls_to(Operation::AddUsers), 5);
+        // Each message of the chain says its own part once: none repeats
+        // its source's text, and none names the URL.
+        let mut chain = vec![err.to_string()];
+        let mut current: &dyn std::error::Error = &err;
+        while let Some(source) = current.source() {
+            chain.push(source.to_string());
+            current = source;
+        }
+        for (i, text) in chain.iter().enumerate() {
+            assert!(!text.contains(&addr.to_string()), "{text:?}");
+            for cause in &chain[i + 1..] {
+                assert!(!text.contains(cause.as_str()), "{text:?} repeats {cause:?}");
+            }
+        }
     })
     .await;
 }
