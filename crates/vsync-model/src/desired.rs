@@ -180,6 +180,32 @@ impl DesiredGroup {
     }
 }
 
+/// A user group a mapping rule derives from the export's attributes, and where: kept so that
+/// a group missing from the tenant can be traced to the rule and the row that named it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DerivedGroup {
+    /// The group's display name, as the first row that derived it spells it.
+    pub name: String,
+    /// The rule, as the mapping file shows it: the file, the rule's number among its
+    /// `[[groups]]` (1-based) and its `group` template.
+    pub rule: String,
+    /// The first row that derived the group.
+    pub source: SourceRef,
+    /// How many users the rules put in the group.
+    pub members: usize,
+    /// Whether the mapping asks for the group to be created when the tenant lacks it (it is
+    /// then among [`DesiredState::groups`] too).
+    pub create: bool,
+}
+
+impl DerivedGroup {
+    /// The key the group is matched by.
+    pub fn key(&self) -> NameKey {
+        NameKey::new(&self.name)
+    }
+}
+
 /// Which relations the file manages. A relation the file does not mention (no column, no
 /// sheet) is left alone; one it manages is made exactly what the file says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -215,9 +241,14 @@ pub struct InputInfo {
 pub struct DesiredState {
     /// The users, in file order; usernames are unique case-insensitively.
     pub users: Vec<DesiredUser>,
-    /// The groups the file declares (a UserGroups sheet), in file order. Groups that users
-    /// name but that are not declared here must already exist in the tenant.
+    /// The groups the file declares (a UserGroups sheet, or mapping rules that say
+    /// `create = true`), in file order. Groups that users name but that are not declared here
+    /// must already exist in the tenant.
     pub groups: Vec<DesiredGroup>,
+    /// The groups mapping rules derive, with the rule and the first row for each, in the
+    /// order they were first derived.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub derived: Vec<DerivedGroup>,
     /// Which relations the file manages.
     pub managed: Managed,
     /// Where the state was read from.

@@ -18,7 +18,9 @@ pub mod key;
 pub mod live;
 pub mod names;
 
-pub use desired::{DesiredGroup, DesiredState, DesiredUser, InputInfo, Managed, SourceRef};
+pub use desired::{
+    DerivedGroup, DesiredGroup, DesiredState, DesiredUser, InputInfo, Managed, SourceRef,
+};
 pub use ids::{PermissionId, ProfileId, TenantCode, UserGroupId, UserId};
 pub use key::{NameKey, UserKey, normalize_text};
 pub use live::{LiveGroup, LiveState, LiveUser, Permission, Profile};

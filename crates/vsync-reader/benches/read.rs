@@ -20,7 +20,9 @@ fn bench(c: &mut Criterion) {
     write_users_csv(&csv, 1_000_000);
     let xlsx = dir.path().join("users.xlsx");
     write_users_xlsx(&xlsx, 100_000);
-    let options = ReadOptions::default().with_mapping(mapping());
+    let options = ReadOptions::default()
+        .with_mapping(mapping())
+        .with_max_users(1_000_000);
     eprintln!(
         "users.csv: {} bytes",
         std::fs::metadata(&csv).unwrap().len()

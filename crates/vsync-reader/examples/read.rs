@@ -27,7 +27,8 @@ fn main() -> ExitCode {
         }
         return ExitCode::SUCCESS;
     }
-    let mut options = ReadOptions::default();
+    // The reader on its own: no tenant to fit, so no cap on the number of users.
+    let mut options = ReadOptions::default().with_max_users(usize::MAX);
     let mut paths = Vec::new();
     let mut it = args.into_iter();
     while let Some(arg) = it.next() {

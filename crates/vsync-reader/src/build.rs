@@ -2,9 +2,11 @@
 //!
 //! The sources (CSV, XLSX) stream rows into a [`Builder`]: first [`Builder::begin`] with the
 //! header row, which checks the columns and compiles the mapping into a [`SheetPlan`], then
-//! [`Builder::row`] for every non-blank data row. The Users sheet comes first, so long-form
-//! sheets can name its users; contradictions between wide columns and long sheets are checked
-//! in [`Builder::finish`].
+//! [`Builder::row`] for every non-blank data row, then [`Builder::end`]. Every Users sheet
+//! comes first (from any number of files); [`Builder::end_users`] then checks duplicates
+//! across them and the tenant's size, and indexes the users so that long-form sheets can name
+//! them. Contradictions between wide columns and long sheets are checked in
+//! [`Builder::finish`].
 
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
@@ -12,16 +14,19 @@ use std::hash::BuildHasher;
 use std::sync::Arc;
 
 use vsync_model::{
-    DesiredGroup, DesiredState, DesiredUser, Managed, NameKey, NameSet, SourceRef, UserKey,
+    DerivedGroup, DesiredGroup, DesiredState, DesiredUser, Managed, NameKey, NameSet, SourceRef,
+    UserKey,
 };
 
 use crate::cell::{
-    clean, did_you_mean, header_key, is_valid_email, parse_bool, split_list, unescape,
+    clean, control_char, did_you_mean, header_key, is_valid_email, parse_bool, split_list,
+    unescape,
 };
 use crate::error::{Problem, ProblemKind};
 use crate::mapping::{FieldSpec, Part, Template, value_matches};
 use crate::options::ReadOptions;
 use crate::schema::{Column, SheetKind};
+use crate::summary::{ReadSummary, SheetSummary, ValueCount, ValueMapSummary};
 
 /// Why a cell has no text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,14 +35,19 @@ pub(crate) enum CellFault {
     InvalidUtf8,
     /// The spreadsheet shows an error such as `#N/A`.
     Error(String),
+    /// A number whose format vsync does not reproduce: its value and the format code.
+    Format {
+        /// The number, in its shortest form.
+        value: String,
+        /// The format code, as the workbook spells it.
+        format: Box<str>,
+    },
 }
 
 /// One row of cells, as a source holds it.
 pub(crate) trait Row {
     /// The cell's text; `""` past the end of the row.
     fn cell(&self, i: usize) -> Result<&str, CellFault>;
-    /// Whether the cell holds a formula.
-    fn is_formula(&self, i: usize) -> bool;
     /// How many cells the row has.
     fn len(&self) -> usize;
 }
@@ -64,6 +74,11 @@ impl Place {
     fn source(&self, row: u64) -> SourceRef {
         self.rows.with_row(row)
     }
+
+    /// Whether `source` is a row of this sheet.
+    fn holds(&self, source: &SourceRef) -> bool {
+        source.file() == &*self.file && source.sheet_name() == self.sheet.as_deref()
+    }
 }
 
 /// Where a field's text comes from, resolved against a header.
@@ -86,12 +101,23 @@ enum CPart {
 struct CompiledRule {
     group: Vec<CPart>,
     when: Vec<(usize, Vec<String>)>,
+    description: Option<Vec<CPart>>,
+    create: bool,
+    label: Arc<str>,
 }
 
 const COLUMNS: usize = 12;
 
 fn slot(column: Column) -> usize {
     column as usize
+}
+
+/// A value map compiled for a sheet: the folded raw value, to the value and the entry's
+/// index among the builder's [`ValueStats`].
+#[derive(Debug)]
+struct CompiledValues {
+    map: HashMap<String, (String, u32)>,
+    stats: usize,
 }
 
 /// A sheet's header, checked and compiled.
@@ -101,8 +127,12 @@ pub(crate) struct SheetPlan {
     place: Place,
     headers: Vec<String>,
     sources: [Source; COLUMNS],
-    values: [Option<HashMap<String, String>>; COLUMNS],
+    values: [Option<CompiledValues>; COLUMNS],
     rules: Vec<CompiledRule>,
+    /// Whether the mapping applies to this sheet.
+    mapped: bool,
+    /// Per header: whether anything reads the column.
+    used: Vec<bool>,
     /// Data rows seen.
     pub(crate) rows: usize,
 }
@@ -118,6 +148,29 @@ impl SheetPlan {
             Source::Column(i) => &self.headers[*i],
             _ => column.header(),
         }
+    }
+
+    /// The header of column `i`, as spelled (empty past the header).
+    pub(crate) fn header(&self, i: usize) -> &str {
+        self.headers.get(i).map_or("", String::as_str)
+    }
+
+    /// The columns whose cells are keys (a formula there is refused).
+    pub(crate) fn key_columns(&self) -> Vec<usize> {
+        let keys: &[Column] = match self.kind {
+            SheetKind::Users => &[Column::Username],
+            SheetKind::UserGroups => &[Column::DisplayName],
+            SheetKind::Memberships => &[Column::Username, Column::UserGroup],
+            SheetKind::UserPermissions => &[Column::Username, Column::Permission],
+            SheetKind::UserProfiles => &[Column::Username, Column::Profile],
+            SheetKind::GroupPermissions => &[Column::UserGroup, Column::Permission],
+        };
+        keys.iter()
+            .filter_map(|c| match self.sources[slot(*c)] {
+                Source::Column(i) => Some(i),
+                _ => None,
+            })
+            .collect()
     }
 }
 
@@ -149,6 +202,28 @@ impl Problems {
     pub(crate) fn is_empty(&self) -> bool {
         self.list.is_empty() && self.omitted == 0
     }
+}
+
+/// How often a value map's entries and the values it lacks were met.
+#[derive(Debug)]
+struct ValueStats {
+    field: Column,
+    column: String,
+    /// Per entry: the raw value as first met, and in how many rows.
+    hits: Vec<(Option<String>, u64)>,
+    /// Values not in the map, folded: as first met, and in how many rows.
+    misses: HashMap<String, (String, u64)>,
+}
+
+/// Distinct unmapped values counted per value map; the rest are counted together.
+const MAX_MISSES: usize = 1_000;
+
+/// A Users sheet read, for naming the places of its users.
+#[derive(Debug)]
+struct UsersSheet {
+    place: Place,
+    username: String,
+    employee_id: String,
 }
 
 /// Finds users by username, case-insensitively, without a key allocation per row for ASCII
@@ -267,15 +342,24 @@ pub(crate) struct Builder<'o> {
     pub(crate) problems: Problems,
     users: Vec<DesiredUser>,
     user_index: UserIndex,
-    /// `(hash of the employee ID, index)` per user, checked once the Users sheet is read.
+    /// `(hash of the employee ID, index)` per user, checked once the Users sheets are read.
     employee_hashes: Vec<(u32, u32)>,
-    /// Where the Users sheet's problems start, to keep them in row order.
+    /// Where the Users sheets' problems start, to keep them in row order.
     users_problems_start: usize,
+    /// The Users sheets read, in order.
+    users_sheets: Vec<UsersSheet>,
+    /// Whether [`Builder::end_users`] ran.
+    users_done: bool,
     /// Per user: bit 0 the wide userGroups cell was not blank, bit 1 permissions, bit 2 profiles.
     wide: Vec<u8>,
     groups: Vec<DesiredGroup>,
     group_index: HashMap<NameKey, u32>,
     group_wide: Vec<bool>,
+    /// Per group: declared by a mapping rule rather than a row of its own.
+    group_derived: Vec<bool>,
+    derived: Vec<DerivedGroup>,
+    /// Folded derived group name to its index in `derived`.
+    derived_index: HashMap<String, u32>,
     long: [HashMap<u32, Long>; 4],
     managed: Managed,
     pub(crate) user_rows: usize,
@@ -283,6 +367,10 @@ pub(crate) struct Builder<'o> {
     hasher: foldhash::fast::RandomState,
     /// A reused buffer for case-folded lookups.
     scratch: String,
+    value_stats: Vec<ValueStats>,
+    sheets: Vec<SheetSummary>,
+    /// The row whose faulty cells were reported, and which cells, so each is reported once.
+    faults: (u64, Vec<usize>),
 }
 
 impl<'o> Builder<'o> {
@@ -294,10 +382,15 @@ impl<'o> Builder<'o> {
             user_index: UserIndex::default(),
             employee_hashes: Vec::new(),
             users_problems_start: 0,
+            users_sheets: Vec::new(),
+            users_done: false,
             wide: Vec::with_capacity(expected_users),
             groups: Vec::new(),
             group_index: HashMap::new(),
             group_wide: Vec::new(),
+            group_derived: Vec::new(),
+            derived: Vec::new(),
+            derived_index: HashMap::new(),
             long: [
                 HashMap::new(),
                 HashMap::new(),
@@ -309,6 +402,9 @@ impl<'o> Builder<'o> {
             users_seen: false,
             hasher: foldhash::fast::RandomState::default(),
             scratch: String::new(),
+            value_stats: Vec::new(),
+            sheets: Vec::new(),
+            faults: (0, Vec::new()),
         }
     }
 
@@ -320,9 +416,12 @@ impl<'o> Builder<'o> {
         self.problems.push(problem);
     }
 
-    /// Makes room for about `n` users (an estimate from the file size).
+    /// Makes room for about `n` users (an estimate from the file size), no more than the
+    /// tenant may hold.
     pub(crate) fn reserve_users(&mut self, n: usize) {
-        let n = n.saturating_sub(self.users.len());
+        let n = n
+            .min(self.options.tenant.max_users.saturating_add(1))
+            .saturating_sub(self.users.len());
         self.users.reserve(n);
         self.wide.reserve(n);
         self.user_index.hashes.reserve(n);
@@ -332,6 +431,21 @@ impl<'o> Builder<'o> {
     /// Ends a sheet: a Users sheet without data rows is refused (a truncated export would
     /// otherwise remove everyone).
     pub(crate) fn end(&mut self, plan: &SheetPlan) {
+        let unread = plan
+            .headers
+            .iter()
+            .zip(&plan.used)
+            .filter(|(h, used)| !**used && !h.is_empty())
+            .map(|(h, _)| h.clone())
+            .collect();
+        self.sheets.push(SheetSummary {
+            file: plan.place.file.to_string(),
+            sheet: plan.place.sheet.as_deref().map(str::to_owned),
+            kind: plan.kind.sheet_name(),
+            rows: plan.rows,
+            mapped: plan.mapped,
+            unread,
+        });
         if plan.kind != SheetKind::Users {
             return;
         }
@@ -341,53 +455,100 @@ impl<'o> Builder<'o> {
                     .problem(ProblemKind::Empty, "no user rows below the header"),
             );
         }
-        self.check_duplicates(plan);
     }
 
-    /// Reports duplicate usernames (case-insensitive) and employee IDs, drops the later
-    /// duplicates, indexes the users for the long-form sheets, and puts the sheet's problems
-    /// back in row order.
-    fn check_duplicates(&mut self, plan: &SheetPlan) {
+    /// Ends the Users sheets: checks duplicates across all of them and the tenant's size, and
+    /// indexes the users for the long-form sheets. Idempotent.
+    pub(crate) fn end_users(&mut self) {
+        if self.users_done {
+            return;
+        }
+        self.users_done = true;
+        if !self.users_seen {
+            return;
+        }
+        self.check_duplicates();
+        let max = self.options.tenant.max_users;
+        if self.users.len() > max {
+            let message = format!(
+                "the input holds {} users, more than the tenant's limit of {max}; this is the first user past it",
+                self.users.len()
+            );
+            let p = self.user_problem(max, ProblemKind::TooManyUsers, Column::Username, message);
+            self.problems.push(p);
+        }
+        let sheets = &self.users_sheets;
+        let rank = |p: &Problem| {
+            sheets
+                .iter()
+                .position(|s| s.place.file == p.file && s.place.sheet == p.sheet)
+                .unwrap_or(usize::MAX)
+        };
+        if let Some(tail) = self.problems.list.get_mut(self.users_problems_start..) {
+            tail.sort_by_key(|p| (rank(p), p.row));
+        }
+    }
+
+    /// A problem with user `idx`, at its row and in `column` of its sheet.
+    fn user_problem(
+        &self,
+        idx: usize,
+        kind: ProblemKind,
+        column: Column,
+        message: String,
+    ) -> Problem {
+        let user = &self.users[idx];
+        let sheet = self
+            .users_sheets
+            .iter()
+            .rev()
+            .find(|s| s.place.holds(&user.source));
+        let label = match (sheet, column) {
+            (Some(s), Column::EmployeeId) => s.employee_id.clone(),
+            (Some(s), _) => s.username.clone(),
+            (None, c) => c.header().to_owned(),
+        };
+        let problem = match sheet {
+            Some(s) => s.place.problem(kind, message),
+            None => Problem::file(kind, &Arc::from(user.source.file()), message),
+        };
+        problem.at_row(user.source.row).in_column(label)
+    }
+
+    /// Reports duplicate usernames (case-insensitive) and employee IDs across every Users
+    /// sheet, naming both places; drops the later duplicates and indexes the users.
+    fn check_duplicates(&mut self) {
         let users = &self.users;
         let mut removed = vec![false; users.len()];
         let mut hashes = std::mem::take(&mut self.user_index.hashes);
         let dup_names = duplicates(&mut hashes, &removed, |a, b| {
             same_user(&users[a as usize].username, &users[b as usize].username)
         });
+        let mut found = Vec::new();
         for &(later, first) in &dup_names {
             removed[later as usize] = true;
-            let (later, first) = (&users[later as usize], &users[first as usize]);
+            let (l, f) = (&users[later as usize], &users[first as usize]);
             let message = format!(
                 "duplicate username \"{}\" (first at {})",
-                later.username, first.source
+                l.username, f.source
             );
-            let p = Self::at(
-                plan,
-                ProblemKind::DuplicateUsername,
-                later.source.row,
-                Column::Username,
-                message,
-            );
-            self.problems.push(p);
+            found.push((later as usize, ProblemKind::DuplicateUsername, Column::Username, message));
         }
         let mut employee_hashes = std::mem::take(&mut self.employee_hashes);
         let dup_ids = duplicates(&mut employee_hashes, &removed, |a, b| {
             users[a as usize].employee_id == users[b as usize].employee_id
         });
         for (later, first) in dup_ids {
-            let (later, first) = (&users[later as usize], &users[first as usize]);
-            let id = later.employee_id.as_deref().unwrap_or_default();
-            let message = format!("duplicate employeeId \"{id}\" (first at {})", first.source);
-            let p = Self::at(
-                plan,
-                ProblemKind::DuplicateEmployeeId,
-                later.source.row,
-                Column::EmployeeId,
-                message,
-            );
-            self.problems.push(p);
+            let (l, f) = (&users[later as usize], &users[first as usize]);
+            let id = l.employee_id.as_deref().unwrap_or_default();
+            let message = format!("duplicate employeeId \"{id}\" (first at {})", f.source);
+            found.push((later as usize, ProblemKind::DuplicateEmployeeId, Column::EmployeeId, message));
         }
         drop(employee_hashes);
+        for (idx, kind, column, message) in found {
+            let p = self.user_problem(idx, kind, column, message);
+            self.problems.push(p);
+        }
         if dup_names.is_empty() {
             // Sorted already, and every index still points at its user.
             self.user_index.hashes = hashes;
@@ -399,9 +560,6 @@ impl<'o> Builder<'o> {
             self.wide.retain(|_| keep.next().unwrap_or(true));
             self.user_index.rebuild(&self.users);
         }
-        if let Some(tail) = self.problems.list.get_mut(self.users_problems_start..) {
-            tail.sort_by_key(|p| p.row);
-        }
     }
 
     /// Whether a Users sheet has been read.
@@ -410,12 +568,14 @@ impl<'o> Builder<'o> {
     }
 
     /// Checks a header row and compiles the sheet's plan; `None` if the sheet cannot be read.
+    /// `mapped` says whether the mapping applies (Users sheets only).
     pub(crate) fn begin(
         &mut self,
         kind: SheetKind,
         place: Place,
         header: &dyn Row,
         header_row: u64,
+        mapped: bool,
     ) -> Option<SheetPlan> {
         let headers: Vec<String> = (0..header.len())
             .map(|i| {
@@ -428,23 +588,25 @@ impl<'o> Builder<'o> {
             })
             .collect();
         let keys: Vec<String> = headers.iter().map(|h| header_key(h)).collect();
+        let mapping = if kind == SheetKind::Users && mapped {
+            self.options.mapping.as_ref()
+        } else {
+            None
+        };
         let mut plan = SheetPlan {
             kind,
             place,
+            used: vec![false; headers.len()],
             headers,
             sources: Default::default(),
             values: Default::default(),
             rules: Vec::new(),
+            mapped: mapping.is_some(),
             rows: 0,
         };
         let mut ok = true;
         let header_problem = |plan: &SheetPlan, kind: ProblemKind, message: String| {
             plan.place.problem(kind, message).at_row(header_row)
-        };
-        let mapping = if kind == SheetKind::Users {
-            self.options.mapping.as_ref()
-        } else {
-            None
         };
 
         // Resolves a column a mapping names, reporting it when missing or ambiguous.
@@ -517,11 +679,12 @@ impl<'o> Builder<'o> {
                     None => ok = false,
                 }
             }
-            for (column, values) in &mapping.values {
-                plan.values[slot(*column)] = Some(values.clone());
-            }
             for rule in &mapping.groups {
                 let group = compile(&plan, &rule.group, &mut self.problems);
+                let description = match &rule.description {
+                    None => Some(None),
+                    Some(d) => compile(&plan, d, &mut self.problems).map(Some),
+                };
                 let when: Vec<Option<(usize, Vec<String>)>> = rule
                     .when
                     .iter()
@@ -529,11 +692,14 @@ impl<'o> Builder<'o> {
                         resolve(&plan, c, &mut self.problems).map(|i| (i, accepted.clone()))
                     })
                     .collect();
-                match group {
-                    Some(group) if when.iter().all(Option::is_some) => {
+                match (group, description) {
+                    (Some(group), Some(description)) if when.iter().all(Option::is_some) => {
                         plan.rules.push(CompiledRule {
                             group,
                             when: when.into_iter().flatten().collect(),
+                            description,
+                            create: rule.create,
+                            label: Arc::from(rule.label.as_str()),
                         });
                     }
                     _ => ok = false,
@@ -547,6 +713,7 @@ impl<'o> Builder<'o> {
                 .iter()
                 .any(|k| k.columns().iter().any(|c| c.matches(key)))
         };
+        let mut suggested: Vec<usize> = Vec::new();
         for &column in kind.columns() {
             if plan.has(column)
                 || mapping.is_some_and(|m| m.fields.iter().any(|(c, _)| *c == column))
@@ -570,6 +737,9 @@ impl<'o> Builder<'o> {
                         .filter(|(_, k)| !known(k))
                         .map(|(h, _)| h.as_str());
                     let suggestion = did_you_mean(column.header(), unmatched);
+                    if let Some(s) = &suggestion {
+                        suggested.extend(plan.headers.iter().position(|h| h == s));
+                    }
                     let message = if plan.headers.iter().all(String::is_empty) {
                         format!(
                             "missing column {} (the header row is empty)",
@@ -598,11 +768,36 @@ impl<'o> Builder<'o> {
                 }
             }
         }
+        if let Some(mapping) = mapping {
+            for (column, values) in &mapping.values {
+                let stats = self.value_stats.len();
+                let mut map = HashMap::with_capacity(values.len());
+                for (i, (from, to)) in values.iter().enumerate() {
+                    map.insert(from.clone(), (to.clone(), i as u32));
+                }
+                self.value_stats.push(ValueStats {
+                    field: *column,
+                    column: plan.label(*column).to_owned(),
+                    hits: vec![(None, 0); values.len()],
+                    misses: HashMap::new(),
+                });
+                plan.values[slot(*column)] = Some(CompiledValues { map, stats });
+            }
+        }
+        self.mark_used(&mut plan);
+        self.check_unknown_columns(&plan, &keys, &suggested, header_row);
 
         match kind {
             SheetKind::Users => {
+                if !self.users_seen {
+                    self.users_problems_start = self.problems.list.len();
+                }
                 self.users_seen = true;
-                self.users_problems_start = self.problems.list.len();
+                self.users_sheets.push(UsersSheet {
+                    place: plan.place.clone(),
+                    username: plan.label(Column::Username).to_owned(),
+                    employee_id: plan.label(Column::EmployeeId).to_owned(),
+                });
                 self.managed.memberships |= plan.has(Column::UserGroups) || !plan.rules.is_empty();
                 self.managed.user_permissions |= plan.has(Column::Permissions);
                 self.managed.profiles |= plan.has(Column::Profiles);
@@ -618,7 +813,96 @@ impl<'o> Builder<'o> {
         ok.then_some(plan)
     }
 
-    /// The text of a field in a row: cleaned, value-mapped; problems reported.
+    /// Marks the columns the plan reads.
+    fn mark_used(&self, plan: &mut SheetPlan) {
+        let mut used = std::mem::take(&mut plan.used);
+        let mark_parts = |parts: &[CPart], used: &mut Vec<bool>| {
+            for part in parts {
+                if let CPart::Columns(cs) = part {
+                    for &c in cs {
+                        used[c] = true;
+                    }
+                }
+            }
+        };
+        for source in &plan.sources {
+            match source {
+                Source::Column(i) => used[*i] = true,
+                Source::Template(parts) => mark_parts(parts, &mut used),
+                Source::Absent | Source::Constant(_) => {}
+            }
+        }
+        for rule in &plan.rules {
+            mark_parts(&rule.group, &mut used);
+            if let Some(d) = &rule.description {
+                mark_parts(d, &mut used);
+            }
+            for (i, _) in &rule.when {
+                used[*i] = true;
+            }
+        }
+        plan.used = used;
+    }
+
+    /// Columns nothing reads: without a mapping each is a problem (a misspelt header would
+    /// otherwise be ignored); with one, only those close to a vsync field nothing fills.
+    fn check_unknown_columns(
+        &mut self,
+        plan: &SheetPlan,
+        keys: &[String],
+        suggested: &[usize],
+        header_row: u64,
+    ) {
+        let ignored: Vec<String> = match (&self.options.mapping, plan.mapped) {
+            (Some(m), true) => m.ignore.iter().map(|c| header_key(c)).collect(),
+            _ => Vec::new(),
+        };
+        let fields: Vec<&str> = plan.kind.columns().iter().map(|c| c.header()).collect();
+        let unfilled: Vec<&str> = plan
+            .kind
+            .columns()
+            .iter()
+            .filter(|c| !plan.has(**c))
+            .map(|c| c.header())
+            .collect();
+        for (i, header) in plan.headers.iter().enumerate() {
+            if plan.used[i] || header.is_empty() || suggested.contains(&i) {
+                continue;
+            }
+            if ignored.contains(&keys[i]) {
+                continue;
+            }
+            let problem = if plan.mapped {
+                let Some(field) = did_you_mean(header, unfilled.iter().copied()) else {
+                    continue;
+                };
+                plan.place
+                    .problem(
+                        ProblemKind::UnknownColumn,
+                        format!(
+                            "column \"{header}\" is not read, and its name is close to the field {field} that nothing fills; map it in [columns], or list it in [ignore] columns"
+                        ),
+                    )
+                    .suggest(Some(field))
+            } else {
+                let sheet = plan.kind.sheet_name();
+                plan.place
+                    .problem(
+                        ProblemKind::UnknownColumn,
+                        format!(
+                            "unknown column \"{header}\": a {sheet} sheet has the columns {}",
+                            fields.join(", ")
+                        ),
+                    )
+                    .suggest(did_you_mean(header, fields.iter().copied()))
+            };
+            self.problems
+                .push(problem.at_row(header_row).in_column(header.clone()));
+        }
+    }
+
+    /// The text of a field in a row: cleaned, value-mapped, checked against what the tenant
+    /// accepts; problems reported.
     fn field<'a>(
         &mut self,
         plan: &'a SheetPlan,
@@ -640,8 +924,8 @@ impl<'o> Builder<'o> {
                 }
             }
         };
-        match (&plan.values[slot(column)], text) {
-            (Some(map), Some(text)) => {
+        let text = match (&plan.values[slot(column)], text) {
+            (Some(values), Some(text)) => {
                 // The text is clean already; only the case is folded, into a reused buffer.
                 self.scratch.clear();
                 if text.is_ascii() {
@@ -651,13 +935,85 @@ impl<'o> Builder<'o> {
                     self.scratch
                         .extend(text.chars().flat_map(char::to_lowercase));
                 }
-                match map.get(self.scratch.as_str()) {
-                    Some(mapped) => Some(Cow::Borrowed(mapped.as_str())),
-                    None => Some(text),
+                let stats = &mut self.value_stats[values.stats];
+                match values.map.get(self.scratch.as_str()) {
+                    Some((mapped, entry)) => {
+                        let hit = &mut stats.hits[*entry as usize];
+                        if hit.0.is_none() {
+                            hit.0 = Some(text.to_string());
+                        }
+                        hit.1 += 1;
+                        Some(Cow::Borrowed(mapped.as_str()))
+                    }
+                    None => {
+                        if let Some(miss) = stats.misses.get_mut(self.scratch.as_str()) {
+                            miss.1 += 1;
+                        } else if stats.misses.len() < MAX_MISSES {
+                            stats
+                                .misses
+                                .insert(self.scratch.clone(), (text.to_string(), 1));
+                        }
+                        Some(text)
+                    }
                 }
             }
             (_, text) => text,
+        };
+        if let Some(text) = &text {
+            self.check_text(plan, column, row_no, text);
         }
+        text
+    }
+
+    /// Reports control characters and, except in lists (whose items are checked one by
+    /// one), values longer than the tenant accepts.
+    fn check_text(&mut self, plan: &SheetPlan, column: Column, row_no: u64, text: &str) {
+        let breaks = matches!(column, Column::DisplayName | Column::Description);
+        if let Some((at, c)) = control_char(text, breaks) {
+            let message = format!(
+                "{} holds the control character {} at character {at}; remove it",
+                column.header(),
+                crate::cell::describe_control(c)
+            );
+            let p = Self::at(plan, ProblemKind::ControlCharacter, row_no, column, message);
+            self.problems.push(p);
+        }
+        if !column.is_list() {
+            self.check_length(plan, column, row_no, text, None);
+        }
+    }
+
+    /// Reports a value longer than the tenant accepts (`item`: its place in a list).
+    fn check_length(
+        &mut self,
+        plan: &SheetPlan,
+        column: Column,
+        row_no: u64,
+        text: &str,
+        item: Option<usize>,
+    ) {
+        let tenant = &self.options.tenant;
+        let limit = if column == Column::Username {
+            tenant.max_username_chars
+        } else {
+            tenant.max_field_chars
+        };
+        if text.len() <= limit {
+            return;
+        }
+        let chars = text.chars().count();
+        if chars <= limit {
+            return;
+        }
+        let what = match item {
+            Some(n) => format!("item {n} of {}", column.header()),
+            None => column.header().to_owned(),
+        };
+        let message = format!(
+            "{what} is {chars} characters long, more than the {limit} the tenant accepts"
+        );
+        let p = Self::at(plan, ProblemKind::TooLong, row_no, column, message);
+        self.problems.push(p);
     }
 
     fn template(
@@ -687,7 +1043,8 @@ impl<'o> Builder<'o> {
         out
     }
 
-    /// A raw cell, reporting encoding errors and spreadsheet errors.
+    /// A raw cell, reporting encoding errors, spreadsheet errors and unreproducible number
+    /// formats (once per cell).
     fn cell<'r>(
         &mut self,
         plan: &SheetPlan,
@@ -698,6 +1055,13 @@ impl<'o> Builder<'o> {
         match row.cell(i) {
             Ok(text) => Some(text),
             Err(fault) => {
+                if self.faults.0 != row_no {
+                    self.faults = (row_no, Vec::new());
+                }
+                if self.faults.1.contains(&i) {
+                    return None;
+                }
+                self.faults.1.push(i);
                 let (kind, message) = match fault {
                     CellFault::InvalidUtf8 => (
                         ProblemKind::Encoding,
@@ -706,6 +1070,12 @@ impl<'o> Builder<'o> {
                     CellFault::Error(e) => {
                         (ProblemKind::CellError, format!("cell holds the error {e}"))
                     }
+                    CellFault::Format { value, format } => (
+                        ProblemKind::NumberFormat,
+                        format!(
+                            "cell holds the number {value} shown with the number format \"{format}\", which vsync cannot reproduce as Excel shows it; format the column as Text (or General) and save again"
+                        ),
+                    ),
                 };
                 self.problems.push(
                     plan.place
@@ -731,7 +1101,7 @@ impl<'o> Builder<'o> {
             .in_column(plan.label(column))
     }
 
-    /// A key field: reported when empty or a formula.
+    /// A key field: reported when empty.
     fn key<'a>(
         &mut self,
         plan: &'a SheetPlan,
@@ -739,22 +1109,6 @@ impl<'o> Builder<'o> {
         row: &'a dyn Row,
         row_no: u64,
     ) -> Option<Cow<'a, str>> {
-        if let Source::Column(i) = plan.sources[slot(column)]
-            && row.is_formula(i)
-        {
-            let p = Self::at(
-                plan,
-                ProblemKind::FormulaInKey,
-                row_no,
-                column,
-                format!(
-                    "{} is a formula; key cells must hold plain values",
-                    column.header()
-                ),
-            );
-            self.problems.push(p);
-            return None;
-        }
         let value = self.field(plan, column, row, row_no);
         if value.is_none() {
             let p = Self::at(
@@ -769,6 +1123,36 @@ impl<'o> Builder<'o> {
         value
     }
 
+    /// A key cell holding a formula (found by a separate pass over a workbook's sheet): the
+    /// formula is the problem, whatever else its cached value caused at that cell.
+    pub(crate) fn formula_in_key(&mut self, plan: &SheetPlan, row_no: u64, i: usize) {
+        if !plan.key_columns().contains(&i) {
+            return;
+        }
+        let column = plan.header(i).to_owned();
+        self.problems.list.retain(|p| {
+            !(p.file == plan.place.file
+                && p.sheet == plan.place.sheet
+                && p.row == Some(row_no)
+                && p.column.as_deref() == Some(column.as_str()))
+        });
+        let field = plan
+            .kind
+            .columns()
+            .iter()
+            .find(|c| matches!(plan.sources[slot(**c)], Source::Column(j) if j == i))
+            .map_or(column.as_str(), |c| c.header());
+        let p = plan
+            .place
+            .problem(
+                ProblemKind::FormulaInKey,
+                format!("{field} is a formula; key cells must hold plain values"),
+            )
+            .at_row(row_no)
+            .in_column(column.clone());
+        self.problems.push(p);
+    }
+
     /// A `;`-list field: `None` when the column is absent or the cell blank.
     fn list(
         &mut self,
@@ -779,7 +1163,12 @@ impl<'o> Builder<'o> {
     ) -> Option<NameSet> {
         let text = self.field(plan, column, row, row_no)?;
         match split_list(&text) {
-            Ok(items) => Some(items.iter().map(|item| &**item).collect()),
+            Ok(items) => {
+                for (n, item) in items.iter().enumerate() {
+                    self.check_length(plan, column, row_no, item, Some(n + 1));
+                }
+                Some(items.iter().map(|item| &**item).collect())
+            }
             Err(item) => {
                 let p = Self::at(
                     plan,
@@ -874,16 +1263,34 @@ impl<'o> Builder<'o> {
             .inspect(|s| wide |= u8::from(!s.is_empty()) << 2)
             .unwrap_or_default();
         for rule in &plan.rules {
-            let matches = rule.when.iter().all(|(i, accepted)| match row.cell(*i) {
-                Ok(text) => value_matches(text, accepted),
-                Err(_) => false,
-            });
-            if matches {
-                let name = self.template(plan, &rule.group, row, row_no);
-                if let Some(name) = clean(&name) {
-                    wide |= 1;
-                    groups.insert(&*name);
+            let mut matches = true;
+            for (i, accepted) in &rule.when {
+                match self.cell(plan, *i, row, row_no) {
+                    Some(text) if value_matches(text, accepted) => {}
+                    _ => {
+                        matches = false;
+                        break;
+                    }
                 }
+            }
+            if !matches {
+                continue;
+            }
+            let name = self.template(plan, &rule.group, row, row_no);
+            if let Some(name) = clean(&name) {
+                if let Some((at, c)) = control_char(&name, false) {
+                    let message = format!(
+                        "the group {} derives holds the control character {} at character {at}",
+                        rule.label,
+                        crate::cell::describe_control(c)
+                    );
+                    let p = Self::at(plan, ProblemKind::ControlCharacter, row_no, Column::UserGroups, message);
+                    self.problems.push(p);
+                }
+                self.check_length(plan, Column::UserGroups, row_no, &name, None);
+                wide |= 1;
+                let new = groups.insert(&*name);
+                self.derive(plan, rule, &name, row, row_no, new);
             }
         }
         let Some(username) = username else { return };
@@ -907,36 +1314,104 @@ impl<'o> Builder<'o> {
         self.wide.push(wide);
     }
 
+    /// Records a group a rule derived for a user (`new`: not already one of the user's); a
+    /// rule that creates its groups declares it the first time.
+    fn derive(
+        &mut self,
+        plan: &SheetPlan,
+        rule: &CompiledRule,
+        name: &str,
+        row: &dyn Row,
+        row_no: u64,
+        new: bool,
+    ) {
+        let key = UserKey::fold_str(name);
+        let idx = match self.derived_index.get(key.as_ref()) {
+            Some(&idx) => {
+                if new {
+                    self.derived[idx as usize].members += 1;
+                }
+                idx as usize
+            }
+            None => {
+                let idx = self.derived.len();
+                self.derived_index.insert(key.into_owned(), idx as u32);
+                self.derived.push(DerivedGroup {
+                    name: name.to_owned(),
+                    rule: rule.label.to_string(),
+                    source: plan.place.source(row_no),
+                    members: 1,
+                    create: false,
+                });
+                idx
+            }
+        };
+        if !rule.create || self.derived[idx].create {
+            return;
+        }
+        self.derived[idx].create = true;
+        let key = NameKey::new(name);
+        if self.group_index.contains_key(&key) {
+            return;
+        }
+        let description = rule
+            .description
+            .as_ref()
+            .map(|parts| self.template(plan, parts, row, row_no))
+            .and_then(|d| clean(&d).map(Cow::into_owned));
+        if let Some(d) = &description {
+            self.check_text(plan, Column::Description, row_no, d);
+        }
+        self.group_index.insert(key, self.groups.len() as u32);
+        self.group_wide.push(false);
+        self.group_derived.push(true);
+        self.groups.push(DesiredGroup {
+            name: name.to_owned(),
+            description,
+            permissions: NameSet::new(),
+            source: plan.place.source(row_no),
+        });
+    }
+
     fn group_row(&mut self, plan: &SheetPlan, row_no: u64, row: &dyn Row) {
         let name = self.key(plan, Column::DisplayName, row, row_no);
         let description = self.field(plan, Column::Description, row, row_no);
         let permissions = self.list(plan, Column::Permissions, row, row_no);
         let Some(name) = name else { return };
         let key = NameKey::new(&name);
+        let declared = DesiredGroup {
+            name: name.into_owned(),
+            description: description.map(Cow::into_owned),
+            permissions: permissions.clone().unwrap_or_default(),
+            source: plan.place.source(row_no),
+        };
+        let wide = permissions.as_ref().is_some_and(|p| !p.is_empty());
         if let Some(&first) = self.group_index.get(&key) {
-            let first = &self.groups[first as usize];
+            let first = first as usize;
+            if self.group_derived[first] {
+                // A group a rule creates, declared here too: this row says what it is.
+                self.groups[first] = declared;
+                self.group_wide[first] = wide;
+                self.group_derived[first] = false;
+                return;
+            }
             let p = Self::at(
                 plan,
                 ProblemKind::DuplicateGroup,
                 row_no,
                 Column::DisplayName,
                 format!(
-                    "duplicate user group \"{name}\" (first at {})",
-                    first.source
+                    "duplicate user group \"{}\" (first at {})",
+                    declared.name, self.groups[first].source
                 ),
             );
             self.problems.push(p);
             return;
         }
         self.group_index.insert(key, self.groups.len() as u32);
-        self.group_wide
-            .push(permissions.as_ref().is_some_and(|p| !p.is_empty()));
-        self.groups.push(DesiredGroup {
-            name: name.into_owned(),
-            description: description.map(Cow::into_owned),
-            permissions: permissions.unwrap_or_default(),
-            source: plan.place.source(row_no),
-        });
+        self.group_wide.push(wide);
+        self.group_derived.push(false);
+        self.groups.push(declared);
     }
 
     fn long_row(&mut self, plan: &SheetPlan, row_no: u64, row: &dyn Row, relation: Relation) {
@@ -960,6 +1435,7 @@ impl<'o> Builder<'o> {
                 let idx = self.groups.len() as u32;
                 self.group_index.insert(key, idx);
                 self.group_wide.push(false);
+                self.group_derived.push(false);
                 self.groups.push(DesiredGroup {
                     name: owner.into_owned(),
                     source: plan.place.source(row_no),
@@ -991,8 +1467,9 @@ impl<'o> Builder<'o> {
             .insert(&*item);
     }
 
-    /// Merges long-form sheets into the wide columns and returns the state.
-    pub(crate) fn finish(mut self) -> (DesiredState, Problems) {
+    /// Merges long-form sheets into the wide columns and returns the state and the summary.
+    pub(crate) fn finish(mut self) -> (DesiredState, Problems, ReadSummary) {
+        self.end_users();
         for relation in [
             Relation::Memberships,
             Relation::UserPermissions,
@@ -1068,13 +1545,42 @@ impl<'o> Builder<'o> {
                 }
             }
         }
+        let summary = ReadSummary {
+            sheets: self.sheets,
+            derived: self.derived.clone(),
+            value_maps: self
+                .value_stats
+                .into_iter()
+                .map(|s| {
+                    let mut mapped: Vec<ValueCount> = s
+                        .hits
+                        .into_iter()
+                        .filter_map(|(value, rows)| value.map(|value| ValueCount { value, rows }))
+                        .collect();
+                    mapped.sort_by(|a, b| b.rows.cmp(&a.rows).then(a.value.cmp(&b.value)));
+                    let mut unmapped: Vec<ValueCount> = s
+                        .misses
+                        .into_values()
+                        .map(|(value, rows)| ValueCount { value, rows })
+                        .collect();
+                    unmapped.sort_by(|a, b| b.rows.cmp(&a.rows).then(a.value.cmp(&b.value)));
+                    ValueMapSummary {
+                        field: s.field.header(),
+                        column: s.column,
+                        mapped,
+                        unmapped,
+                    }
+                })
+                .collect(),
+        };
         let state = DesiredState {
             users: self.users,
             groups: self.groups,
+            derived: self.derived,
             managed: self.managed,
             input: vsync_model::InputInfo::default(),
         };
-        (state, self.problems)
+        (state, self.problems, summary)
     }
 }
 

@@ -126,6 +126,34 @@ pub(crate) fn format_datetime(parts: (u16, u8, u8, u8, u8, u8, u16)) -> String {
     }
 }
 
+/// The first control character of `text` (1-based position in characters, and the
+/// character), if any; `breaks` allows line breaks (a display name may span lines).
+/// Scans bytes only, for ASCII text without controls (nearly every value).
+pub(crate) fn control_char(text: &str, breaks: bool) -> Option<(usize, char)> {
+    if !text.bytes().any(|b| b < 0x20 || b >= 0x7F) {
+        return None;
+    }
+    text.chars()
+        .enumerate()
+        .find(|(_, c)| c.is_control() && !(breaks && matches!(c, '\n' | '\r')))
+        .map(|(i, c)| (i + 1, c))
+}
+
+/// A control character as a message names it: `U+001B (ESC)`.
+pub(crate) fn describe_control(c: char) -> String {
+    const NAMES: [&str; 32] = [
+        "NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "TAB", "LF", "VT", "FF",
+        "CR", "SO", "SI", "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB", "CAN", "EM",
+        "SUB", "ESC", "FS", "GS", "RS", "US",
+    ];
+    let code = u32::from(c);
+    match NAMES.get(code as usize) {
+        Some(name) => format!("U+{code:04X} ({name})"),
+        None if code == 0x7F => "U+007F (DEL)".to_owned(),
+        None => format!("U+{code:04X}"),
+    }
+}
+
 /// The header's comparison form: lower case, without spaces, `_` and `-`.
 pub(crate) fn header_key(header: &str) -> String {
     header
@@ -217,6 +245,19 @@ mod tests {
         assert_eq!(format_number(-3.0), "-3");
         assert_eq!(format_number(1.5), "1.5");
         assert_eq!(format_number(123_450_000_000.0), "123450000000");
+    }
+
+    #[test]
+    fn control_characters_are_found_and_named() {
+        assert_eq!(control_char("Jane Doe", false), None);
+        assert_eq!(control_char("Jos\u{e9}", false), None);
+        assert_eq!(control_char("Kill\u{1b}[2J", false), Some((5, '\u{1b}')));
+        assert_eq!(control_char("a\u{7}", false), Some((2, '\u{7}')));
+        assert_eq!(control_char("x\u{85}", false), Some((2, '\u{85}')));
+        assert_eq!(control_char("Anne\nMarie", true), None);
+        assert_eq!(control_char("Anne\nMarie", false), Some((5, '\n')));
+        assert_eq!(describe_control('\u{1b}'), "U+001B (ESC)");
+        assert_eq!(describe_control('\u{7}'), "U+0007 (BEL)");
     }
 
     #[test]

@@ -22,12 +22,25 @@ impl Row for CsvRow<'_> {
         }
     }
 
-    fn is_formula(&self, _: usize) -> bool {
-        false
-    }
-
     fn len(&self) -> usize {
         self.0.len()
+    }
+}
+
+/// Passes bytes through, remembering the last one that is not a space or tab: a file whose
+/// last row has no line end was probably cut short.
+struct TailReader<R> {
+    inner: R,
+    last: Option<u8>,
+}
+
+impl<R: Read> Read for TailReader<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(out)?;
+        if let Some(&b) = out[..n].iter().rev().find(|b| !matches!(b, b' ' | b'\t')) {
+            self.last = Some(b);
+        }
+        Ok(n)
     }
 }
 
@@ -130,16 +143,22 @@ pub(crate) fn with_hashing_reader<T>(
     })
 }
 
-/// Parses one CSV file of sheet `kind` into the builder.
+/// Parses one CSV file of sheet `kind` into the builder; `mapped`: whether the mapping
+/// applies.
 pub(crate) fn parse_csv(
     reader: impl Read,
     file_len: u64,
     place: &Place,
     kind: SheetKind,
+    mapped: bool,
     builder: &mut Builder<'_>,
 ) {
     let options = builder.options();
     let limits = options.limits;
+    let reader = TailReader {
+        inner: reader,
+        last: None,
+    };
     let mut buf = BufReader::with_capacity(1 << 16, reader);
     let head = match buf.fill_buf() {
         Ok(head) => head,
@@ -202,9 +221,12 @@ pub(crate) fn parse_csv(
         .buffer_capacity(1 << 16)
         .from_reader(buf);
     let mut record = ByteRecord::new();
-    let mut plan = None;
+    let mut plan: Option<crate::build::SheetPlan> = None;
     let mut header_seen = false;
     let mut cells = 0u64;
+    // The header's width without trailing blank headers; the last record's row and width.
+    let mut width = 0;
+    let mut last: Option<(u64, usize)> = None;
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(true) => {}
@@ -242,19 +264,55 @@ pub(crate) fn parse_csv(
         }
         if !header_seen {
             header_seen = true;
-            plan = builder.begin(kind, place.clone(), &CsvRow(&record), row);
+            width = record
+                .iter()
+                .rposition(|h| !h.iter().all(u8::is_ascii_whitespace))
+                .map_or(0, |i| i + 1);
+            plan = builder.begin(kind, place.clone(), &CsvRow(&record), row, mapped);
             if plan.is_none() {
                 return;
             }
             continue;
         }
+        last = Some((row, record.len()));
         if let Some(plan) = plan.as_mut() {
+            if record.len() < width {
+                let message = format!(
+                    "row has {} of the header's {width} fields; the file was probably cut short",
+                    record.len()
+                );
+                let column = plan.header(record.len()).to_owned();
+                builder.problem(
+                    place
+                        .problem(ProblemKind::CutShort, message)
+                        .at_row(row)
+                        .in_column(column),
+                );
+                continue;
+            }
             builder.row(plan, row, &CsvRow(&record));
         }
     }
+    let tail = reader.into_inner().into_inner().last;
     match plan {
         None => builder.problem(place.problem(ProblemKind::Empty, "file is empty (no header row)")),
-        Some(plan) => builder.end(&plan),
+        Some(plan) => {
+            if let Some((row, len)) = last
+                && !matches!(tail, Some(b'\n' | b'\r'))
+            {
+                let column = plan.header(len.saturating_sub(1)).to_owned();
+                builder.problem(
+                    place
+                        .problem(
+                            ProblemKind::CutShort,
+                            "the last row has no line end; the file was probably cut short (if it is complete, end it with a line break)",
+                        )
+                        .at_row(row)
+                        .in_column(column),
+                );
+            }
+            builder.end(&plan);
+        }
     }
 }
 

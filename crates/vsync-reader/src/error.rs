@@ -63,6 +63,21 @@ pub enum ProblemKind {
     Contradiction,
     /// The mapping file is invalid or names a column the file does not have.
     Mapping,
+    /// A header is not a column of its sheet (or, with a mapping, is unread and close to a
+    /// field nothing fills): probably a misspelt column.
+    UnknownColumn,
+    /// A row has fewer fields than the header, or the last row has no line end: the file
+    /// was cut short.
+    CutShort,
+    /// A name holds a control character (ESC, BEL, ...).
+    ControlCharacter,
+    /// A value is longer than the tenant accepts (usernames: 75 characters).
+    TooLong,
+    /// The input holds more users than the tenant accepts.
+    TooManyUsers,
+    /// A number in a text field has a number format vsync cannot reproduce as Excel shows it
+    /// (currency, scientific, fractions).
+    NumberFormat,
 }
 
 impl ProblemKind {
@@ -94,6 +109,12 @@ impl ProblemKind {
             Self::UnknownUser => "unknown-user",
             Self::Contradiction => "contradiction",
             Self::Mapping => "mapping",
+            Self::UnknownColumn => "unknown-column",
+            Self::CutShort => "cut-short",
+            Self::ControlCharacter => "control-character",
+            Self::TooLong => "too-long",
+            Self::TooManyUsers => "too-many-users",
+            Self::NumberFormat => "number-format",
         }
     }
 }
@@ -162,21 +183,38 @@ impl Problem {
     }
 }
 
+/// Writes text from the input with its control characters escaped (`\u{1b}`), so that a
+/// hostile cell cannot drive the terminal a problem is shown on.
+struct Escaped<'a>(&'a str);
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in self.0.chars() {
+            if c.is_control() && c != '\n' {
+                write!(f, "\\u{{{:x}}}", u32::from(c))?;
+            } else {
+                write!(f, "{c}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.file)?;
+        write!(f, "{}", Escaped(&self.file))?;
         if let Some(sheet) = &self.sheet {
-            write!(f, ", sheet {sheet}")?;
+            write!(f, ", sheet {}", Escaped(sheet))?;
         }
         if let Some(row) = self.row {
             write!(f, ", row {row}")?;
         }
         if let Some(column) = &self.column {
-            write!(f, ", column {column}")?;
+            write!(f, ", column {}", Escaped(column))?;
         }
-        write!(f, ": {}", self.message)?;
+        write!(f, ": {}", Escaped(&self.message))?;
         if let Some(suggestion) = &self.suggestion {
-            write!(f, " (did you mean \"{suggestion}\"?)")?;
+            write!(f, " (did you mean \"{}\"?)", Escaped(suggestion))?;
         }
         Ok(())
     }
@@ -310,6 +348,20 @@ mod tests {
         assert_eq!(
             p.to_string(),
             "in.xlsx, sheet Users, row 1: missing column username (did you mean \"usrname\"?)"
+        );
+    }
+
+    #[test]
+    fn control_characters_from_the_input_are_escaped_when_shown() {
+        let file: Arc<str> = Arc::from("users.csv");
+        let p = Problem::file(
+            ProblemKind::MalformedEmail,
+            &file,
+            "malformed email \"a\u{1b}[2J\u{7}\"",
+        );
+        assert_eq!(
+            p.to_string(),
+            "users.csv: malformed email \"a\\u{1b}[2J\\u{7}\""
         );
     }
 

@@ -17,6 +17,17 @@
 //! [[groups]]                     # membership derived from attributes
 //! group = "Finance Analysts"
 //! when = { Department = "Finance" }
+//!
+//! [[groups]]
+//! group = "{Department} Team"
+//! create = true                  # create the groups this rule derives, if the tenant lacks them
+//! description = "Everyone in {Department}"
+//!
+//! [derived_groups]               # defaults for every rule
+//! create = false
+//!
+//! [ignore]                       # columns of the export that nothing reads, on purpose
+//! columns = ["Notes"]
 //! ```
 //!
 //! A template is any text with `{Column}` placeholders; `{A|B}` takes the first of the columns
@@ -25,6 +36,17 @@
 //! a rule's `when` holds column = value (or a list of values, any of which matches), all of
 //! which must match (case-insensitively); `group` may itself be a template such as
 //! `"{Department} Team"`. Any group rule makes the file manage memberships.
+//!
+//! A rule with `create = true` (or every rule, with `[derived_groups] create = true`) makes
+//! the groups it derives part of the desired state as declared groups, so that they are
+//! created when the tenant lacks them; `description` is a template filled from the first row
+//! that derives each group. Without `create`, derived groups must already exist in the
+//! tenant; the desired state keeps the rule and first row of each (`DesiredState::derived`).
+//!
+//! Columns of the export that the mapping does not read are listed, not refused (an export
+//! has extra columns), except a column whose header is close to a vsync field that nothing
+//! fills (`dispalyName`): that is likely a typo, and a problem. `[ignore] columns` names
+//! columns that are meant to be left unread.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -42,6 +64,8 @@ pub struct Mapping {
     pub(crate) fields: Vec<(Column, FieldSpec)>,
     pub(crate) values: HashMap<Column, HashMap<String, String>>,
     pub(crate) groups: Vec<GroupRule>,
+    /// Columns meant to be left unread (as written in the mapping).
+    pub(crate) ignore: Vec<String>,
     pub(crate) file: Arc<str>,
 }
 
@@ -72,6 +96,12 @@ pub(crate) struct GroupRule {
     pub(crate) group: Template,
     /// Column and the accepted values (compared in [`value_key`] form).
     pub(crate) when: Vec<(String, Vec<String>)>,
+    /// Whether the groups the rule derives are created when the tenant lacks them.
+    pub(crate) create: bool,
+    /// The description of created groups.
+    pub(crate) description: Option<Template>,
+    /// The rule as the mapping file shows it, for messages: file, number and template.
+    pub(crate) label: String,
 }
 
 #[derive(Deserialize)]
@@ -85,6 +115,10 @@ struct RawMapping {
     values: BTreeMap<String, BTreeMap<String, toml::Value>>,
     #[serde(default)]
     groups: Vec<RawGroupRule>,
+    #[serde(default)]
+    derived_groups: RawDerived,
+    #[serde(default)]
+    ignore: RawIgnore,
 }
 
 #[derive(Deserialize)]
@@ -93,6 +127,22 @@ struct RawGroupRule {
     group: String,
     #[serde(default)]
     when: BTreeMap<String, OneOrMany>,
+    create: Option<bool>,
+    description: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawDerived {
+    create: Option<bool>,
+    description: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawIgnore {
+    #[serde(default)]
+    columns: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -176,9 +226,53 @@ impl Template {
     pub(crate) fn has_columns(&self) -> bool {
         self.parts.iter().any(|p| matches!(p, Part::Columns(_)))
     }
+
+    /// The columns the placeholders name.
+    pub(crate) fn columns(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().flat_map(|p| match p {
+            Part::Columns(cs) => cs.as_slice(),
+            Part::Literal(_) => &[],
+        })
+        .map(String::as_str)
+    }
 }
 
 impl Mapping {
+    /// Every column of the export the mapping reads, as the mapping spells it.
+    pub(crate) fn columns(&self) -> Vec<&str> {
+        let mut columns = Vec::new();
+        for (_, spec) in &self.fields {
+            match spec {
+                FieldSpec::Column(c) => columns.push(c.as_str()),
+                FieldSpec::Template(t) => columns.extend(t.columns()),
+                FieldSpec::Constant(_) => {}
+            }
+        }
+        for rule in &self.groups {
+            columns.extend(rule.group.columns());
+            columns.extend(rule.when.iter().map(|(c, _)| c.as_str()));
+            if let Some(d) = &rule.description {
+                columns.extend(d.columns());
+            }
+        }
+        columns
+    }
+
+    /// Whether a header holds every column the mapping reads (headers in comparison form).
+    pub(crate) fn matches(&self, keys: &[String]) -> bool {
+        let columns = self.columns();
+        !columns.is_empty()
+            && columns.iter().all(|c| {
+                let key = crate::cell::header_key(c);
+                keys.contains(&key)
+            })
+    }
+
+    /// Whether any rule creates the groups it derives.
+    pub fn creates_groups(&self) -> bool {
+        self.groups.iter().any(|r| r.create)
+    }
+
     /// Reads and parses a mapping file.
     pub fn load(path: impl AsRef<Path>) -> Result<Self, ReadError> {
         let path = path.as_ref();
@@ -265,7 +359,22 @@ impl Mapping {
             values.insert(column, compiled);
         }
         let mut groups = Vec::new();
-        for rule in &raw.groups {
+        let template = |text: &str, what: &str, problems: &mut Vec<Problem>| match Template::parse(
+            text,
+        ) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                problems.push(problem(format!("{what}: {e}")));
+                None
+            }
+        };
+        let default_description = raw
+            .derived_groups
+            .description
+            .as_deref()
+            .and_then(|d| template(d, "[derived_groups] description", &mut problems));
+        for (number, rule) in raw.groups.iter().enumerate() {
+            let number = number + 1;
             let group = match Template::parse(&rule.group) {
                 Ok(t) if !t.parts.is_empty() => t,
                 Ok(_) => {
@@ -299,13 +408,27 @@ impl Mapping {
                         .collect(),
                 ));
             }
-            groups.push(GroupRule { group, when });
+            let description = match &rule.description {
+                Some(d) => template(d, &format!("group rule {number} description"), &mut problems),
+                None => default_description.clone(),
+            };
+            groups.push(GroupRule {
+                group,
+                when,
+                create: rule
+                    .create
+                    .or(raw.derived_groups.create)
+                    .unwrap_or(false),
+                description,
+                label: format!("{file}, [[groups]] rule {number} (\"{}\")", rule.group),
+            });
         }
         if problems.is_empty() {
             Ok(Self {
                 fields,
                 values,
                 groups,
+                ignore: raw.ignore.columns,
                 file,
             })
         } else {

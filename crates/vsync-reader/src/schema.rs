@@ -123,6 +123,11 @@ impl Column {
         }
     }
 
+    /// Whether the column holds a `;`-separated list of names.
+    pub(crate) fn is_list(self) -> bool {
+        matches!(self, Self::UserGroups | Self::Permissions | Self::Profiles)
+    }
+
     /// Whether a header (in [`header_key`] form) names this column.
     pub(crate) fn matches(self, key: &str) -> bool {
         key == header_key(self.header())

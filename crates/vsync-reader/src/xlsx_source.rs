@@ -1,8 +1,14 @@
 //! XLSX workbooks, via calamine's cell streaming: no sheet is loaded as a dense grid, so a
 //! sheet with one far-away cell costs nothing, and every position is checked against the
-//! limits before it is used.
+//! limits before it is used. The package is checked first ([`crate::zipcheck`]), so that a
+//! small file declaring billions of shared strings or styles is refused before calamine
+//! reserves room for them.
+//!
+//! Numeric cells are read through their number format, as Excel shows them
+//! ([`crate::numfmt`]). A sheet is streamed twice: once for the values and their styles, and
+//! once, over the key columns only, for formulas (calamine gives styles and formulas in
+//! separate passes).
 
-use std::fmt::Write as _;
 use std::io::Cursor;
 use std::sync::Arc;
 
@@ -10,15 +16,16 @@ use calamine::{DataRef, Reader, Xlsx, XlsxError};
 
 use crate::build::{Builder, CellFault, Place, Row, SheetPlan};
 use crate::cell::{did_you_mean, format_datetime, format_number};
-use crate::error::ProblemKind;
+use crate::error::{Problem, ProblemKind};
+use crate::numfmt::NumFmt;
+use crate::options::ReadLimits;
 use crate::schema::SheetKind;
 
 /// One cell of a streamed row.
 #[derive(Debug, Default, Clone)]
 struct XCell {
     text: String,
-    formula: bool,
-    error: Option<String>,
+    fault: Option<CellFault>,
 }
 
 /// A streamed row, its cells reused from row to row.
@@ -34,8 +41,7 @@ impl XRow {
     fn clear(&mut self, width: usize) {
         for cell in &mut self.cells[..self.len] {
             cell.text.clear();
-            cell.formula = false;
-            cell.error = None;
+            cell.fault = None;
         }
         self.len = width;
         if self.cells.len() < width {
@@ -59,13 +65,11 @@ impl Row for XRow {
     fn cell(&self, i: usize) -> Result<&str, CellFault> {
         match self.cells[..self.len].get(i) {
             None => Ok(""),
-            Some(XCell { error: Some(e), .. }) => Err(CellFault::Error(e.clone())),
+            Some(XCell {
+                fault: Some(fault), ..
+            }) => Err(fault.clone()),
             Some(cell) => Ok(&cell.text),
         }
-    }
-
-    fn is_formula(&self, i: usize) -> bool {
-        self.cells[..self.len].get(i).is_some_and(|c| c.formula)
     }
 
     fn len(&self) -> usize {
@@ -73,20 +77,70 @@ impl Row for XRow {
     }
 }
 
-/// Writes a cell's value as the spreadsheet shows it; `Err` with the error text for error cells.
-fn write_value(value: &DataRef<'_>, out: &mut String) -> Result<(), String> {
+/// How a style shows numbers: its compiled format, and whether a date shows a time.
+#[derive(Debug, Clone)]
+struct Shown {
+    format: NumFmt,
+    time: bool,
+}
+
+fn shown_by(styles: &[calamine::Style]) -> Vec<Shown> {
+    styles
+        .iter()
+        .map(|style| match &style.number_format {
+            Some(format) => Shown {
+                format: NumFmt::compile(&format.format_code),
+                time: matches!(NumFmt::date(&format.format_code), NumFmt::Date { time: true }),
+            },
+            None => Shown {
+                format: NumFmt::General,
+                time: false,
+            },
+        })
+        .collect()
+}
+
+/// Writes a cell's value as the spreadsheet shows it; `Err` for error cells and numbers
+/// whose format is not reproduced.
+fn write_value(value: &DataRef<'_>, shown: Option<&Shown>, out: &mut String) -> Result<(), CellFault> {
+    let number = |f: f64, out: &mut String| match shown {
+        None => {
+            out.push_str(&format_number(f));
+            Ok(())
+        }
+        Some(s) => {
+            if s.format.render(f, out) {
+                Ok(())
+            } else {
+                let NumFmt::Unsupported(code) = &s.format else {
+                    unreachable!("only unsupported formats refuse to render")
+                };
+                Err(CellFault::Format {
+                    value: format_number(f),
+                    format: code.clone(),
+                })
+            }
+        }
+    };
     match value {
         DataRef::Empty => {}
         DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => out.push_str(s),
         DataRef::SharedString(s) => out.push_str(s),
-        DataRef::Float(f) => out.push_str(&format_number(*f)),
-        DataRef::Int(i) => {
-            let _ = write!(out, "{i}");
-        }
+        DataRef::Float(f) => number(*f, out)?,
+        DataRef::Int(i) => number(*i as f64, out)?,
         DataRef::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         DataRef::DateTime(dt) if dt.is_duration() => out.push_str(&format_number(dt.as_f64())),
-        DataRef::DateTime(dt) => out.push_str(&format_datetime(dt.to_ymd_hms_milli())),
-        DataRef::Error(e) => return Err(e.to_string()),
+        DataRef::DateTime(dt) => {
+            let (y, mo, d, h, mi, s, ms) = dt.to_ymd_hms_milli();
+            let time = shown.is_none_or(|s| s.time);
+            let parts = if time {
+                (y, mo, d, h, mi, s, ms)
+            } else {
+                (y, mo, d, 0, 0, 0, 0)
+            };
+            out.push_str(&format_datetime(parts));
+        }
+        DataRef::Error(e) => return Err(CellFault::Error(e.to_string())),
     }
     Ok(())
 }
@@ -106,28 +160,33 @@ fn open_problem(error: &XlsxError) -> (ProblemKind, String) {
     }
 }
 
-/// Reads a workbook held in memory.
-pub(crate) fn parse_xlsx(bytes: &[u8], file: &Arc<str>, builder: &mut Builder<'_>) {
-    let options = builder.options();
-    let place = Place::new(file.clone(), None);
+/// An open workbook.
+pub(crate) struct Workbook {
+    pub(crate) bytes: Arc<[u8]>,
+    xlsx: Xlsx<Cursor<Arc<[u8]>>>,
+    /// The sheets, in workbook order.
+    pub(crate) names: Vec<String>,
+    /// The declared size of its worksheets, together (for estimates).
+    sheet_bytes: u64,
+}
+
+/// Checks and opens a workbook held in memory.
+pub(crate) fn open(bytes: Vec<u8>, place: &Place, limits: &ReadLimits) -> Result<Workbook, Problem> {
     if bytes.is_empty() {
-        builder.problem(place.problem(ProblemKind::Empty, "file is empty"));
-        return;
+        return Err(place.problem(ProblemKind::Empty, "file is empty"));
     }
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         // An OLE container: either an encrypted XLSX or a legacy .xls.
-        let message = match Xlsx::new(Cursor::new(bytes)) {
-            Err(XlsxError::Password) => {
-                builder.problem(place.problem(
-                    ProblemKind::Protected,
-                    "workbook is password-protected; remove the password and save it again",
-                ));
-                return;
-            }
-            _ => "file is an old binary .xls workbook, not .xlsx; save it as .xlsx",
-        };
-        builder.problem(place.problem(ProblemKind::WrongFileType, message));
-        return;
+        if let Err(XlsxError::Password) = Xlsx::new(Cursor::new(&bytes[..])) {
+            return Err(place.problem(
+                ProblemKind::Protected,
+                "workbook is password-protected; remove the password and save it again",
+            ));
+        }
+        return Err(place.problem(
+            ProblemKind::WrongFileType,
+            "file is an old binary .xls workbook, not .xlsx; save it as .xlsx",
+        ));
     }
     if !bytes.starts_with(b"PK\x03\x04") {
         let message = if bytes
@@ -139,53 +198,261 @@ pub(crate) fn parse_xlsx(bytes: &[u8], file: &Arc<str>, builder: &mut Builder<'_
         } else {
             "file is not an XLSX workbook"
         };
-        builder.problem(place.problem(ProblemKind::WrongFileType, message));
-        return;
+        return Err(place.problem(ProblemKind::WrongFileType, message));
     }
-    if let Err(problem) = crate::zipcheck::check_parts(bytes, &options.limits) {
-        builder.problem(place.problem(problem.0, problem.1));
-        return;
+    let package = crate::zipcheck::check_package(&bytes, limits)
+        .map_err(|(kind, message)| place.problem(kind, message))?;
+    let bytes: Arc<[u8]> = Arc::from(bytes);
+    let xlsx = Xlsx::new(Cursor::new(Arc::clone(&bytes))).map_err(|e| {
+        let (kind, message) = open_problem(&e);
+        place.problem(kind, message)
+    })?;
+    let names = xlsx.sheet_names();
+    Ok(Workbook {
+        bytes,
+        xlsx,
+        names,
+        sheet_bytes: package.sheet_bytes,
+    })
+}
+
+impl Workbook {
+    /// The sheets whose names say what they hold; a problem if two say the same.
+    pub(crate) fn named_sheets(&self, place: &Place) -> Result<Vec<(SheetKind, String)>, Problem> {
+        let mut sheets: Vec<(SheetKind, String)> = Vec::new();
+        for name in &self.names {
+            if let Some(kind) = SheetKind::from_name(name) {
+                if let Some((_, other)) = sheets.iter().find(|(k, _)| *k == kind) {
+                    let message = format!(
+                        "sheets \"{other}\" and \"{name}\" both hold {}",
+                        kind.sheet_name()
+                    );
+                    return Err(place.problem(ProblemKind::UnknownFile, message));
+                }
+                sheets.push((kind, name.clone()));
+            }
+        }
+        Ok(sheets)
     }
-    let mut workbook = match Xlsx::new(Cursor::new(bytes)) {
-        Ok(workbook) => workbook,
-        Err(e) => {
-            let (kind, message) = open_problem(&e);
-            builder.problem(place.problem(kind, message));
+
+    /// The problem of a workbook without a Users sheet.
+    pub(crate) fn missing_users(&self, place: &Place) -> Problem {
+        let message = format!("no Users sheet (the workbook has {})", self.names.join(", "));
+        place
+            .problem(ProblemKind::MissingSheet, message)
+            .suggest(did_you_mean("Users", self.names.iter().map(String::as_str)))
+    }
+
+    /// The first non-blank row of a sheet, as text (for telling what the sheet holds).
+    pub(crate) fn first_row(&mut self, name: &str, limits: &ReadLimits) -> Vec<String> {
+        let Ok(mut cells) = self.xlsx.worksheet_cells_reader(name) else {
+            return Vec::new();
+        };
+        let mut row: Vec<String> = Vec::new();
+        let mut current = None;
+        let mut count = 0u64;
+        while let Ok(Some((cell, _))) = cells.next_cell_with_style_id() {
+            let (r, c) = cell.get_position();
+            count += 1;
+            if count > limits.max_cells
+                || u64::from(r) >= limits.max_rows
+                || u64::from(c) >= limits.max_columns
+            {
+                break;
+            }
+            if current.is_some_and(|at| at != r) && row.iter().any(|t| !t.trim().is_empty()) {
+                break;
+            }
+            if current != Some(r) {
+                row.clear();
+                current = Some(r);
+            }
+            let mut text = String::new();
+            if write_value(cell.get_value(), None, &mut text).is_ok() {
+                let c = c as usize;
+                if row.len() <= c {
+                    row.resize(c + 1, String::new());
+                }
+                row[c] = text;
+            }
+        }
+        row
+    }
+
+    /// Reads one sheet into the builder; `mapped`: whether the mapping applies.
+    pub(crate) fn read_sheet(
+        &mut self,
+        name: &str,
+        kind: SheetKind,
+        place: &Place,
+        mapped: bool,
+        builder: &mut Builder<'_>,
+    ) {
+        let Some((plan, header_row)) = self.read_values(name, kind, place, mapped, builder) else {
+            return;
+        };
+        self.check_key_formulas(name, &plan, header_row, place, builder);
+        builder.end(&plan);
+    }
+
+    /// The values pass: streams the cells with their styles into the builder.
+    fn read_values(
+        &mut self,
+        name: &str,
+        kind: SheetKind,
+        place: &Place,
+        mapped: bool,
+        builder: &mut Builder<'_>,
+    ) -> Option<(SheetPlan, u32)> {
+        let limits = builder.options().limits;
+        let mut cells = match self.xlsx.worksheet_cells_reader(name) {
+            Ok(cells) => cells,
+            Err(e) => {
+                let (kind, message) = open_problem(&e);
+                builder.problem(place.problem(kind, message));
+                return None;
+            }
+        };
+        let declared = cells.dimensions();
+        let (rows, cols) = (u64::from(declared.end.0) + 1, u64::from(declared.end.1) + 1);
+        if rows > limits.max_rows || cols > limits.max_columns {
+            let message = format!(
+                "sheet declares {rows} rows and {cols} columns, more than the limit of {} rows and {} columns",
+                limits.max_rows, limits.max_columns
+            );
+            builder.problem(place.problem(ProblemKind::TooLarge, message));
+            return None;
+        }
+        if kind == SheetKind::Users {
+            // A row takes a few dozen bytes of XML at least: the declared size bounds the
+            // estimate, whatever the declared dimensions say.
+            let declared_rows = u64::from(declared.end.0 - declared.start.0);
+            builder.reserve_users(declared_rows.min(self.sheet_bytes / 32) as usize);
+        }
+        let shown = shown_by(cells.styles());
+        let too_large = |row: u64| {
+            place
+                .problem(
+                    ProblemKind::TooLarge,
+                    format!(
+                        "sheet is larger than the limit of {} rows, {} columns and {} cells",
+                        limits.max_rows, limits.max_columns, limits.max_cells
+                    ),
+                )
+                .at_row(row)
+        };
+        let mut row = XRow::default();
+        let mut state = SheetState {
+            kind,
+            place,
+            mapped,
+            plan: None,
+            width: None,
+            header_row: 0,
+        };
+        let mut current: Option<u32> = None;
+        let mut count = 0u64;
+        row.clear(0);
+        loop {
+            let (cell, style) = match cells.next_cell_with_style_id() {
+                Ok(Some(cell)) => cell,
+                Ok(None) => break,
+                Err(e) => {
+                    let row_no = current.map_or(1, |r| u64::from(r) + 1);
+                    builder.problem(
+                        place
+                            .problem(ProblemKind::Corrupt, format!("sheet is damaged: {e}"))
+                            .at_row(row_no),
+                    );
+                    return None;
+                }
+            };
+            let (r, c) = cell.get_position();
+            if u64::from(r) >= limits.max_rows || u64::from(c) >= limits.max_columns {
+                builder.problem(too_large(u64::from(r) + 1));
+                return None;
+            }
+            count += 1;
+            if count > limits.max_cells {
+                builder.problem(too_large(u64::from(r) + 1));
+                return None;
+            }
+            if current != Some(r) {
+                if let Some(at) = current
+                    && !state.flush(&mut row, at, builder)
+                {
+                    return None;
+                }
+                current = Some(r);
+            }
+            if matches!(cell.get_value(), DataRef::Empty) {
+                continue;
+            }
+            let c = c as usize;
+            if state.width.is_some_and(|w| c >= w) {
+                continue;
+            }
+            let slot = row.slot(c);
+            if let Err(fault) = write_value(cell.get_value(), shown.get(style), &mut slot.text) {
+                slot.fault = Some(fault);
+            }
+            if !slot.text.trim().is_empty() || slot.fault.is_some() {
+                row.blank = false;
+            }
+        }
+        if let Some(at) = current
+            && !state.flush(&mut row, at, builder)
+        {
+            return None;
+        }
+        match state.plan {
+            None => {
+                builder.problem(place.problem(ProblemKind::Empty, "sheet is empty (no header row)"));
+                None
+            }
+            Some(plan) => Some((plan, state.header_row)),
+        }
+    }
+
+    /// The formulas pass: a formula in a key cell is refused (its cached value is whatever
+    /// the last recalculation left).
+    fn check_key_formulas(
+        &mut self,
+        name: &str,
+        plan: &SheetPlan,
+        header_row: u32,
+        place: &Place,
+        builder: &mut Builder<'_>,
+    ) {
+        let keys = plan.key_columns();
+        if keys.is_empty() {
             return;
         }
-    };
-    let names = workbook.sheet_names();
-    let mut sheets: Vec<(SheetKind, String)> = Vec::new();
-    for name in &names {
-        if let Some(kind) = SheetKind::from_name(name) {
-            if let Some((_, other)) = sheets.iter().find(|(k, _)| *k == kind) {
-                let message = format!(
-                    "sheets \"{other}\" and \"{name}\" both hold {}",
-                    kind.sheet_name()
-                );
-                builder.problem(place.problem(ProblemKind::UnknownFile, message));
+        let limits = builder.options().limits;
+        let Ok(mut cells) = self.xlsx.worksheet_cells_reader(name) else {
+            return;
+        };
+        let mut count = 0u64;
+        loop {
+            let cell = match cells.next_cell_with_formula_metadata() {
+                Ok(Some(cell)) => cell,
+                Ok(None) => break,
+                Err(e) => {
+                    builder.problem(
+                        place.problem(ProblemKind::Corrupt, format!("sheet is damaged: {e}")),
+                    );
+                    return;
+                }
+            };
+            count += 1;
+            if count > limits.max_cells {
                 return;
             }
-            sheets.push((kind, name.clone()));
+            let (r, c) = cell.pos;
+            if cell.formula.is_some() && r > header_row && keys.contains(&(c as usize)) {
+                builder.formula_in_key(plan, u64::from(r) + 1, c as usize);
+            }
         }
-    }
-    if !sheets.iter().any(|(k, _)| *k == SheetKind::Users) {
-        if names.len() == 1 && sheets.is_empty() {
-            // A one-sheet export (the usual HRIS file) is the users sheet, whatever its name.
-            sheets.push((SheetKind::Users, names[0].clone()));
-        } else {
-            let message = format!("no Users sheet (the workbook has {})", names.join(", "));
-            let problem = place
-                .problem(ProblemKind::MissingSheet, message)
-                .suggest(did_you_mean("Users", names.iter().map(String::as_str)));
-            builder.problem(problem);
-            return;
-        }
-    }
-    sheets.sort();
-    for (kind, name) in sheets {
-        let place = Place::new(file.clone(), Some(Arc::from(name.as_str())));
-        read_sheet(&mut workbook, &name, kind, &place, builder);
     }
 }
 
@@ -193,9 +460,12 @@ pub(crate) fn parse_xlsx(bytes: &[u8], file: &Arc<str>, builder: &mut Builder<'_
 struct SheetState<'p> {
     kind: SheetKind,
     place: &'p Place,
+    mapped: bool,
     plan: Option<SheetPlan>,
     /// The header's width, once the header row has been read.
     width: Option<usize>,
+    /// The header's row (0-based).
+    header_row: u32,
 }
 
 impl SheetState<'_> {
@@ -208,126 +478,15 @@ impl SheetState<'_> {
                     builder.row(plan, row_no, row);
                 }
             } else {
-                self.plan = builder.begin(self.kind, self.place.clone(), row, row_no);
+                self.plan = builder.begin(self.kind, self.place.clone(), row, row_no, self.mapped);
                 if self.plan.is_none() {
                     return false;
                 }
                 self.width = Some(row.len);
+                self.header_row = at;
             }
         }
         row.clear(self.width.unwrap_or(0));
         true
-    }
-}
-
-fn read_sheet(
-    workbook: &mut Xlsx<Cursor<&[u8]>>,
-    name: &str,
-    kind: SheetKind,
-    place: &Place,
-    builder: &mut Builder<'_>,
-) {
-    let limits = builder.options().limits;
-    let mut cells = match workbook.worksheet_cells_reader(name) {
-        Ok(cells) => cells,
-        Err(e) => {
-            let (kind, message) = open_problem(&e);
-            builder.problem(place.problem(kind, message));
-            return;
-        }
-    };
-    let declared = cells.dimensions();
-    let (rows, cols) = (u64::from(declared.end.0) + 1, u64::from(declared.end.1) + 1);
-    if rows > limits.max_rows || cols > limits.max_columns {
-        let message = format!(
-            "sheet declares {rows} rows and {cols} columns, more than the limit of {} rows and {} columns",
-            limits.max_rows, limits.max_columns
-        );
-        builder.problem(place.problem(ProblemKind::TooLarge, message));
-        return;
-    }
-    if kind == SheetKind::Users {
-        builder.reserve_users((declared.end.0 - declared.start.0) as usize);
-    }
-    let too_large = |row: u64| {
-        place
-            .problem(
-                ProblemKind::TooLarge,
-                format!(
-                    "sheet is larger than the limit of {} rows, {} columns and {} cells",
-                    limits.max_rows, limits.max_columns, limits.max_cells
-                ),
-            )
-            .at_row(row)
-    };
-    let mut row = XRow::default();
-    let mut state = SheetState {
-        kind,
-        place,
-        plan: None,
-        width: None,
-    };
-    let mut current: Option<u32> = None;
-    let mut count = 0u64;
-    row.clear(0);
-    loop {
-        let cell = match cells.next_cell_with_formula_metadata() {
-            Ok(Some(cell)) => cell,
-            Ok(None) => break,
-            Err(e) => {
-                let row_no = current.map_or(1, |r| u64::from(r) + 1);
-                builder.problem(
-                    place
-                        .problem(ProblemKind::Corrupt, format!("sheet is damaged: {e}"))
-                        .at_row(row_no),
-                );
-                return;
-            }
-        };
-        let (r, c) = cell.pos;
-        if u64::from(r) >= limits.max_rows || u64::from(c) >= limits.max_columns {
-            builder.problem(too_large(u64::from(r) + 1));
-            return;
-        }
-        if current != Some(r) {
-            if let Some(at) = current
-                && !state.flush(&mut row, at, builder)
-            {
-                return;
-            }
-            current = Some(r);
-        }
-        if matches!(cell.value, DataRef::Empty) && cell.formula.is_none() {
-            continue;
-        }
-        count += 1;
-        if count > limits.max_cells {
-            builder.problem(too_large(u64::from(r) + 1));
-            return;
-        }
-        let c = c as usize;
-        if state.width.is_some_and(|w| c >= w) {
-            continue;
-        }
-        let slot = row.slot(c);
-        slot.formula = cell.formula.is_some();
-        if let Err(e) = write_value(&cell.value, &mut slot.text) {
-            slot.error = Some(e);
-        }
-        if !slot.text.trim().is_empty() || slot.error.is_some() || slot.formula {
-            row.blank = false;
-        }
-    }
-    if let Some(at) = current
-        && !state.flush(&mut row, at, builder)
-    {
-        return;
-    }
-    let plan = state.plan;
-    match plan {
-        None => {
-            builder.problem(place.problem(ProblemKind::Empty, "sheet is empty (no header row)"));
-        }
-        Some(plan) => builder.end(&plan),
     }
 }

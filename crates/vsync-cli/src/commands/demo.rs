@@ -365,7 +365,7 @@ impl Scenario {
             users,
             groups,
             managed: today.managed,
-            input: vsync_model::InputInfo::default(),
+            ..DesiredState::default()
         };
         Self {
             baseline,

@@ -95,7 +95,7 @@ pub fn desired_with(n: usize, name: impl Fn(usize) -> String) -> DesiredState {
             memberships: true,
             ..Managed::default()
         },
-        input: vsync_model::InputInfo::default(),
+        ..DesiredState::default()
     }
 }
 

@@ -1,6 +1,6 @@
 //! One bad file per error class, each asserting the exact place reported.
 
-use vsync_reader::{Limits, ProblemKind, ReadOptions, read};
+use vsync_reader::{ReadLimits, ProblemKind, ReadOptions, read};
 
 use crate::{fixture, problems};
 
@@ -257,9 +257,9 @@ fn far_away_cell_is_refused_before_loading() {
 #[test]
 fn far_away_cell_is_refused_while_streaming_when_the_declared_size_is_allowed() {
     // Declared dimensions within the caps, but more cells than allowed.
-    let limits = Limits {
+    let limits = ReadLimits {
         max_cells: 2,
-        ..Limits::default()
+        ..ReadLimits::default()
     };
     let err = read(
         &[fixture("input/vsync.xlsx")],
@@ -272,9 +272,9 @@ fn far_away_cell_is_refused_while_streaming_when_the_declared_size_is_allowed() 
 
 #[test]
 fn csv_row_cap() {
-    let limits = Limits {
+    let limits = ReadLimits {
         max_rows: 2,
-        ..Limits::default()
+        ..ReadLimits::default()
     };
     let err = read(
         &[fixture("input/users.csv")],

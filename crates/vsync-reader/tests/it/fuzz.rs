@@ -1,17 +1,17 @@
 //! Arbitrary bytes through the CSV and XLSX paths: refused or read, never a panic.
 
 use proptest::prelude::*;
-use vsync_reader::{Limits, ReadOptions, read_bytes};
+use vsync_reader::{ReadLimits, ReadOptions, read_bytes};
 
 use crate::fixture;
 
 fn options() -> ReadOptions {
     // Small caps, so that a mutated dimension cannot make a case slow.
-    ReadOptions::default().with_limits(Limits {
+    ReadOptions::default().with_limits(ReadLimits {
         max_rows: 10_000,
         max_columns: 200,
         max_cells: 100_000,
-        ..Limits::default()
+        ..ReadLimits::default()
     })
 }
 

@@ -39,6 +39,9 @@ pub fn without_places(mut state: DesiredState) -> DesiredState {
     for group in &mut state.groups {
         group.source = SourceRef::default();
     }
+    for group in &mut state.derived {
+        group.source = SourceRef::default();
+    }
     state.input = InputInfo::default();
     state
 }

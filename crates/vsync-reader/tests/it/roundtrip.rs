@@ -9,8 +9,14 @@ use vsync_reader::{ReadOptions, read, read_bytes, write_csv_dir, write_xlsx};
 use crate::without_places;
 
 /// Text as the reader leaves it: no surrounding white space, NFC, and awkward on purpose
-/// (formula characters first, `;`, quotes, commas, newlines, a leading `'`).
+/// (formula characters first, `;`, quotes, commas, newlines, a leading `'`). Only display
+/// names and descriptions may hold line breaks; names with control characters are refused.
 fn text() -> impl Strategy<Value = String> {
+    multiline().prop_map(|s| s.replace('\n', " ")).prop_filter("the reader trims", |s| s.trim() == s)
+}
+
+/// Text that may hold line breaks (display names, descriptions).
+fn multiline() -> impl Strategy<Value = String> {
     let lead = prop_oneof![
         Just(String::new()),
         Just("=".to_owned()),
@@ -37,7 +43,7 @@ fn names() -> impl Strategy<Value = NameSet> {
 fn user(i: usize) -> impl Strategy<Value = DesiredUser> {
     (
         text(),
-        proptest::option::of(text()),
+        proptest::option::of(multiline()),
         proptest::option::of("[0-9]{1,6}|EMP-[0-9]{2}"),
         proptest::option::of(Just(format!("user{i}@example.com"))),
         proptest::option::of(any::<bool>()),
@@ -72,7 +78,7 @@ fn state() -> impl Strategy<Value = DesiredState> {
     let groups = (0..4usize).prop_flat_map(|n| {
         (0..n)
             .map(|i| {
-                (text(), proptest::option::of(text()), names()).prop_map(
+                (text(), proptest::option::of(multiline()), names()).prop_map(
                     move |(name, description, permissions)| DesiredGroup {
                         name: format!("{name} G{i}"),
                         description,
@@ -112,6 +118,7 @@ fn state() -> impl Strategy<Value = DesiredState> {
             groups,
             managed,
             input: InputInfo::default(),
+            derived: Vec::new(),
         }
     })
 }

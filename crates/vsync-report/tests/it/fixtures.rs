@@ -122,6 +122,7 @@ fn desired() -> DesiredState {
             checksum: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08".into(),
             user_rows: 6,
         },
+        derived: Vec::new(),
     }
 }
 
