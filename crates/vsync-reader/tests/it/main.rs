@@ -1,8 +1,10 @@
 //! Integration tests of vsync-reader, against the real files in the repository's `fixtures/`.
 
 mod bad;
+pub mod craft;
 mod fuzz;
 mod good;
+mod hostile;
 mod hris;
 mod roundtrip;
 
