@@ -7,7 +7,7 @@ use std::sync::mpsc::{Receiver, sync_channel};
 use csv::ByteRecord;
 use sha2::{Digest, Sha256};
 
-use crate::build::{Builder, CellFault, Place, Row};
+use crate::build::{Builder, CellFault, Place, Row, SheetPlan};
 use crate::error::ProblemKind;
 use crate::schema::SheetKind;
 
@@ -221,12 +221,15 @@ pub(crate) fn parse_csv(
         .buffer_capacity(1 << 16)
         .from_reader(buf);
     let mut record = ByteRecord::new();
-    let mut plan: Option<crate::build::SheetPlan> = None;
+    // The last data row read, handed to the builder once the next one shows it was not the
+    // file's last (a last row without its line end was probably cut, and is not read).
+    let mut pending = ByteRecord::new();
+    let mut has_pending = false;
+    let mut plan: Option<SheetPlan> = None;
     let mut header_seen = false;
     let mut cells = 0u64;
-    // The header's width without trailing blank headers; the last record's row and width.
+    // The header's width without trailing blank headers.
     let mut width = 0;
-    let mut last: Option<(u64, usize)> = None;
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(true) => {}
@@ -243,7 +246,7 @@ pub(crate) fn parse_csv(
         }
         // A record is one spreadsheet row, quoted newlines or not. (Blank lines, which the
         // CSV parser skips, are not counted: exports do not have them.)
-        let row = record.position().map_or(0, csv::Position::record) + 1;
+        let row = row_of(&record);
         let bytes = record.as_slice();
         if row > limits.max_rows || record.len() as u64 > limits.max_columns {
             let message = format!(
@@ -274,46 +277,68 @@ pub(crate) fn parse_csv(
             }
             continue;
         }
-        last = Some((row, record.len()));
-        if let Some(plan) = plan.as_mut() {
-            if record.len() < width {
-                let message = format!(
-                    "row has {} of the header's {width} fields; the file was probably cut short",
-                    record.len()
-                );
-                let column = plan.header(record.len()).to_owned();
-                builder.problem(
-                    place
-                        .problem(ProblemKind::CutShort, message)
-                        .at_row(row)
-                        .in_column(column),
-                );
-                continue;
-            }
-            builder.row(plan, row, &CsvRow(&record));
+        let Some(plan) = plan.as_mut() else { return };
+        if has_pending {
+            data_row(plan, &pending, width, place, builder);
         }
+        std::mem::swap(&mut record, &mut pending);
+        has_pending = true;
     }
     let tail = reader.into_inner().into_inner().last;
-    match plan {
-        None => builder.problem(place.problem(ProblemKind::Empty, "file is empty (no header row)")),
-        Some(plan) => {
-            if let Some((row, len)) = last
-                && !matches!(tail, Some(b'\n' | b'\r'))
-            {
-                let column = plan.header(len.saturating_sub(1)).to_owned();
-                builder.problem(
-                    place
-                        .problem(
-                            ProblemKind::CutShort,
-                            "the last row has no line end; the file was probably cut short (if it is complete, end it with a line break)",
-                        )
-                        .at_row(row)
-                        .in_column(column),
-                );
-            }
-            builder.end(&plan);
+    let Some(mut plan) = plan else {
+        builder.problem(place.problem(ProblemKind::Empty, "file is empty (no header row)"));
+        return;
+    };
+    if has_pending {
+        if matches!(tail, Some(b'\n' | b'\r')) {
+            data_row(&mut plan, &pending, width, place, builder);
+        } else {
+            plan.rows += 1;
+            let column = plan.header(pending.len().saturating_sub(1)).to_owned();
+            builder.problem(
+                place
+                    .problem(
+                        ProblemKind::CutShort,
+                        "the last row has no line end, so the file was probably cut short; the row is not read (if the file is complete, end it with a line break)",
+                    )
+                    .at_row(row_of(&pending))
+                    .in_column(column),
+            );
         }
     }
+    builder.end(&plan);
+}
+
+/// The row a record is, as the spreadsheet shows it.
+fn row_of(record: &ByteRecord) -> u64 {
+    record.position().map_or(0, csv::Position::record) + 1
+}
+
+/// Hands a data row to the builder, unless it has fewer fields than the header.
+fn data_row(
+    plan: &mut SheetPlan,
+    record: &ByteRecord,
+    width: usize,
+    place: &Place,
+    builder: &mut Builder<'_>,
+) {
+    let row = row_of(record);
+    if record.len() < width {
+        plan.rows += 1;
+        let message = format!(
+            "row has {} of the header's {width} fields, so the file was probably cut short",
+            record.len()
+        );
+        let column = plan.header(record.len()).to_owned();
+        builder.problem(
+            place
+                .problem(ProblemKind::CutShort, message)
+                .at_row(row)
+                .in_column(column),
+        );
+        return;
+    }
+    builder.row(plan, row, &CsvRow(record));
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ mod good;
 mod hostile;
 mod hris;
 mod roundtrip;
+mod source_checks;
 
 use std::path::PathBuf;
 
