@@ -5,7 +5,8 @@
 //! ```
 //!
 //! Deterministic: the same files come out on every run, so the committed fixtures are real
-//! files that tests open as a customer's tools would have written them.
+//! files that tests open as a customer's tools would have written them (and a test checks that
+//! this generator reproduces them byte for byte).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -16,7 +17,8 @@ use rust_xlsxwriter::{
 
 type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
 
-fn root() -> PathBuf {
+/// The repository's `fixtures/` folder.
+pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
 }
 
@@ -186,8 +188,8 @@ fn csv_text(rows: &[Vec<String>], delimiter: u8) -> Result<Vec<u8>> {
         .map_err(csv::IntoInnerError::into_error)?)
 }
 
-fn hris() -> Result {
-    let dir = root().join("hris");
+fn hris(root: &Path) -> Result {
+    let dir = root.join("hris");
     let rows = hris_rows();
     let mut table: Vec<Vec<String>> = vec![HRIS_HEADER.iter().map(|s| (*s).to_owned()).collect()];
     table.extend(rows.iter().map(|r| r.cells.clone()));
@@ -213,8 +215,8 @@ fn hris() -> Result {
     save(workbook, dir.join("hris_export.xlsx"))
 }
 
-fn good() -> Result {
-    let dir = root().join("input");
+fn good(root: &Path) -> Result {
+    let dir = root.join("input");
     write(
         dir.join("users.csv"),
         "username,displayName,employeeId,email,accountEnabled,userGroups,permissions\n\
@@ -305,8 +307,8 @@ fn good() -> Result {
     save(workbook, dir.join("vsync.xlsx"))
 }
 
-fn csv_bad(name: &str, text: &str) -> Result {
-    write(root().join("bad").join(name), text)
+fn csv_bad(root: &Path, name: &str, text: &str) -> Result {
+    write(root.join("bad").join(name), text)
 }
 
 /// The container Excel writes for a workbook with a password: an OLE compound file holding an
@@ -366,42 +368,51 @@ fn encrypted_workbook() -> Vec<u8> {
     [header, fat, dir].concat()
 }
 
-fn bad() -> Result {
-    let dir = root().join("bad");
+fn bad(root: &Path) -> Result {
+    let dir = root.join("bad");
     csv_bad(
+        root,
         "missing_column.csv",
         "usrname,email\njane@example.com,jane@example.com\n",
     )?;
     csv_bad(
+        root,
         "empty_key.csv",
         "username,email\njane@example.com,jane@example.com\n  ,anon@example.com\n",
     )?;
     csv_bad(
+        root,
         "duplicate_username.csv",
         "username,employeeId\njane@example.com,1\nbob@example.com,2\nJANE@Example.com,3\n",
     )?;
     csv_bad(
+        root,
         "duplicate_employee_id.csv",
         "username,employeeId\njane@example.com,00123\nbob@example.com,00123\n",
     )?;
     csv_bad(
+        root,
         "malformed_email.csv",
         "username,email\njane@example.com,jane@example.com\nbob@example.com,jane@@x\n",
     )?;
     csv_bad(
+        root,
         "invalid_boolean.csv",
         "username,accountEnabled\njane@example.com,true\nbob@example.com,maybe\n",
     )?;
     csv_bad(
+        root,
         "empty_list_item.csv",
         "username,userGroups\njane@example.com,Finance;;Sales\n",
     )?;
     csv_bad(
+        root,
         "mangled_employee_id.csv",
         "username,employeeId\njane@example.com,1.23E+05\n",
     )?;
-    csv_bad("empty_file.csv", "")?;
+    csv_bad(root, "empty_file.csv", "")?;
     csv_bad(
+        root,
         "many_problems.csv",
         "username,email,accountEnabled\n\
          jane@example.com,bad-email,true\n\
@@ -409,7 +420,7 @@ fn bad() -> Result {
          bob@example.com,bob@example.com,perhaps\n\
          JANE@example.com,,\n",
     )?;
-    csv_bad("header_only.csv", "username,email\n")?;
+    csv_bad(root, "header_only.csv", "username,email\n")?;
     let mut latin1 = b"username,displayName\njane@example.com,Jos".to_vec();
     latin1.extend([0xE9, b'\n']);
     write(dir.join("not_utf8.csv"), latin1)?;
@@ -428,11 +439,11 @@ fn bad() -> Result {
     )?;
     write(
         dir.join("workbook_named_csv.csv"),
-        fs::read(root().join("input/vsync.xlsx"))?,
+        fs::read(root.join("input/vsync.xlsx"))?,
     )?;
     write(dir.join("unsupported.ods"), "not read")?;
     write(dir.join("password_protected.xlsx"), encrypted_workbook())?;
-    let good = fs::read(root().join("input/vsync.xlsx"))?;
+    let good = fs::read(root.join("input/vsync.xlsx"))?;
     write(dir.join("corrupt.xlsx"), &good[..good.len() / 2])?;
 
     let mut workbook = new_workbook()?;
@@ -515,10 +526,166 @@ fn bad() -> Result {
     Ok(())
 }
 
+/// The columns of the Workday-style export (a custom report of workers).
+pub const WORKDAY_HEADER: [&str; 12] = [
+    "Employee ID",
+    "Legal Name - First Name",
+    "Preferred Name - First Name",
+    "Legal Name - Last Name",
+    "Email - Primary Work",
+    "Worker Status",
+    "Worker Type",
+    "Supervisory Organization",
+    "Cost Center",
+    "Location",
+    "Hire Date",
+    "Business Title",
+];
+
+struct WorkdayRow {
+    id: u32,
+    text: [String; 7],
+    organization: &'static str,
+    cost_center: u32,
+    location: &'static str,
+    hire: (u16, u8, u8),
+    title: &'static str,
+}
+
+fn workday_rows() -> Vec<WorkdayRow> {
+    const FIRST: [&str; 8] = [
+        "Chloé", "Seán", "Zoë", "Mateo", "Ingrid", "Kenji", "Aisha", "Noah",
+    ];
+    const LAST: [&str; 8] = [
+        "O'Brien", "Müller", "García", "D'Angelo", "Nguyen", "Kowalski", "Smith", "Dubois",
+    ];
+    const ORGS: [(&str, u32); 4] = [
+        ("Finance", 4100),
+        ("People", 4200),
+        ("Sales", 5100),
+        ("Engineering", 6100),
+    ];
+    const LOCATIONS: [&str; 4] = ["London", "Toronto", "", "Berlin"];
+    const TITLES: [&str; 4] = ["Analyst", "Partner", "Engineer", "Director"];
+    let mut rng = Lcg(2024);
+    (1..=60u32)
+        .map(|n| {
+            let first = rng.pick(&FIRST);
+            let last = rng.pick(&LAST);
+            let preferred = if rng.next().is_multiple_of(4) {
+                rng.pick(&["Jo", "Sam", "Bea"])
+            } else {
+                ""
+            };
+            let status = match rng.next() % 12 {
+                0 => "Terminated",
+                1 => "On Leave",
+                _ => "Active",
+            };
+            let kind = if rng.next().is_multiple_of(7) {
+                "Contingent Worker"
+            } else {
+                "Employee"
+            };
+            let (organization, cost_center) = ORGS[(rng.next() % 4) as usize];
+            let local: String = format!("{first}.{last}{n}")
+                .to_lowercase()
+                .chars()
+                .filter_map(|c| match c {
+                    'é' | 'ë' => Some('e'),
+                    'á' => Some('a'),
+                    'í' => Some('i'),
+                    'ü' => Some('u'),
+                    c if c.is_ascii_alphanumeric() || c == '.' => Some(c),
+                    _ => None,
+                })
+                .collect();
+            WorkdayRow {
+                id: n * 13,
+                text: [
+                    first.to_owned(),
+                    preferred.to_owned(),
+                    last.to_owned(),
+                    format!("{local}@example.com"),
+                    status.to_owned(),
+                    kind.to_owned(),
+                    organization.to_owned(),
+                ],
+                organization,
+                cost_center: cost_center + (rng.next() % 3) as u32,
+                location: rng.pick(&LOCATIONS),
+                hire: (
+                    2005 + (rng.next() % 19) as u16,
+                    1 + (rng.next() % 12) as u8,
+                    1 + (rng.next() % 28) as u8,
+                ),
+                title: rng.pick(&TITLES),
+            }
+        })
+        .collect()
+}
+
+/// The same Workday-style export twice: as CSV (text as Workday writes it) and as XLSX the
+/// way Excel holds it (employee IDs as numbers with a zero-padded format, cost centers as
+/// numbers in a Text-formatted column, hire dates as real dates shown `mm/dd/yyyy`).
+fn workday(root: &Path) -> Result {
+    let dir = root.join("hris");
+    let rows = workday_rows();
+    let mut table: Vec<Vec<String>> =
+        vec![WORKDAY_HEADER.iter().map(|s| (*s).to_owned()).collect()];
+    for row in &rows {
+        let (y, m, d) = row.hire;
+        let mut cells = vec![format!("{:06}", row.id)];
+        cells.extend(row.text[..6].iter().cloned());
+        cells.push(row.organization.to_owned());
+        cells.push(row.cost_center.to_string());
+        cells.push(row.location.to_owned());
+        cells.push(format!("{y:04}-{m:02}-{d:02}"));
+        cells.push(row.title.to_owned());
+        table.push(cells);
+    }
+    write(dir.join("workday_export.csv"), csv_text(&table, b',')?)?;
+
+    let mut workbook = new_workbook()?;
+    let sheet = workbook.add_worksheet().set_name("Workers")?;
+    let id = Format::new().set_num_format("000000");
+    let text = Format::new().set_num_format("@");
+    let date = Format::new().set_num_format("mm/dd/yyyy");
+    for (c, h) in WORKDAY_HEADER.iter().enumerate() {
+        sheet.write_string(0, c as u16, *h)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        sheet.write_number_with_format(r, 0, f64::from(row.id), &id)?;
+        for (c, value) in row.text[..6].iter().enumerate() {
+            if !value.is_empty() {
+                sheet.write_string(r, c as u16 + 1, value)?;
+            }
+        }
+        sheet.write_string(r, 7, row.organization)?;
+        sheet.write_number_with_format(r, 8, f64::from(row.cost_center), &text)?;
+        if !row.location.is_empty() {
+            sheet.write_string(r, 9, row.location)?;
+        }
+        let (y, m, d) = row.hire;
+        sheet.write_datetime_with_format(r, 10, ExcelDateTime::from_ymd(y, m, d)?, &date)?;
+        sheet.write_string(r, 11, row.title)?;
+    }
+    save(workbook, dir.join("workday_export.xlsx"))
+}
+
+/// Writes every fixture under `root`.
+pub fn generate(root: &Path) -> Result {
+    good(root)?;
+    bad(root)?;
+    hris(root)?;
+    workday(root)?;
+    Ok(())
+}
+
+#[allow(dead_code, reason = "the tests include this file for `generate`, without `main`")]
 fn main() -> Result {
-    good()?;
-    bad()?;
-    hris()?;
+    generate(&root())?;
     println!("fixtures written under {}", root().display());
     Ok(())
 }

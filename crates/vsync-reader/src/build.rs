@@ -862,7 +862,7 @@ impl<'o> Builder<'o> {
             .kind
             .columns()
             .iter()
-            .filter(|c| !plan.has(**c))
+            .filter(|c| !plan.has(**c) && !(**c == Column::UserGroups && !plan.rules.is_empty()))
             .map(|c| c.header())
             .collect();
         for (i, header) in plan.headers.iter().enumerate() {

@@ -219,6 +219,10 @@ fn parse_section(text: &str) -> Result<Section, Refused> {
                     if q == '"' {
                         break;
                     }
+                    if is_currency(q) {
+                        // A currency amount: not an identifier, and not guessed at.
+                        return Err(Refused);
+                    }
                     pending.push(q);
                 }
                 last_was_digit = false;
@@ -551,6 +555,7 @@ mod tests {
             "[>100]0;0",
             "#,##0,",
             "\\$0",
+            "\"$\"#,##0.00",
         ] {
             assert!(
                 matches!(NumFmt::compile(code), NumFmt::Unsupported(_)),

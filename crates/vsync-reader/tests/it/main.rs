@@ -2,7 +2,9 @@
 
 mod bad;
 pub mod craft;
+mod formats;
 mod fuzz;
+mod generator;
 mod good;
 mod hostile;
 mod hris;
