@@ -683,7 +683,10 @@ pub fn generate(root: &Path) -> Result {
     Ok(())
 }
 
-#[allow(dead_code, reason = "the tests include this file for `generate`, without `main`")]
+#[allow(
+    dead_code,
+    reason = "the tests include this file for `generate`, without `main`"
+)]
 fn main() -> Result {
     generate(&root())?;
     println!("fixtures written under {}", root().display());

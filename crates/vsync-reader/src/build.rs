@@ -19,8 +19,7 @@ use vsync_model::{
 };
 
 use crate::cell::{
-    clean, control_char, did_you_mean, header_key, is_valid_email, parse_bool, split_list,
-    unescape,
+    clean, control_char, did_you_mean, header_key, is_valid_email, parse_bool, split_list, unescape,
 };
 use crate::error::{Problem, ProblemKind};
 use crate::mapping::{FieldSpec, Part, Template, value_matches};
@@ -133,6 +132,8 @@ pub(crate) struct SheetPlan {
     mapped: bool,
     /// Per header: whether anything reads the column.
     used: Vec<bool>,
+    /// Per header: whether the mapping leaves the column unread on purpose.
+    ignored: Vec<bool>,
     /// Data rows seen.
     pub(crate) rows: usize,
 }
@@ -431,20 +432,22 @@ impl<'o> Builder<'o> {
     /// Ends a sheet: a Users sheet without data rows is refused (a truncated export would
     /// otherwise remove everyone).
     pub(crate) fn end(&mut self, plan: &SheetPlan) {
-        let unread = plan
-            .headers
-            .iter()
-            .zip(&plan.used)
-            .filter(|(h, used)| !**used && !h.is_empty())
-            .map(|(h, _)| h.clone())
-            .collect();
+        let columns = |ignored: bool| {
+            plan.headers
+                .iter()
+                .enumerate()
+                .filter(|(i, h)| !plan.used[*i] && plan.ignored[*i] == ignored && !h.is_empty())
+                .map(|(_, h)| h.clone())
+                .collect()
+        };
         self.sheets.push(SheetSummary {
             file: plan.place.file.to_string(),
             sheet: plan.place.sheet.as_deref().map(str::to_owned),
             kind: plan.kind.sheet_name(),
             rows: plan.rows,
             mapped: plan.mapped,
-            unread,
+            unread: columns(false),
+            ignored: columns(true),
         });
         if plan.kind != SheetKind::Users {
             return;
@@ -532,7 +535,12 @@ impl<'o> Builder<'o> {
                 "duplicate username \"{}\" (first at {})",
                 l.username, f.source
             );
-            found.push((later as usize, ProblemKind::DuplicateUsername, Column::Username, message));
+            found.push((
+                later as usize,
+                ProblemKind::DuplicateUsername,
+                Column::Username,
+                message,
+            ));
         }
         let mut employee_hashes = std::mem::take(&mut self.employee_hashes);
         let dup_ids = duplicates(&mut employee_hashes, &removed, |a, b| {
@@ -542,7 +550,12 @@ impl<'o> Builder<'o> {
             let (l, f) = (&users[later as usize], &users[first as usize]);
             let id = l.employee_id.as_deref().unwrap_or_default();
             let message = format!("duplicate employeeId \"{id}\" (first at {})", f.source);
-            found.push((later as usize, ProblemKind::DuplicateEmployeeId, Column::EmployeeId, message));
+            found.push((
+                later as usize,
+                ProblemKind::DuplicateEmployeeId,
+                Column::EmployeeId,
+                message,
+            ));
         }
         drop(employee_hashes);
         for (idx, kind, column, message) in found {
@@ -597,6 +610,7 @@ impl<'o> Builder<'o> {
             kind,
             place,
             used: vec![false; headers.len()],
+            ignored: vec![false; headers.len()],
             headers,
             sources: Default::default(),
             values: Default::default(),
@@ -785,7 +799,11 @@ impl<'o> Builder<'o> {
             }
         }
         self.mark_used(&mut plan);
-        self.check_unknown_columns(&plan, &keys, &suggested, header_row);
+        if let Some(mapping) = mapping {
+            let ignored: Vec<String> = mapping.ignore.iter().map(|c| header_key(c)).collect();
+            plan.ignored = keys.iter().map(|k| ignored.contains(k)).collect();
+        }
+        self.check_unknown_columns(&plan, &suggested, header_row);
 
         match kind {
             SheetKind::Users => {
@@ -846,17 +864,7 @@ impl<'o> Builder<'o> {
 
     /// Columns nothing reads: without a mapping each is a problem (a misspelt header would
     /// otherwise be ignored); with one, only those close to a vsync field nothing fills.
-    fn check_unknown_columns(
-        &mut self,
-        plan: &SheetPlan,
-        keys: &[String],
-        suggested: &[usize],
-        header_row: u64,
-    ) {
-        let ignored: Vec<String> = match (&self.options.mapping, plan.mapped) {
-            (Some(m), true) => m.ignore.iter().map(|c| header_key(c)).collect(),
-            _ => Vec::new(),
-        };
+    fn check_unknown_columns(&mut self, plan: &SheetPlan, suggested: &[usize], header_row: u64) {
         let fields: Vec<&str> = plan.kind.columns().iter().map(|c| c.header()).collect();
         let unfilled: Vec<&str> = plan
             .kind
@@ -866,10 +874,7 @@ impl<'o> Builder<'o> {
             .map(|c| c.header())
             .collect();
         for (i, header) in plan.headers.iter().enumerate() {
-            if plan.used[i] || header.is_empty() || suggested.contains(&i) {
-                continue;
-            }
-            if ignored.contains(&keys[i]) {
+            if plan.used[i] || plan.ignored[i] || header.is_empty() || suggested.contains(&i) {
                 continue;
             }
             let problem = if plan.mapped {
@@ -1009,9 +1014,8 @@ impl<'o> Builder<'o> {
             Some(n) => format!("item {n} of {}", column.header()),
             None => column.header().to_owned(),
         };
-        let message = format!(
-            "{what} is {chars} characters long, more than the {limit} the tenant accepts"
-        );
+        let message =
+            format!("{what} is {chars} characters long, more than the {limit} the tenant accepts");
         let p = Self::at(plan, ProblemKind::TooLong, row_no, column, message);
         self.problems.push(p);
     }
@@ -1284,7 +1288,13 @@ impl<'o> Builder<'o> {
                         rule.label,
                         crate::cell::describe_control(c)
                     );
-                    let p = Self::at(plan, ProblemKind::ControlCharacter, row_no, Column::UserGroups, message);
+                    let p = Self::at(
+                        plan,
+                        ProblemKind::ControlCharacter,
+                        row_no,
+                        Column::UserGroups,
+                        message,
+                    );
                     self.problems.push(p);
                 }
                 self.check_length(plan, Column::UserGroups, row_no, &name, None);

@@ -194,11 +194,7 @@ fn refused(problems: Problems, summary: ReadSummary) -> ReadOutcome {
 }
 
 /// Opens the inputs, tells what each holds, then reads every sheet in order.
-fn run(
-    mut inputs: Vec<Input<'_>>,
-    mut problems: Problems,
-    options: &ReadOptions,
-) -> ReadOutcome {
+fn run(mut inputs: Vec<Input<'_>>, mut problems: Problems, options: &ReadOptions) -> ReadOutcome {
     if !problems.is_empty() {
         return refused(problems, ReadSummary::default());
     }
@@ -460,7 +456,8 @@ fn roles(
                     tasks.push(task(SheetKind::Users, Some(name), None));
                 } else {
                     let header = workbook.first_row(&name, &options.limits);
-                    let place = Place::new(input.place.file.clone(), Some(Arc::from(name.as_str())));
+                    let place =
+                        Place::new(input.place.file.clone(), Some(Arc::from(name.as_str())));
                     match role_of(&header, options) {
                         Some(kind) => tasks.push(task(kind, Some(name), Some(header))),
                         None => return Err(unknown_role(&place, &header)),
@@ -515,7 +512,10 @@ fn role_of(header: &[String], options: &ReadOptions) -> Option<SheetKind> {
                 .filter(|k| kind.columns().iter().any(|c| c.matches(k)))
                 .count();
             // Ties go to the sheet listed first.
-            (named, usize::MAX - SheetKind::ALL.iter().position(|k| k == *kind).unwrap_or(0))
+            (
+                named,
+                usize::MAX - SheetKind::ALL.iter().position(|k| k == *kind).unwrap_or(0),
+            )
         })
         .copied();
     best.or(options.mapping.as_ref().map(|_| SheetKind::Users))
@@ -582,8 +582,7 @@ fn decide_mapping(tasks: &mut [Task], inputs: &mut [Input<'_>], options: &ReadOp
             }
         };
         let keys: Vec<String> = header.iter().map(|h| header_key(h)).collect();
-        task.mapped =
-            mapping.matches(&keys) || !keys.iter().any(|k| Column::Username.matches(k));
+        task.mapped = mapping.matches(&keys) || !keys.iter().any(|k| Column::Username.matches(k));
     }
 }
 
@@ -604,8 +603,9 @@ fn read_csv(input: &Input<'_>, task: &Task, hasher: &mut Sha256, builder: &mut B
             );
         }
         Data::Path(path) => {
-            let io =
-                |e: std::io::Error| place.problem(ProblemKind::Io, format!("failed to read the file: {e}"));
+            let io = |e: std::io::Error| {
+                place.problem(ProblemKind::Io, format!("failed to read the file: {e}"))
+            };
             let file = match File::open(path) {
                 Ok(file) => file,
                 Err(e) => return builder.problem(io(e)),

@@ -229,11 +229,13 @@ impl Template {
 
     /// The columns the placeholders name.
     pub(crate) fn columns(&self) -> impl Iterator<Item = &str> {
-        self.parts.iter().flat_map(|p| match p {
-            Part::Columns(cs) => cs.as_slice(),
-            Part::Literal(_) => &[],
-        })
-        .map(String::as_str)
+        self.parts
+            .iter()
+            .flat_map(|p| match p {
+                Part::Columns(cs) => cs.as_slice(),
+                Part::Literal(_) => &[],
+            })
+            .map(String::as_str)
     }
 }
 
@@ -359,15 +361,14 @@ impl Mapping {
             values.insert(column, compiled);
         }
         let mut groups = Vec::new();
-        let template = |text: &str, what: &str, problems: &mut Vec<Problem>| match Template::parse(
-            text,
-        ) {
-            Ok(t) => Some(t),
-            Err(e) => {
-                problems.push(problem(format!("{what}: {e}")));
-                None
-            }
-        };
+        let template =
+            |text: &str, what: &str, problems: &mut Vec<Problem>| match Template::parse(text) {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    problems.push(problem(format!("{what}: {e}")));
+                    None
+                }
+            };
         let default_description = raw
             .derived_groups
             .description
@@ -409,16 +410,17 @@ impl Mapping {
                 ));
             }
             let description = match &rule.description {
-                Some(d) => template(d, &format!("group rule {number} description"), &mut problems),
+                Some(d) => template(
+                    d,
+                    &format!("group rule {number} description"),
+                    &mut problems,
+                ),
                 None => default_description.clone(),
             };
             groups.push(GroupRule {
                 group,
                 when,
-                create: rule
-                    .create
-                    .or(raw.derived_groups.create)
-                    .unwrap_or(false),
+                create: rule.create.or(raw.derived_groups.create).unwrap_or(false),
                 description,
                 label: format!("{file}, [[groups]] rule {number} (\"{}\")", rule.group),
             });

@@ -351,7 +351,8 @@ impl Section {
         let value = if self.percent { value * 100.0 } else { value };
         let decimals = self.frac.len();
         let (int_digits, frac_digits) = round_decimal(value, decimals);
-        if negate && (int_digits.bytes().any(|b| b != b'0') || frac_digits.bytes().any(|b| b != b'0'))
+        if negate
+            && (int_digits.bytes().any(|b| b != b'0') || frac_digits.bytes().any(|b| b != b'0'))
         {
             out.push('-');
         }
@@ -360,7 +361,9 @@ impl Section {
         if self.point || !self.frac.is_empty() {
             let mut frac: Vec<char> = frac_digits.chars().collect();
             // Trailing zeros are shown only where a `0` placeholder asks for them.
-            while let (Some(&digit), Some(&placeholder)) = (frac.last(), self.frac.get(frac.len().wrapping_sub(1))) {
+            while let (Some(&digit), Some(&placeholder)) =
+                (frac.last(), self.frac.get(frac.len().wrapping_sub(1)))
+            {
                 if digit != '0' || placeholder == '0' {
                     break;
                 }
@@ -568,7 +571,10 @@ mod tests {
     fn date_formats_say_whether_they_show_a_time() {
         assert_eq!(NumFmt::date("yyyy-mm-dd"), NumFmt::Date { time: false });
         assert_eq!(NumFmt::date("m/d/yy h:mm"), NumFmt::Date { time: true });
-        assert_eq!(NumFmt::date("mm/dd/yyyy AM/PM"), NumFmt::Date { time: true });
+        assert_eq!(
+            NumFmt::date("mm/dd/yyyy AM/PM"),
+            NumFmt::Date { time: true }
+        );
         assert_eq!(NumFmt::date("\"h\"yyyy"), NumFmt::Date { time: false });
     }
 }

@@ -34,6 +34,8 @@ pub struct SheetSummary {
     pub mapped: bool,
     /// Its columns that nothing reads, as the file spells them.
     pub unread: Vec<String>,
+    /// Its columns the mapping leaves unread on purpose (`[ignore] columns`).
+    pub ignored: Vec<String>,
 }
 
 /// How a value map fared on a sheet.
@@ -112,7 +114,11 @@ impl fmt::Display for ReadSummary {
                 ": {}, {}{}",
                 sheet.kind,
                 plural(sheet.rows as u64, "row", "rows"),
-                if sheet.mapped { ", through the mapping" } else { "" }
+                if sheet.mapped {
+                    ", through the mapping"
+                } else {
+                    ""
+                }
             )?;
             writeln!(f)?;
             if !sheet.unread.is_empty() {
@@ -123,13 +129,17 @@ impl fmt::Display for ReadSummary {
                     .collect();
                 writeln!(f, "  columns nothing reads: {}", columns.join(", "))?;
             }
+            if !sheet.ignored.is_empty() {
+                let columns: Vec<String> = sheet
+                    .ignored
+                    .iter()
+                    .map(|c| c.escape_debug().to_string())
+                    .collect();
+                writeln!(f, "  columns ignored on purpose: {}", columns.join(", "))?;
+            }
         }
         if !self.derived.is_empty() {
-            writeln!(
-                f,
-                "groups the mapping derives: {}",
-                self.derived.len()
-            )?;
+            writeln!(f, "groups the mapping derives: {}", self.derived.len())?;
             for group in &self.derived {
                 writeln!(
                     f,

@@ -90,7 +90,10 @@ fn shown_by(styles: &[calamine::Style]) -> Vec<Shown> {
         .map(|style| match &style.number_format {
             Some(format) => Shown {
                 format: NumFmt::compile(&format.format_code),
-                time: matches!(NumFmt::date(&format.format_code), NumFmt::Date { time: true }),
+                time: matches!(
+                    NumFmt::date(&format.format_code),
+                    NumFmt::Date { time: true }
+                ),
             },
             None => Shown {
                 format: NumFmt::General,
@@ -102,7 +105,11 @@ fn shown_by(styles: &[calamine::Style]) -> Vec<Shown> {
 
 /// Writes a cell's value as the spreadsheet shows it; `Err` for error cells and numbers
 /// whose format is not reproduced.
-fn write_value(value: &DataRef<'_>, shown: Option<&Shown>, out: &mut String) -> Result<(), CellFault> {
+fn write_value(
+    value: &DataRef<'_>,
+    shown: Option<&Shown>,
+    out: &mut String,
+) -> Result<(), CellFault> {
     let number = |f: f64, out: &mut String| match shown {
         None => {
             out.push_str(&format_number(f));
@@ -171,7 +178,11 @@ pub(crate) struct Workbook {
 }
 
 /// Checks and opens a workbook held in memory.
-pub(crate) fn open(bytes: Vec<u8>, place: &Place, limits: &ReadLimits) -> Result<Workbook, Problem> {
+pub(crate) fn open(
+    bytes: Vec<u8>,
+    place: &Place,
+    limits: &ReadLimits,
+) -> Result<Workbook, Problem> {
     if bytes.is_empty() {
         return Err(place.problem(ProblemKind::Empty, "file is empty"));
     }
@@ -237,7 +248,10 @@ impl Workbook {
 
     /// The problem of a workbook without a Users sheet.
     pub(crate) fn missing_users(&self, place: &Place) -> Problem {
-        let message = format!("no Users sheet (the workbook has {})", self.names.join(", "));
+        let message = format!(
+            "no Users sheet (the workbook has {})",
+            self.names.join(", ")
+        );
         place
             .problem(ProblemKind::MissingSheet, message)
             .suggest(did_you_mean("Users", self.names.iter().map(String::as_str)))
@@ -407,7 +421,8 @@ impl Workbook {
         }
         match state.plan {
             None => {
-                builder.problem(place.problem(ProblemKind::Empty, "sheet is empty (no header row)"));
+                builder
+                    .problem(place.problem(ProblemKind::Empty, "sheet is empty (no header row)"));
                 None
             }
             Some(plan) => Some((plan, state.header_row)),

@@ -219,14 +219,17 @@ pub(crate) fn check_package(bytes: &[u8], limits: &ReadLimits) -> Result<Package
 /// How many uses of shared strings the worksheets can hold: each is a cell of at least a
 /// dozen bytes of XML (`<c t="s"><v>0</v></c>`).
 fn max_uses(parts: &[Part]) -> u64 {
-    parts.iter().filter(|p| p.key.ends_with(".xml")).map(|p| p.size).sum::<u64>() / 12 + 1
+    parts
+        .iter()
+        .filter(|p| p.key.ends_with(".xml"))
+        .map(|p| p.size)
+        .sum::<u64>()
+        / 12
+        + 1
 }
 
 /// The workbook part `_rels/.rels` points at, as a part key.
-fn office_document(
-    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
-    parts: &[Part],
-) -> Option<String> {
+fn office_document(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, parts: &[Part]) -> Option<String> {
     let index = parts.iter().position(|p| p.key == "_rels/.rels")?;
     let file = archive.by_index(index).ok()?;
     let mut xml = XmlReader::from_reader(BufReader::new(file));
@@ -279,7 +282,12 @@ fn check_shared_strings(
     limits: &ReadLimits,
     max_uses: u64,
 ) -> Result<(), Refusal> {
-    let refuse = |message: String| Err((ProblemKind::TooLarge, format!("workbook part {part} {message}")));
+    let refuse = |message: String| {
+        Err((
+            ProblemKind::TooLarge,
+            format!("workbook part {part} {message}"),
+        ))
+    };
     let mut xml = XmlReader::from_reader(reader);
     let mut buf = Vec::with_capacity(1024);
     let mut count = 0u64;
@@ -412,7 +420,12 @@ struct StyleSizes {
 fn check_styles(reader: impl BufRead, part: &str, limits: &ReadLimits) -> Result<(), Refusal> {
     /// What a cell format costs calamine besides the copies of its parts.
     const XF_BASE: u64 = std::mem::size_of::<calamine::Style>() as u64 + 16;
-    let refuse = |message: String| Err((ProblemKind::TooLarge, format!("workbook part {part} {message}")));
+    let refuse = |message: String| {
+        Err((
+            ProblemKind::TooLarge,
+            format!("workbook part {part} {message}"),
+        ))
+    };
     let mut xml = XmlReader::from_reader(reader);
     let mut buf = Vec::with_capacity(1024);
     let mut sizes = StyleSizes::default();
@@ -485,9 +498,10 @@ fn check_styles(reader: impl BufRead, part: &str, limits: &ReadLimits) -> Result
                     ));
                 }
             }
-            (Some(l @ (StyleList::Fonts | StyleList::Fills | StyleList::Borders)), Event::End(e))
-                if e.local_name().as_ref() == l.item() =>
-            {
+            (
+                Some(l @ (StyleList::Fonts | StyleList::Fills | StyleList::Borders)),
+                Event::End(e),
+            ) if e.local_name().as_ref() == l.item() => {
                 if let Some(start) = item_start.take() {
                     let target = match l {
                         StyleList::Fonts => &mut sizes.fonts,
@@ -512,7 +526,6 @@ fn check_styles(reader: impl BufRead, part: &str, limits: &ReadLimits) -> Result
     }
     Ok(())
 }
-
 
 #[cfg(test)]
 mod tests {

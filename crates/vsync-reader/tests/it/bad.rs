@@ -1,6 +1,6 @@
 //! One bad file per error class, each asserting the exact place reported.
 
-use vsync_reader::{ReadLimits, ProblemKind, ReadOptions, read};
+use vsync_reader::{ProblemKind, ReadLimits, ReadOptions, read};
 
 use crate::{fixture, problems};
 

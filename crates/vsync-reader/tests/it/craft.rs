@@ -316,7 +316,10 @@ pub fn honest() -> Vec<u8> {
 /// A shared-strings header claiming four billion entries, in about 2 KB.
 pub fn sst_four_billion() -> Vec<u8> {
     workbook(
-        sst("count=\"4294967295\" uniqueCount=\"4294967295\"", Vec::new()),
+        sst(
+            "count=\"4294967295\" uniqueCount=\"4294967295\"",
+            Vec::new(),
+        ),
         styles(None),
         Vec::new(),
     )

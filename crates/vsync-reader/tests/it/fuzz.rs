@@ -3,6 +3,7 @@
 use proptest::prelude::*;
 use vsync_reader::{ReadLimits, ReadOptions, read_bytes};
 
+use crate::craft::{self, Piece};
 use crate::fixture;
 
 fn options() -> ReadOptions {
@@ -13,6 +14,11 @@ fn options() -> ReadOptions {
         max_cells: 100_000,
         ..ReadLimits::default()
     })
+}
+
+/// A declared count: small, near the caps, or anything at all.
+fn declared() -> impl Strategy<Value = u64> {
+    prop_oneof![0..100u64, 9_999_990..10_000_010u64, any::<u64>()]
 }
 
 proptest! {
@@ -43,6 +49,31 @@ proptest! {
         }
         if truncate {
             bytes.truncate(cut.index(bytes.len()));
+        }
+        let _ = read_bytes("fuzz.xlsx", &bytes, &options());
+    }
+
+    #[test]
+    fn shared_strings_with_any_declared_counts_never_panic(unique in declared(), count in declared(), strings in 0..40u64, raw in "[0-9a-z +-]{0,24}") {
+        let body = vec![Piece::repeat("<si><t>x</t></si>", strings)];
+        let attributes = format!("count=\"{count}\" uniqueCount=\"{unique}\"");
+        let bytes = craft::workbook(craft::sst(&attributes, body.clone()), craft::styles(None), Vec::new());
+        let result = read_bytes("fuzz.xlsx", &bytes, &options());
+        if unique > options().limits.max_shared_strings {
+            prop_assert!(result.is_err());
+        }
+        let attributes = format!("count=\"{raw}\" uniqueCount=\"{raw}\"");
+        let bytes = craft::workbook(craft::sst(&attributes, body), craft::styles(None), Vec::new());
+        let _ = read_bytes("fuzz.xlsx", &bytes, &options());
+    }
+
+    #[test]
+    fn mutated_hostile_workbook_never_panics(flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8)) {
+        // Stored parts: the flips land in the XML itself, declared counts included.
+        let mut bytes = craft::sst_four_billion();
+        for (at, value) in flips {
+            let i = at.index(bytes.len());
+            bytes[i] = value;
         }
         let _ = read_bytes("fuzz.xlsx", &bytes, &options());
     }

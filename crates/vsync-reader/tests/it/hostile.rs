@@ -33,14 +33,20 @@ fn shared_strings_claiming_four_billion_entries_are_refused_before_calamine_rese
     let (name, bytes) = ("sst_four_billion.xlsx", &craft::sst_four_billion());
     assert!(bytes.len() < 4_096, "{}", bytes.len());
     let message = refused_as_too_large(name, bytes, "sharedstrings.xml");
-    assert!(message.contains("declares 4294967295 shared strings"), "{message}");
+    assert!(
+        message.contains("declares 4294967295 shared strings"),
+        "{message}"
+    );
 }
 
 #[test]
 fn shared_strings_claiming_more_than_an_address_space_are_refused_not_a_panic() {
     // Regression test: a count past what `Vec::reserve` can represent panicked with
     // "capacity overflow".
-    let (name, bytes) = ("sst_capacity_overflow.xlsx", &craft::sst_capacity_overflow());
+    let (name, bytes) = (
+        "sst_capacity_overflow.xlsx",
+        &craft::sst_capacity_overflow(),
+    );
     refused_as_too_large(name, bytes, "sharedstrings.xml");
 }
 
@@ -69,7 +75,10 @@ fn few_huge_shared_strings_are_refused_by_memory_not_only_by_count() {
 
 #[test]
 fn styles_with_a_million_cell_formats_are_refused() {
-    let (name, bytes) = ("styles_million_formats.xlsx", &craft::styles_million_formats());
+    let (name, bytes) = (
+        "styles_million_formats.xlsx",
+        &craft::styles_million_formats(),
+    );
     let message = refused_as_too_large(name, bytes, "styles.xml");
     assert!(message.contains("cell formats"), "{message}");
 }

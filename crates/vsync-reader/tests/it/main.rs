@@ -2,12 +2,15 @@
 
 mod bad;
 pub mod craft;
+mod derive;
 mod formats;
 mod fuzz;
 mod generator;
 mod good;
 mod hostile;
 mod hris;
+mod inputs;
+mod mappings;
 mod roundtrip;
 mod source_checks;
 

@@ -12,7 +12,9 @@ use crate::without_places;
 /// (formula characters first, `;`, quotes, commas, newlines, a leading `'`). Only display
 /// names and descriptions may hold line breaks; names with control characters are refused.
 fn text() -> impl Strategy<Value = String> {
-    multiline().prop_map(|s| s.replace('\n', " ")).prop_filter("the reader trims", |s| s.trim() == s)
+    multiline()
+        .prop_map(|s| s.replace('\n', " "))
+        .prop_filter("the reader trims", |s| s.trim() == s)
 }
 
 /// Text that may hold line breaks (display names, descriptions).

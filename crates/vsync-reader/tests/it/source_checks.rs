@@ -1,7 +1,9 @@
 //! Source checks: a file cut short, unknown columns, and the limits a tenant enforces, each a
 //! problem naming file, row and column, so that nothing from the file is applied.
 
-use vsync_reader::{Mapping, Problem, ProblemKind, ReadOptions, read, read_bytes, read_with_summary};
+use vsync_reader::{
+    Mapping, Problem, ProblemKind, ReadOptions, read, read_bytes, read_with_summary,
+};
 
 use crate::fixture;
 
@@ -17,7 +19,11 @@ fn only(problems: &[Problem], kind: ProblemKind, row: u64, column: &str) -> Prob
     let found: Vec<&Problem> = problems.iter().filter(|p| p.kind == kind).collect();
     assert_eq!(found.len(), 1, "{problems:#?}");
     let p = found[0].clone();
-    assert_eq!((p.row, p.column.as_deref()), (Some(row), Some(column)), "{p}");
+    assert_eq!(
+        (p.row, p.column.as_deref()),
+        (Some(row), Some(column)),
+        "{p}"
+    );
     p
 }
 
@@ -70,7 +76,11 @@ fn a_row_with_fewer_fields_than_the_header_is_a_problem_naming_the_first_missing
 fn a_cut_file_read_from_disk_is_refused_too() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("users.csv");
-    std::fs::write(&path, "username,email\na@example.com,a@example.com\nb@example.com,b@ex").unwrap();
+    std::fs::write(
+        &path,
+        "username,email\na@example.com,a@example.com\nb@example.com,b@ex",
+    )
+    .unwrap();
     let err = read(&[&path], &ReadOptions::default()).unwrap_err();
     assert_eq!(err.kind(), ProblemKind::CutShort, "{err}");
     assert_eq!(err.problems[0].row, Some(3));
@@ -136,7 +146,11 @@ fn with_a_mapping_extra_columns_are_listed_not_refused() {
 fn with_a_mapping_an_unread_header_close_to_an_unfilled_field_is_still_flagged() {
     let text = "Work Email,Dispaly Name\na@example.com,Ann\n";
     let mapping = Mapping::from_toml_str("[columns]\nusername = \"Work Email\"\n").unwrap();
-    let problems = problems_of("hris.csv", text, &ReadOptions::default().with_mapping(mapping));
+    let problems = problems_of(
+        "hris.csv",
+        text,
+        &ReadOptions::default().with_mapping(mapping),
+    );
     let p = only(&problems, ProblemKind::UnknownColumn, 1, "Dispaly Name");
     assert_eq!(p.suggestion.as_deref(), Some("displayName"), "{p}");
 
@@ -145,14 +159,24 @@ fn with_a_mapping_an_unread_header_close_to_an_unfilled_field_is_still_flagged()
         "[columns]\nusername = \"Work Email\"\ndisplayName = \"{Work Email}\"\n",
     )
     .unwrap();
-    read_bytes("hris.csv", text.as_bytes(), &ReadOptions::default().with_mapping(mapping)).unwrap();
+    read_bytes(
+        "hris.csv",
+        text.as_bytes(),
+        &ReadOptions::default().with_mapping(mapping),
+    )
+    .unwrap();
 
     // Or the mapping says the column is left unread on purpose.
     let mapping = Mapping::from_toml_str(
         "[columns]\nusername = \"Work Email\"\n[ignore]\ncolumns = [\"dispaly name\"]\n",
     )
     .unwrap();
-    read_bytes("hris.csv", text.as_bytes(), &ReadOptions::default().with_mapping(mapping)).unwrap();
+    read_bytes(
+        "hris.csv",
+        text.as_bytes(),
+        &ReadOptions::default().with_mapping(mapping),
+    )
+    .unwrap();
 }
 
 // ---- limits a tenant enforces -------------------------------------------------------------
@@ -163,7 +187,10 @@ fn a_username_longer_than_visier_accepts_is_a_problem() {
     let text = format!("username\nok@example.com\n{long}\n");
     let problems = problems_of("users.csv", &text, &ReadOptions::default());
     let p = only(&problems, ProblemKind::TooLong, 3, "username");
-    assert!(p.message.contains("76 characters") && p.message.contains("75"), "{p}");
+    assert!(
+        p.message.contains("76 characters") && p.message.contains("75"),
+        "{p}"
+    );
 }
 
 #[test]
@@ -202,7 +229,10 @@ fn control_characters_in_any_name_are_problems_with_row_and_column() {
         "{problems:#?}"
     );
     let shown = problems[0].to_string();
-    assert!(shown.contains("U+001B (ESC)") && !shown.contains('\u{1b}'), "{shown}");
+    assert!(
+        shown.contains("U+001B (ESC)") && !shown.contains('\u{1b}'),
+        "{shown}"
+    );
 }
 
 #[test]
@@ -229,7 +259,10 @@ fn more_users_than_the_tenant_holds_is_a_problem_at_the_first_user_past_the_limi
     }
     let problems = problems_of("users.csv", &text, &ReadOptions::default());
     let p = only(&problems, ProblemKind::TooManyUsers, 25_002, "username");
-    assert!(p.message.contains("25001 users") && p.message.contains("25000"), "{p}");
+    assert!(
+        p.message.contains("25001 users") && p.message.contains("25000"),
+        "{p}"
+    );
 
     // A tenant with another limit says so.
     let state = read_bytes(
@@ -239,6 +272,10 @@ fn more_users_than_the_tenant_holds_is_a_problem_at_the_first_user_past_the_limi
     )
     .unwrap();
     assert_eq!(state.users.len(), 25_001);
-    let problems = problems_of("users.csv", &text, &ReadOptions::default().with_max_users(100));
+    let problems = problems_of(
+        "users.csv",
+        &text,
+        &ReadOptions::default().with_max_users(100),
+    );
     only(&problems, ProblemKind::TooManyUsers, 102, "username");
 }
