@@ -798,7 +798,7 @@ impl<'o> Builder<'o> {
                 plan.values[slot(*column)] = Some(CompiledValues { map, stats });
             }
         }
-        self.mark_used(&mut plan);
+        Self::mark_used(&mut plan);
         if let Some(mapping) = mapping {
             let ignored: Vec<String> = mapping.ignore.iter().map(|c| header_key(c)).collect();
             plan.ignored = keys.iter().map(|k| ignored.contains(k)).collect();
@@ -832,7 +832,7 @@ impl<'o> Builder<'o> {
     }
 
     /// Marks the columns the plan reads.
-    fn mark_used(&self, plan: &mut SheetPlan) {
+    fn mark_used(plan: &mut SheetPlan) {
         let mut used = std::mem::take(&mut plan.used);
         let mark_parts = |parts: &[CPart], used: &mut Vec<bool>| {
             for part in parts {
@@ -870,7 +870,7 @@ impl<'o> Builder<'o> {
             .kind
             .columns()
             .iter()
-            .filter(|c| !plan.has(**c) && !(**c == Column::UserGroups && !plan.rules.is_empty()))
+            .filter(|c| !plan.has(**c) && (**c != Column::UserGroups || plan.rules.is_empty()))
             .map(|c| c.header())
             .collect();
         for (i, header) in plan.headers.iter().enumerate() {
@@ -941,25 +941,22 @@ impl<'o> Builder<'o> {
                         .extend(text.chars().flat_map(char::to_lowercase));
                 }
                 let stats = &mut self.value_stats[values.stats];
-                match values.map.get(self.scratch.as_str()) {
-                    Some((mapped, entry)) => {
-                        let hit = &mut stats.hits[*entry as usize];
-                        if hit.0.is_none() {
-                            hit.0 = Some(text.to_string());
-                        }
-                        hit.1 += 1;
-                        Some(Cow::Borrowed(mapped.as_str()))
+                if let Some((mapped, entry)) = values.map.get(self.scratch.as_str()) {
+                    let hit = &mut stats.hits[*entry as usize];
+                    if hit.0.is_none() {
+                        hit.0 = Some(text.to_string());
                     }
-                    None => {
-                        if let Some(miss) = stats.misses.get_mut(self.scratch.as_str()) {
-                            miss.1 += 1;
-                        } else if stats.misses.len() < MAX_MISSES {
-                            stats
-                                .misses
-                                .insert(self.scratch.clone(), (text.to_string(), 1));
-                        }
-                        Some(text)
+                    hit.1 += 1;
+                    Some(Cow::Borrowed(mapped.as_str()))
+                } else {
+                    if let Some(miss) = stats.misses.get_mut(self.scratch.as_str()) {
+                        miss.1 += 1;
+                    } else if stats.misses.len() < MAX_MISSES {
+                        stats
+                            .misses
+                            .insert(self.scratch.clone(), (text.to_string(), 1));
                     }
+                    Some(text)
                 }
             }
             (_, text) => text,
@@ -1336,25 +1333,22 @@ impl<'o> Builder<'o> {
         new: bool,
     ) {
         let key = UserKey::fold_str(name);
-        let idx = match self.derived_index.get(key.as_ref()) {
-            Some(&idx) => {
-                if new {
-                    self.derived[idx as usize].members += 1;
-                }
-                idx as usize
+        let idx = if let Some(&idx) = self.derived_index.get(key.as_ref()) {
+            if new {
+                self.derived[idx as usize].members += 1;
             }
-            None => {
-                let idx = self.derived.len();
-                self.derived_index.insert(key.into_owned(), idx as u32);
-                self.derived.push(DerivedGroup {
-                    name: name.to_owned(),
-                    rule: rule.label.to_string(),
-                    source: plan.place.source(row_no),
-                    members: 1,
-                    create: false,
-                });
-                idx
-            }
+            idx as usize
+        } else {
+            let idx = self.derived.len();
+            self.derived_index.insert(key.into_owned(), idx as u32);
+            self.derived.push(DerivedGroup {
+                name: name.to_owned(),
+                rule: rule.label.to_string(),
+                source: plan.place.source(row_no),
+                members: 1,
+                create: false,
+            });
+            idx
         };
         if !rule.create || self.derived[idx].create {
             return;

@@ -130,7 +130,7 @@ pub(crate) fn format_datetime(parts: (u16, u8, u8, u8, u8, u8, u16)) -> String {
 /// character), if any; `breaks` allows line breaks (a display name may span lines).
 /// Scans bytes only, for ASCII text without controls (nearly every value).
 pub(crate) fn control_char(text: &str, breaks: bool) -> Option<(usize, char)> {
-    if !text.bytes().any(|b| b < 0x20 || b >= 0x7F) {
+    if text.bytes().all(|b| (0x20..0x7F).contains(&b)) {
         return None;
     }
     text.chars()

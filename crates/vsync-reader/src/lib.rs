@@ -203,7 +203,7 @@ fn run(mut inputs: Vec<Input<'_>>, mut problems: Problems, options: &ReadOptions
     for (index, input) in inputs.iter_mut().enumerate() {
         match roles(index, input, single, options) {
             Ok(found) => tasks.extend(found),
-            Err(problem) => problems.push(problem),
+            Err(problem) => problems.push(*problem),
         }
     }
     if !problems.is_empty() {
@@ -382,11 +382,13 @@ fn plan_inputs(paths: &[&Path], problems: &mut Problems) -> Vec<Input<'static>> 
 }
 
 /// The inputs' bytes in memory, within the file-size limit.
-fn load(input: &Input<'_>, max_file_bytes: u64) -> Result<Vec<u8>, Problem> {
+fn load(input: &Input<'_>, max_file_bytes: u64) -> Result<Vec<u8>, Box<Problem>> {
     let io = |e: std::io::Error| {
-        input
-            .place
-            .problem(ProblemKind::Io, format!("failed to read the file: {e}"))
+        Box::new(
+            input
+                .place
+                .problem(ProblemKind::Io, format!("failed to read the file: {e}")),
+        )
     };
     match &input.data {
         Data::Bytes(bytes) => Ok(bytes.to_vec()),
@@ -394,7 +396,7 @@ fn load(input: &Input<'_>, max_file_bytes: u64) -> Result<Vec<u8>, Problem> {
             let file = File::open(path).map_err(io)?;
             let len = file.metadata().map_err(io)?.len();
             if len > max_file_bytes {
-                return Err(too_large(input, len, max_file_bytes));
+                return Err(Box::new(too_large(input, len, max_file_bytes)));
             }
             let mut bytes = Vec::with_capacity(len as usize);
             file.take(max_file_bytes + 1)
@@ -418,7 +420,7 @@ fn roles(
     input: &mut Input<'_>,
     single: bool,
     options: &ReadOptions,
-) -> Result<Vec<Task>, Problem> {
+) -> Result<Vec<Task>, Box<Problem>> {
     let task = |kind, sheet, header| Task {
         input: index,
         kind,
@@ -437,7 +439,7 @@ fn roles(
             let header = peek_csv_header(input, options);
             match role_of(&header, options) {
                 Some(kind) => Ok(vec![task(kind, None, Some(header))]),
-                None => Err(unknown_role(&input.place, &header)),
+                None => Err(Box::new(unknown_role(&input.place, &header))),
             }
         }
         Format::Xlsx => {
@@ -460,11 +462,11 @@ fn roles(
                         Place::new(input.place.file.clone(), Some(Arc::from(name.as_str())));
                     match role_of(&header, options) {
                         Some(kind) => tasks.push(task(kind, Some(name), Some(header))),
-                        None => return Err(unknown_role(&place, &header)),
+                        None => return Err(Box::new(unknown_role(&place, &header))),
                     }
                 }
             } else if tasks.is_empty() && !single {
-                return Err(workbook.missing_users(&input.place));
+                return Err(Box::new(workbook.missing_users(&input.place)));
             }
             input.workbook = Some(workbook);
             Ok(tasks)
@@ -571,14 +573,13 @@ fn decide_mapping(tasks: &mut [Task], inputs: &mut [Input<'_>], options: &ReadOp
             task.mapped = true;
             continue;
         }
-        let header = match task.header.take() {
-            Some(header) => header,
-            None => {
-                let input = &mut inputs[task.input];
-                match (&mut input.workbook, &task.sheet) {
-                    (Some(workbook), Some(sheet)) => workbook.first_row(sheet, &options.limits),
-                    _ => peek_csv_header(input, options),
-                }
+        let header = if let Some(header) = task.header.take() {
+            header
+        } else {
+            let input = &mut inputs[task.input];
+            match (&mut input.workbook, &task.sheet) {
+                (Some(workbook), Some(sheet)) => workbook.first_row(sheet, &options.limits),
+                _ => peek_csv_header(input, options),
             }
         };
         let keys: Vec<String> = header.iter().map(|h| header_key(h)).collect();

@@ -458,12 +458,12 @@ fn round_decimal(value: f64, decimals: usize) -> (String, String) {
         .collect();
     // The digits of value, with the decimal point after `point` of them.
     let point = exponent + 1;
-    let keep = point + decimals as i64;
+    let keep = point + i64::try_from(decimals).unwrap_or(i64::MAX / 2);
     let mut kept: Vec<u8> = if keep <= 0 {
         Vec::new()
     } else {
         let mut v: Vec<u8> = digits.iter().copied().take(keep as usize).collect();
-        while (v.len() as i64) < keep {
+        while i64::try_from(v.len()).unwrap_or(i64::MAX) < keep {
             v.push(0);
         }
         v

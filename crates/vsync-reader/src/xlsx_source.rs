@@ -182,22 +182,22 @@ pub(crate) fn open(
     bytes: Vec<u8>,
     place: &Place,
     limits: &ReadLimits,
-) -> Result<Workbook, Problem> {
+) -> Result<Workbook, Box<Problem>> {
     if bytes.is_empty() {
-        return Err(place.problem(ProblemKind::Empty, "file is empty"));
+        return Err(Box::new(place.problem(ProblemKind::Empty, "file is empty")));
     }
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         // An OLE container: either an encrypted XLSX or a legacy .xls.
         if let Err(XlsxError::Password) = Xlsx::new(Cursor::new(&bytes[..])) {
-            return Err(place.problem(
+            return Err(Box::new(place.problem(
                 ProblemKind::Protected,
                 "workbook is password-protected; remove the password and save it again",
-            ));
+            )));
         }
-        return Err(place.problem(
+        return Err(Box::new(place.problem(
             ProblemKind::WrongFileType,
             "file is an old binary .xls workbook, not .xlsx; save it as .xlsx",
-        ));
+        )));
     }
     if !bytes.starts_with(b"PK\x03\x04") {
         let message = if bytes
@@ -209,14 +209,14 @@ pub(crate) fn open(
         } else {
             "file is not an XLSX workbook"
         };
-        return Err(place.problem(ProblemKind::WrongFileType, message));
+        return Err(Box::new(place.problem(ProblemKind::WrongFileType, message)));
     }
     let package = crate::zipcheck::check_package(&bytes, limits)
-        .map_err(|(kind, message)| place.problem(kind, message))?;
+        .map_err(|(kind, message)| Box::new(place.problem(kind, message)))?;
     let bytes: Arc<[u8]> = Arc::from(bytes);
     let xlsx = Xlsx::new(Cursor::new(Arc::clone(&bytes))).map_err(|e| {
         let (kind, message) = open_problem(&e);
-        place.problem(kind, message)
+        Box::new(place.problem(kind, message))
     })?;
     let names = xlsx.sheet_names();
     Ok(Workbook {
@@ -229,7 +229,10 @@ pub(crate) fn open(
 
 impl Workbook {
     /// The sheets whose names say what they hold; a problem if two say the same.
-    pub(crate) fn named_sheets(&self, place: &Place) -> Result<Vec<(SheetKind, String)>, Problem> {
+    pub(crate) fn named_sheets(
+        &self,
+        place: &Place,
+    ) -> Result<Vec<(SheetKind, String)>, Box<Problem>> {
         let mut sheets: Vec<(SheetKind, String)> = Vec::new();
         for name in &self.names {
             if let Some(kind) = SheetKind::from_name(name) {
@@ -238,7 +241,7 @@ impl Workbook {
                         "sheets \"{other}\" and \"{name}\" both hold {}",
                         kind.sheet_name()
                     );
-                    return Err(place.problem(ProblemKind::UnknownFile, message));
+                    return Err(Box::new(place.problem(ProblemKind::UnknownFile, message)));
                 }
                 sheets.push((kind, name.clone()));
             }

@@ -59,6 +59,13 @@ fn directory(bytes: &[u8]) -> Option<(u64, u64)> {
     Some((u64_at(bytes, record + 48)?, u64_at(bytes, record + 40)?))
 }
 
+/// Whether a part key has the extension.
+fn has_extension(key: &str, extension: &str) -> bool {
+    std::path::Path::new(key)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case(extension))
+}
+
 /// One part of the package, as the ZIP directory declares it.
 #[derive(Debug, Clone)]
 pub(crate) struct Part {
@@ -72,7 +79,7 @@ impl Part {
     /// Whether calamine reads this part whole (rather than streaming it, or not at all).
     fn read_whole(&self, office_document: Option<&str>) -> bool {
         let key = self.key.as_str();
-        key.ends_with(".rels")
+        has_extension(key, "rels")
             || key == "[content_types].xml"
             || key.ends_with("workbook.xml")
             || key.ends_with("styles.xml")
@@ -182,14 +189,13 @@ pub(crate) fn check_package(bytes: &[u8], limits: &ReadLimits) -> Result<Package
         if part.size > limits.max_part_bytes {
             return Err(too_large(part, limits.max_part_bytes));
         }
-        if part.key.ends_with(".rels") && part.size > limits.max_meta_part_bytes {
+        if has_extension(&part.key, "rels") && part.size > limits.max_meta_part_bytes {
             return Err(too_large(part, limits.max_meta_part_bytes));
         }
     }
-    let mut archive = match zip::ZipArchive::new(Cursor::new(bytes)) {
-        Ok(archive) => archive,
-        // calamine names the damage in its own words.
-        Err(_) => return Ok(Package::default()),
+    // Damage is calamine's to name, in its own words.
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(Package::default());
     };
     let office_document = office_document(&mut archive, &parts);
     for part in &parts {
@@ -221,7 +227,7 @@ pub(crate) fn check_package(bytes: &[u8], limits: &ReadLimits) -> Result<Package
 fn max_uses(parts: &[Part]) -> u64 {
     parts
         .iter()
-        .filter(|p| p.key.ends_with(".xml"))
+        .filter(|p| has_extension(&p.key, "xml"))
         .map(|p| p.size)
         .sum::<u64>()
         / 12
@@ -296,10 +302,9 @@ fn check_shared_strings(
     let mut text = 0u64;
     loop {
         buf.clear();
-        let event = match xml.read_event_into(&mut buf) {
-            Ok(event) => event,
-            // Damage is calamine's to name; what was read so far was within the caps.
-            Err(_) => return Ok(()),
+        // Damage is calamine's to name; what was read so far was within the caps.
+        let Ok(event) = xml.read_event_into(&mut buf) else {
+            return Ok(());
         };
         match event {
             Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "sst" => {
@@ -436,9 +441,8 @@ fn check_styles(reader: impl BufRead, part: &str, limits: &ReadLimits) -> Result
     loop {
         buf.clear();
         let before = xml.buffer_position();
-        let event = match xml.read_event_into(&mut buf) {
-            Ok(event) => event,
-            Err(_) => return Ok(()),
+        let Ok(event) = xml.read_event_into(&mut buf) else {
+            return Ok(());
         };
         let after = xml.buffer_position();
         match (list, event) {

@@ -119,14 +119,20 @@ fn deflate(pieces: &[Piece]) -> Vec<u8> {
     bits.put(1, 2); // fixed Huffman codes
     for piece in pieces {
         match piece {
-            Piece::Text(t) => t.iter().for_each(|b| bits.literal(*b)),
+            Piece::Text(t) => {
+                for b in t {
+                    bits.literal(*b);
+                }
+            }
             Piece::Repeat { pattern, count } => {
                 if *count == 0 {
                     continue;
                 }
                 let d = pattern.len() as u32;
                 assert!(d <= 32_768, "patterns must fit the window");
-                pattern.iter().for_each(|b| bits.literal(*b));
+                for b in pattern {
+                    bits.literal(*b);
+                }
                 let mut rest = (count - 1) * u64::from(d);
                 let mut phase = 0usize;
                 while rest >= 258 {
@@ -269,8 +275,8 @@ pub fn workbook(
     let mut parts: Vec<(&str, Vec<Piece>)> = vec![
         (
             "[Content_Types].xml",
-            text(format!(
-                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/><Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/><Override PartName=\"/xl/sharedStrings.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml\"/><Override PartName=\"/xl/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml\"/></Types>"
+            text(String::from(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/><Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/><Override PartName=\"/xl/sharedStrings.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml\"/><Override PartName=\"/xl/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml\"/></Types>",
             )),
         ),
         (
@@ -389,8 +395,11 @@ pub fn styles_copied_font() -> Vec<u8> {
     )
 }
 
+/// Makes a workbook.
+pub type Make = fn() -> Vec<u8>;
+
 /// Every hostile workbook, by file name.
-pub const HOSTILE: [(&str, fn() -> Vec<u8>); 6] = [
+pub const HOSTILE: [(&str, Make); 6] = [
     ("sst_four_billion.xlsx", sst_four_billion),
     ("sst_capacity_overflow.xlsx", sst_capacity_overflow),
     ("sst_sixty_million.xlsx", sst_sixty_million),

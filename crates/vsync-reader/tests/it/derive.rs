@@ -1,6 +1,8 @@
 //! What a mapping derives: groups created from the export alone, the provenance of every
 //! derived group, and the summary `validate` prints.
 
+use std::fmt::Write as _;
+
 use vsync_reader::{Mapping, ProblemKind, ReadOptions, read, read_bytes, read_with_summary};
 
 use crate::fixture;
@@ -79,7 +81,7 @@ fn the_summary_counts_value_map_hits_and_misses_even_when_the_file_is_refused() 
         "Contractor",
     ];
     for (i, status) in statuses.iter().enumerate() {
-        text.push_str(&format!("u{i}@example.com,{status}\n"));
+        let _ = writeln!(text, "u{i}@example.com,{status}");
     }
     let mapping = Mapping::from_toml_str(
         "[columns]\nusername = \"Email\"\naccountEnabled = \"Worker Status\"\n\

@@ -1,6 +1,8 @@
 //! Source checks: a file cut short, unknown columns, and the limits a tenant enforces, each a
 //! problem naming file, row and column, so that nothing from the file is applied.
 
+use std::fmt::Write as _;
+
 use vsync_reader::{
     Mapping, Problem, ProblemKind, ReadOptions, read, read_bytes, read_with_summary,
 };
@@ -37,7 +39,7 @@ fn an_export_cut_mid_row_is_refused_whole() {
     let mapping = Mapping::load(fixture("hris/mapping.toml")).unwrap();
     let options = ReadOptions::default().with_mapping(mapping);
     let cut = &bytes[..bytes.len() * 2 / 5];
-    let last_row = cut.iter().filter(|b| **b == b'\n').count() as u64 + 1;
+    let last_row = cut.split(|b| *b == b'\n').count() as u64;
     let err = read_bytes("hris_export.csv", cut, &options).unwrap_err();
     let p = err
         .problems
@@ -255,7 +257,7 @@ fn a_line_break_in_a_display_name_is_allowed_but_not_in_a_username() {
 fn more_users_than_the_tenant_holds_is_a_problem_at_the_first_user_past_the_limit() {
     let mut text = String::from("username\n");
     for i in 0..25_001 {
-        text.push_str(&format!("user{i}@example.com\n"));
+        let _ = writeln!(text, "user{i}@example.com");
     }
     let problems = problems_of("users.csv", &text, &ReadOptions::default());
     let p = only(&problems, ProblemKind::TooManyUsers, 25_002, "username");
