@@ -175,6 +175,8 @@ pub(crate) struct Workbook {
     pub(crate) names: Vec<String>,
     /// The declared size of its worksheets, together (for estimates).
     sheet_bytes: u64,
+    /// Whether any part may hold a formula.
+    formulas: bool,
 }
 
 /// Checks and opens a workbook held in memory.
@@ -224,6 +226,7 @@ pub(crate) fn open(
         xlsx,
         names,
         sheet_bytes: package.sheet_bytes,
+        formulas: package.formulas,
     })
 }
 
@@ -443,7 +446,7 @@ impl Workbook {
         builder: &mut Builder<'_>,
     ) {
         let keys = plan.key_columns();
-        if keys.is_empty() {
+        if keys.is_empty() || !self.formulas {
             return;
         }
         let limits = builder.options().limits;

@@ -103,10 +103,22 @@ impl Part {
 }
 
 /// What the checks learnt about the package.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Package {
     /// The declared size of the worksheet parts, together.
     pub(crate) sheet_bytes: u64,
+    /// Whether any part may hold a formula (an `f` element): when none does, the reader
+    /// skips its formulas pass.
+    pub(crate) formulas: bool,
+}
+
+impl Default for Package {
+    fn default() -> Self {
+        Self {
+            sheet_bytes: 0,
+            formulas: true,
+        }
+    }
 }
 
 /// Reads the directory: every part's name and declared size.
@@ -203,23 +215,75 @@ pub(crate) fn check_package(bytes: &[u8], limits: &ReadLimits) -> Result<Package
             return Err(too_large(part, limits.max_meta_part_bytes));
         }
     }
+    let mut formulas = false;
     for (index, part) in parts.iter().enumerate() {
-        if !part.is_shared_strings() && !part.is_styles() {
+        let xml = has_extension(&part.key, "xml");
+        if !xml || (formulas && !part.is_shared_strings() && !part.is_styles()) {
             continue;
         }
         let Ok(file) = archive.by_index(index) else {
+            // Unreadable here: let the formulas pass look.
+            formulas = true;
             continue;
         };
         let reader = BufReader::with_capacity(1 << 16, file);
         if part.is_shared_strings() {
             check_shared_strings(reader, &part.key, limits, max_uses(&parts))?;
-        } else {
+        } else if part.is_styles() {
             check_styles(reader, &part.key, limits)?;
+        } else {
+            formulas = has_formula(reader);
         }
     }
     Ok(Package {
         sheet_bytes: parts.iter().filter(|p| p.is_sheet()).map(|p| p.size).sum(),
+        formulas,
     })
+}
+
+/// Whether an XML part holds an `f` element (any namespace prefix), by a scan of its bytes
+/// for the tag: much cheaper than parsing it. An unreadable part counts as holding one.
+fn has_formula(mut reader: impl std::io::Read) -> bool {
+    let mut buf = vec![0u8; 1 << 16];
+    // Bytes of a tag cut by the end of the previous chunk.
+    let mut carry: Vec<u8> = Vec::new();
+    loop {
+        let n = match reader.read(&mut buf[..]) {
+            Ok(0) => return is_formula_tag_start(&carry),
+            Ok(n) => n,
+            Err(_) => return true,
+        };
+        let mut chunk = std::mem::take(&mut carry);
+        chunk.extend_from_slice(&buf[..n]);
+        let mut at = 0;
+        while let Some(i) = chunk[at..].iter().position(|b| *b == b'<') {
+            let tag = &chunk[at + i + 1..];
+            let end = tag
+                .iter()
+                .position(|b| matches!(b, b' ' | b'>' | b'/' | b'\t' | b'\r' | b'\n'));
+            match end {
+                Some(end) => {
+                    if is_formula_name(&tag[..end]) {
+                        return true;
+                    }
+                    at += i + 1;
+                }
+                None if tag.len() < 64 => {
+                    carry = chunk[at + i..].to_vec();
+                    break;
+                }
+                None => at += i + 1,
+            }
+        }
+    }
+}
+
+fn is_formula_name(name: &[u8]) -> bool {
+    name == b"f" || name.ends_with(b":f")
+}
+
+fn is_formula_tag_start(rest: &[u8]) -> bool {
+    rest.strip_prefix(b"<").is_some_and(is_formula_name)
 }
 
 /// How many uses of shared strings the worksheets can hold: each is a cell of at least a
@@ -542,6 +606,20 @@ mod tests {
         }
         xml.push_str("</sst>");
         xml.into_bytes()
+    }
+
+    #[test]
+    fn formula_elements_are_found_by_their_tag() {
+        assert!(has_formula(
+            &b"<sheetData><row><c r=\"A1\"><f>1+1</f><v>2</v></c></row>"[..]
+        ));
+        assert!(has_formula(&b"<x:c><x:f t=\"shared\" si=\"0\"/></x:c>"[..]));
+        assert!(!has_formula(
+            &b"<sheetData><row><c r=\"A1\" t=\"s\"><v>0</v></c></row><font/>"[..]
+        ));
+        // A tag split across reads.
+        let reader = std::io::Read::chain(&b"<c><"[..], &b"f>1</f></c>"[..]);
+        assert!(has_formula(reader));
     }
 
     #[test]
