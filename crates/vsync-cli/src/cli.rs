@@ -254,9 +254,11 @@ impl AuthMethodArg {
 #[derive(Debug, Clone, Default, Args)]
 #[command(next_help_heading = "Input")]
 pub struct InputArgs {
-    /// The input: an XLSX workbook, a CSV file, or a folder of CSV files.
+    /// The input: an XLSX workbook, a CSV file, or a folder of CSV files. May be given several
+    /// times (an HRIS export and a user-groups file, in any names): what each holds comes from
+    /// its sheet names, its file name or its header.
     #[arg(long, short = 'i', value_name = "FILE")]
-    pub input: Option<PathBuf>,
+    pub input: Vec<PathBuf>,
 
     /// A mapping file for HRIS exports whose columns are not vsync's.
     #[arg(long, short = 'm', value_name = "FILE")]
@@ -265,6 +267,10 @@ pub struct InputArgs {
     /// The CSV delimiter (sniffed when not given).
     #[arg(long, value_name = "CHAR")]
     pub delimiter: Option<char>,
+
+    /// The most users the tenant holds [default: 25000, Visier's cap; 100 on trial tenants].
+    #[arg(long, value_name = "N")]
+    pub max_users: Option<usize>,
 }
 
 /// What a run may touch.

@@ -12,7 +12,7 @@ use vsync_engine::outcome::{ChangeOutcome, Status};
 use vsync_engine::{Limits, Plan, Policy};
 use vsync_executor::{ApplyOutcome, ExecError, FetchOptions, Verification};
 use vsync_model::{DesiredState, LiveState};
-use vsync_reader::{Mapping, ReadOptions};
+use vsync_reader::{Mapping, ReadOptions, ReadSummary};
 use vsync_report::{RateLimitWaits, Report, RunFacts, RunMode};
 
 use crate::context::Context;
@@ -23,7 +23,30 @@ use crate::settings::{ResolvedInput, Target};
 
 /// Reads the input; problems are an invalid-input failure.
 pub fn read_input(input: &ResolvedInput) -> Result<DesiredState, Failure> {
-    let mut options = ReadOptions::default();
+    read_input_with_summary(input).0
+}
+
+/// Reads the input, with what the reader found (the sheets, the columns nothing reads, what
+/// the mapping derives), also when the input is refused.
+pub fn read_input_with_summary(
+    input: &ResolvedInput,
+) -> (Result<DesiredState, Failure>, Option<ReadSummary>) {
+    let options = match read_options(input) {
+        Ok(options) => options,
+        Err(failure) => return (Err(failure), None),
+    };
+    let outcome = vsync_reader::read_with_summary(&input.paths, &options);
+    let result = outcome.result.map_err(|e| {
+        Failure::new(
+            Exit::InvalidInput,
+            anyhow::anyhow!("{} has problems; nothing was applied:\n{e}", input.names()),
+        )
+    });
+    (result, Some(outcome.summary))
+}
+
+fn read_options(input: &ResolvedInput) -> Result<ReadOptions, Failure> {
+    let mut options = ReadOptions::default().with_max_users(input.max_users);
     if let Some(delimiter) = input.delimiter {
         let byte = u8::try_from(delimiter).map_err(|_| {
             Failure::new(
@@ -38,15 +61,7 @@ pub fn read_input(input: &ResolvedInput) -> Result<DesiredState, Failure> {
             .map_err(|e| Failure::new(Exit::InvalidInput, anyhow::Error::new(e)))?;
         options = options.with_mapping(mapping);
     }
-    vsync_reader::read(&[&input.path], &options).map_err(|e| {
-        Failure::new(
-            Exit::InvalidInput,
-            anyhow::anyhow!(
-                "{} has problems; nothing was applied:\n{e}",
-                input.path.display()
-            ),
-        )
-    })
+    Ok(options)
 }
 
 /// Maps an executor error to its exit code.
@@ -109,8 +124,14 @@ pub struct PlanFile {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PlanInput {
-    /// The input file or folder.
+    /// The input file or folder (the first, when there are several).
     pub path: PathBuf,
+    /// The further inputs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub more_paths: Vec<PathBuf>,
+    /// The most users the tenant holds, when not Visier's cap.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_users: Option<usize>,
     /// The mapping file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mapping: Option<PathBuf>,
@@ -129,8 +150,11 @@ pub struct PlanInput {
 impl PlanInput {
     /// Records `input` as read into `desired`.
     pub fn new(input: &ResolvedInput, desired: &DesiredState) -> Self {
+        let visier = vsync_reader::TenantLimits::VISIER.max_users;
         Self {
-            path: input.path.clone(),
+            path: input.paths.first().cloned().unwrap_or_default(),
+            more_paths: input.paths.iter().skip(1).cloned().collect(),
+            max_users: (input.max_users != visier).then_some(input.max_users),
             mapping: input.mapping.clone(),
             delimiter: input.delimiter,
             checksum: desired.input.checksum.clone(),
@@ -142,9 +166,14 @@ impl PlanInput {
     /// The input to read again.
     pub fn resolved(&self) -> ResolvedInput {
         ResolvedInput {
-            path: self.path.clone(),
+            paths: std::iter::once(self.path.clone())
+                .chain(self.more_paths.iter().cloned())
+                .collect(),
             mapping: self.mapping.clone(),
             delimiter: self.delimiter,
+            max_users: self
+                .max_users
+                .unwrap_or(vsync_reader::TenantLimits::VISIER.max_users),
         }
     }
 }

@@ -62,11 +62,10 @@ pub async fn run(ctx: &Context, args: &DemoArgs) -> anyhow::Result<Finished> {
     let out = out.canonicalize().unwrap_or(out);
     let files = DemoFiles::write(&out, args.fixtures.as_deref())?;
 
-    let today = crate::pipeline::read_input(&crate::settings::ResolvedInput {
-        path: files.export.clone(),
-        mapping: Some(files.mapping.clone()),
-        delimiter: None,
-    })?;
+    let today = crate::pipeline::read_input(&crate::settings::ResolvedInput::one(
+        files.export.clone(),
+        Some(files.mapping.clone()),
+    ))?;
     let scenario = Scenario::from_export(&today);
     vsync_reader::write_xlsx_file(&scenario.baseline, &files.baseline)
         .with_context(|| format!("failed to write {}", files.baseline.display()))?;
@@ -421,9 +420,9 @@ impl Demo<'_> {
 
     fn input(&self, path: &Path, mapped: bool) -> InputArgs {
         InputArgs {
-            input: Some(path.to_path_buf()),
+            input: vec![path.to_path_buf()],
             mapping: mapped.then(|| self.files.mapping.clone()),
-            delimiter: None,
+            ..InputArgs::default()
         }
     }
 

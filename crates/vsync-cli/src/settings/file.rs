@@ -71,6 +71,7 @@ pub struct TenantConfig {
 pub struct InputConfig {
     pub(crate) mapping: Option<PathBuf>,
     pub(crate) delimiter: Option<char>,
+    pub(crate) max_users: Option<usize>,
 }
 
 /// `[policy]`.

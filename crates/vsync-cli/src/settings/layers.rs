@@ -356,7 +356,7 @@ impl Layers<'_> {
     pub fn input(&self, args: &InputArgs) -> InputSettings {
         let i = &self.file.input;
         InputSettings {
-            path: args.input.clone(),
+            paths: args.input.clone(),
             mapping: self.pick(
                 "mapping",
                 "--mapping",
@@ -372,6 +372,14 @@ impl Layers<'_> {
                 args.delimiter.map(Some),
                 i.delimiter.map(Some),
                 None,
+            ),
+            max_users: self.pick(
+                "max_users",
+                "--max-users",
+                None,
+                args.max_users,
+                i.max_users,
+                vsync_reader::TenantLimits::VISIER.max_users,
             ),
         }
     }

@@ -70,24 +70,27 @@ impl Project {
 /// The input to read.
 #[derive(Debug, Clone)]
 pub struct InputSettings {
-    /// The file or folder (flag only).
-    pub path: Option<PathBuf>,
+    /// The files or folders (flags only).
+    pub paths: Vec<PathBuf>,
     /// `input.mapping`.
     pub mapping: Setting<Option<PathBuf>>,
     /// `input.delimiter`.
     pub delimiter: Setting<Option<char>>,
+    /// `input.max_users`: the most users the tenant holds.
+    pub max_users: Setting<usize>,
 }
 
 impl InputSettings {
     /// The input, or the usage error of a missing `--input`.
     pub fn resolved(&self) -> anyhow::Result<ResolvedInput> {
-        let Some(path) = self.path.clone() else {
+        if self.paths.is_empty() {
             bail!("no input file: pass --input FILE");
-        };
+        }
         Ok(ResolvedInput {
-            path,
+            paths: self.paths.clone(),
             mapping: self.mapping.value.clone(),
             delimiter: self.delimiter.value,
+            max_users: self.max_users.value,
         })
     }
 }
@@ -95,12 +98,32 @@ impl InputSettings {
 /// The input to read.
 #[derive(Debug, Clone)]
 pub struct ResolvedInput {
-    /// The file or folder.
-    pub path: PathBuf,
+    /// The files or folders.
+    pub paths: Vec<PathBuf>,
     /// The mapping file.
     pub mapping: Option<PathBuf>,
     /// The CSV delimiter.
     pub delimiter: Option<char>,
+    /// The most users the tenant holds.
+    pub max_users: usize,
+}
+
+impl ResolvedInput {
+    /// One file or folder, read with a mapping or not, under Visier's cap on users.
+    pub fn one(path: PathBuf, mapping: Option<PathBuf>) -> Self {
+        Self {
+            paths: vec![path],
+            mapping,
+            delimiter: None,
+            max_users: vsync_reader::TenantLimits::VISIER.max_users,
+        }
+    }
+
+    /// The inputs as a message names them.
+    pub fn names(&self) -> String {
+        let names: Vec<String> = self.paths.iter().map(|p| p.display().to_string()).collect();
+        names.join(", ")
+    }
 }
 
 /// The policy and guards, resolved.

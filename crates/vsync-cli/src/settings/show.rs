@@ -115,6 +115,11 @@ impl Shown<'_> {
             row("input.delimiter", &self.input.delimiter, |d| {
                 d.map_or_else(|| "(sniffed)".to_owned(), |c| format!("{c:?}"))
             }),
+            row(
+                "input.max_users",
+                &self.input.max_users,
+                ToString::to_string,
+            ),
             row("policy.mode", &p.mode, Clone::clone),
             row("policy.deprovision", &p.deprovision, Clone::clone),
             row("policy.scope", &p.scope, |s| list(s, "(every user)")),

@@ -4,5 +4,6 @@
 mod commands;
 mod examples;
 mod harness;
+mod input_files;
 mod output;
 mod runs;

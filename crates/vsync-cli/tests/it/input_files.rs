@@ -1,0 +1,312 @@
+//! Input files end to end: every source check the reader makes refuses the file with exit 3 and
+//! leaves the tenant as it was; the same export as CSV and as XLSX syncs to the same tenant; a
+//! mapped export alone creates its derived groups on a fresh tenant; and every documented
+//! mapping example plans against the simulated tenant.
+
+use std::path::{Path, PathBuf};
+
+use vsync_sim::{Sim, TenantSnapshot};
+
+use crate::harness::{Run, assert_no_secret, fixtures, sim, vsync};
+
+#[path = "../../../vsync-reader/tests/it/craft.rs"]
+mod craft;
+
+fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/mappings")
+}
+
+/// What a sync may change: users, groups (with their members) and assignments.
+fn tenant(sim: &Sim) -> TenantSnapshot {
+    let mut snapshot = sim.snapshot();
+    snapshot.application_log.clear();
+    snapshot.correlation_ids.clear();
+    snapshot.production_versions.clear();
+    snapshot
+}
+
+/// Syncs `args` (an input and its options) and asserts it is refused as invalid input, with
+/// nothing sent and nothing changed; returns the run.
+async fn refused(sim: &Sim, dir: &Path, args: &[&str]) -> Run {
+    let before = tenant(sim);
+    sim.reset_counters();
+    let mut argv = vec!["sync"];
+    argv.extend_from_slice(args);
+    let run = vsync(dir, Some(&sim.uri()), &argv).await;
+    assert_eq!(run.code, 3, "refused as invalid input:\n{}", run.all());
+    assert!(run.stderr.contains("nothing was applied"), "{}", run.all());
+    assert_eq!(sim.mutating_request_count(), 0, "{}", run.all());
+    assert_eq!(tenant(sim), before, "the tenant is as it was");
+    assert_no_secret(&run.all());
+    run
+}
+
+fn write(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) -> String {
+    std::fs::write(dir.join(name), bytes).unwrap();
+    name.to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_export_cut_mid_row_exits_3_and_changes_nothing() {
+    let sim = sim(20).await;
+    let dir = tempfile::tempdir().unwrap();
+    let export = std::fs::read(fixtures().join("hris/hris_export.csv")).unwrap();
+    let cut = write(dir.path(), "cut.csv", &export[..export.len() * 2 / 5]);
+    let mapping = fixtures().join("hris/mapping.toml");
+    let run = refused(
+        &sim,
+        dir.path(),
+        &["--input", &cut, "--mapping", mapping.to_str().unwrap()],
+    )
+    .await;
+    assert!(run.stderr.contains("cut short"), "{}", run.all());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hostile_workbooks_exit_3_and_change_nothing() {
+    let sim = sim(20).await;
+    let dir = tempfile::tempdir().unwrap();
+    for (name, make) in [
+        (
+            "sst_four_billion.xlsx",
+            craft::sst_four_billion as craft::Make,
+        ),
+        ("sst_capacity_overflow.xlsx", craft::sst_capacity_overflow),
+        ("sst_sixty_million.xlsx", craft::sst_sixty_million),
+        ("styles_million_formats.xlsx", craft::styles_million_formats),
+    ] {
+        let file = write(dir.path(), name, make());
+        let run = refused(&sim, dir.path(), &["--input", &file]).await;
+        assert!(
+            run.stderr.contains("more than") && run.stderr.contains("limit"),
+            "{name}: {}",
+            run.all()
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_misspelt_column_exits_3_with_the_column_meant() {
+    let sim = sim(20).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "users.csv",
+        "username,dispalyName\nnew.person@example.com,New Person\n",
+    );
+    let run = refused(&sim, dir.path(), &["--input", &file]).await;
+    assert!(
+        run.stderr.contains("column dispalyName")
+            && run.stderr.contains("did you mean \"displayName\"?"),
+        "{}",
+        run.all()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn values_past_the_tenants_limits_exit_3_with_row_and_column() {
+    let sim = sim(20).await;
+    let dir = tempfile::tempdir().unwrap();
+    let long = format!("{}@example.com", "a".repeat(70));
+    let file = write(
+        dir.path(),
+        "users.csv",
+        format!("username,displayName\n{long},Long Name\nesc@example.com,Kill \u{1b}[2J Test\n"),
+    );
+    let run = refused(&sim, dir.path(), &["--input", &file]).await;
+    assert!(
+        run.stderr.contains("row 2, column username") && run.stderr.contains("75"),
+        "{}",
+        run.all()
+    );
+    assert!(
+        run.stderr.contains("row 3, column displayName") && run.stderr.contains("U+001B (ESC)"),
+        "{}",
+        run.all()
+    );
+    assert!(!run.all().contains('\u{1b}'), "the escape is not echoed");
+
+    // The tenant's size is a setting: a tenant that holds two users refuses three.
+    let three = write(
+        dir.path(),
+        "three.csv",
+        "username\na@example.com\nb@example.com\nc@example.com\n",
+    );
+    let run = refused(&sim, dir.path(), &["--input", &three, "--max-users", "2"]).await;
+    assert!(
+        run.stderr.contains("row 4, column username")
+            && run.stderr.contains("more than the tenant's limit of 2"),
+        "{}",
+        run.all()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_same_export_synced_as_csv_plans_to_nothing_as_xlsx() {
+    let sim = sim(0).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mapping = examples().join("workday.toml");
+    let mapping = mapping.to_str().unwrap();
+    let csv = fixtures().join("hris/workday_export.csv");
+    let xlsx = fixtures().join("hris/workday_export.xlsx");
+    let run = vsync(
+        dir.path(),
+        Some(&sim.uri()),
+        &[
+            "sync",
+            "--input",
+            csv.to_str().unwrap(),
+            "--mapping",
+            mapping,
+        ],
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(
+        sim.snapshot()
+            .users
+            .iter()
+            .any(|u| u.employee_id.as_deref() == Some("000013")),
+        "zero-padded employee IDs reach the tenant"
+    );
+    let run = vsync(
+        dir.path(),
+        Some(&sim.uri()),
+        &[
+            "plan",
+            "--input",
+            xlsx.to_str().unwrap(),
+            "--mapping",
+            mapping,
+            "--detailed-exitcode",
+        ],
+    )
+    .await;
+    assert_eq!(run.code, 0, "the XLSX plans to nothing:\n{}", run.all());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_mapped_export_alone_creates_its_derived_groups_on_a_fresh_tenant() {
+    // Regression test: the first run failed with `unknown user group "People Team"` unless a
+    // second file declared the groups.
+    let sim = sim(0).await;
+    let dir = tempfile::tempdir().unwrap();
+    let export = examples().join("workday.csv");
+    let mapping = examples().join("workday.toml");
+    let args = [
+        "--input",
+        export.to_str().unwrap(),
+        "--mapping",
+        mapping.to_str().unwrap(),
+    ];
+    let run = vsync(dir.path(), None, &[&["validate"], &args[..]].concat()).await;
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(
+        run.stdout.contains("groups the mapping derives: 4")
+            && run.stdout.contains("Worker Status: 3 values mapped")
+            && run.stdout.contains("4 groups declared"),
+        "{}",
+        run.all()
+    );
+
+    let run = vsync(
+        dir.path(),
+        Some(&sim.uri()),
+        &[&["sync"], &args[..]].concat(),
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}", run.all());
+    let snapshot = sim.snapshot();
+    let finance = snapshot
+        .groups
+        .iter()
+        .find(|g| g.display_name == "Finance Team")
+        .unwrap_or_else(|| panic!("no Finance Team in {:?}", snapshot.groups));
+    assert_eq!(
+        finance.description.as_deref(),
+        Some("Workers of the Finance organization, cost center 4100")
+    );
+    let members: Vec<&str> = finance
+        .manually_included_ids
+        .iter()
+        .filter_map(|id| snapshot.users.iter().find(|u| &u.user_id == id))
+        .map(|u| u.username.as_str())
+        .collect();
+    assert_eq!(
+        members,
+        ["chloe.obrien@example.com", "aisha.garcia@example.com"]
+    );
+
+    let run = vsync(
+        dir.path(),
+        Some(&sim.uri()),
+        &[&["plan"], &args[..], &["--detailed-exitcode"]].concat(),
+    )
+    .await;
+    assert_eq!(run.code, 0, "re-planning finds nothing:\n{}", run.all());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_export_and_a_groups_file_are_read_together() {
+    let sim = sim(0).await;
+    let dir = tempfile::tempdir().unwrap();
+    let groups = write(
+        dir.path(),
+        "access.csv",
+        "displayName,description\nAuditors,Read-only reviewers\n",
+    );
+    let export = examples().join("workday.csv");
+    let mapping = examples().join("workday.toml");
+    let run = vsync(
+        dir.path(),
+        Some(&sim.uri()),
+        &[
+            "sync",
+            "--input",
+            export.to_str().unwrap(),
+            "--input",
+            &groups,
+            "--mapping",
+            mapping.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(
+        sim.snapshot()
+            .groups
+            .iter()
+            .any(|g| g.display_name == "Auditors")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_mapping_example_plans_against_the_tenant() {
+    // A tenant with no users yet: the plan creates every user, group and membership.
+    let sim = sim(0).await;
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["workday", "successfactors", "bamboohr", "adp"] {
+        let export = examples().join(format!("{name}.csv"));
+        let mapping = examples().join(format!("{name}.toml"));
+        let run = vsync(
+            dir.path(),
+            Some(&sim.uri()),
+            &[
+                "plan",
+                "--input",
+                export.to_str().unwrap(),
+                "--mapping",
+                mapping.to_str().unwrap(),
+                "--detailed-exitcode",
+            ],
+        )
+        .await;
+        assert_eq!(run.code, 2, "{name} plans changes:\n{}", run.all());
+        assert!(
+            run.stdout.contains("group             create"),
+            "{name} creates its groups:\n{}",
+            run.all()
+        );
+    }
+    assert_eq!(sim.mutating_request_count(), 0, "plans change nothing");
+}
