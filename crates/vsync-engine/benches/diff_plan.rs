@@ -7,7 +7,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use vsync_engine::{GuardSettings, Limits, Policy, diff, plan};
+use vsync_engine::{GuardSettings, BatchLimits, Policy, diff, plan};
 use vsync_model::{
     DesiredGroup, DesiredState, DesiredUser, LiveGroup, LiveState, LiveUser, Managed, NameSet,
     Permission, PermissionId, SourceRef, UserGroupId, UserId,
@@ -132,7 +132,7 @@ fn bench(c: &mut Criterion) {
         guards: GuardSettings::off(),
         ..Policy::default()
     };
-    let limits = Limits::default();
+    let limits = BatchLimits::default();
     let changes = diff(&desired, &live, &policy).expect("the fixture is valid");
     let planned = plan(&changes, &limits);
     eprintln!(

@@ -16,8 +16,8 @@ use std::collections::HashMap;
 
 use vsync_model::UserGroupId;
 
-use crate::change::{Action, ChangeSet, Entity, GroupRef};
-use crate::limits::Limits;
+use crate::change::{ChangeKind, ChangeSet, Direction, GroupRef};
+use crate::limits::BatchLimits;
 use crate::plan::PhaseKind;
 
 /// How changes to existing groups are spread over the v2 PATCH and the v1 calls.
@@ -89,49 +89,55 @@ pub(crate) struct Counts {
 }
 
 impl Counts {
-    pub(crate) fn of(changes: &ChangeSet, limits: &Limits) -> Self {
+    pub(crate) fn of(changes: &ChangeSet, limits: &BatchLimits) -> Self {
         let mut counts = Self::default();
         let mut new_groups: HashMap<&str, usize> = HashMap::new();
         let mut groups: HashMap<&UserGroupId, GroupCounts> = HashMap::new();
-        let mut assigns: HashMap<(Action, Entity, &str), usize> = HashMap::new();
+        // (user permission or profile, direction, ID) -> users.
+        let mut assigns: HashMap<(bool, Direction, &str), usize> = HashMap::new();
         for change in &changes.changes {
-            match (change.entity, change.action, &change.group) {
-                (Entity::User, Action::Create, _) => counts.user_creates += 1,
-                (Entity::User, Action::Update | Action::Rename | Action::Disable, _) => {
+            match &change.kind {
+                ChangeKind::CreateUser { .. } => counts.user_creates += 1,
+                ChangeKind::UpdateUser { .. } | ChangeKind::DisableUser { .. } => {
                     counts.user_updates += 1;
                 }
-                (Entity::User, Action::Delete, _) => counts.user_deletes += 1,
-                (Entity::Group, Action::Create, _) => counts.group_creates += 1,
-                (Entity::Group, Action::Delete, _) => counts.group_deletes += 1,
-                (Entity::Group, _, Some(GroupRef::Id(id))) => {
-                    groups.entry(id).or_default().description = true;
+                ChangeKind::DeleteUser { .. } => counts.user_deletes += 1,
+                ChangeKind::CreateGroup { .. } => counts.group_creates += 1,
+                ChangeKind::DeleteGroup { .. } => counts.group_deletes += 1,
+                ChangeKind::UpdateGroup { group, .. } => {
+                    groups.entry(group).or_default().description = true;
                 }
-                (Entity::Membership, Action::Add, Some(GroupRef::Name(name))) => {
-                    *new_groups.entry(name).or_default() += 1;
-                }
-                (Entity::Membership, Action::Add, Some(GroupRef::Id(id))) => {
-                    groups.entry(id).or_default().member_adds += 1;
-                }
-                (Entity::Membership, _, Some(GroupRef::Id(id))) => {
-                    groups.entry(id).or_default().member_removes += 1;
-                }
-                (Entity::GroupPermission, Action::Assign, Some(GroupRef::Id(id))) => {
-                    groups.entry(id).or_default().permission_adds += 1;
-                }
-                (Entity::GroupPermission, _, Some(GroupRef::Id(id))) => {
-                    groups.entry(id).or_default().permission_removes += 1;
-                }
-                (Entity::UserPermission, action, _) => {
-                    let id = change.permission.as_ref().map_or("", |p| p.as_str());
-                    *assigns
-                        .entry((action, Entity::UserPermission, id))
-                        .or_default() += 1;
-                }
-                (Entity::Profile, action, _) => {
-                    let id = change.profile.as_ref().map_or("", |p| p.as_str());
-                    *assigns.entry((action, Entity::Profile, id)).or_default() += 1;
-                }
-                _ => {}
+                ChangeKind::Membership {
+                    group, direction, ..
+                } => match (group, direction) {
+                    (GroupRef::Name(name), Direction::Add) => {
+                        *new_groups.entry(name).or_default() += 1;
+                    }
+                    (GroupRef::Id(id), Direction::Add) => {
+                        groups.entry(id).or_default().member_adds += 1;
+                    }
+                    (GroupRef::Id(id), Direction::Remove) => {
+                        groups.entry(id).or_default().member_removes += 1;
+                    }
+                    (GroupRef::Name(_), Direction::Remove) => {}
+                },
+                ChangeKind::GroupPermission {
+                    group: GroupRef::Id(id),
+                    direction,
+                    ..
+                } => match direction {
+                    Direction::Add => groups.entry(id).or_default().permission_adds += 1,
+                    Direction::Remove => groups.entry(id).or_default().permission_removes += 1,
+                },
+                ChangeKind::GroupPermission { .. } => {}
+                ChangeKind::UserPermission {
+                    permission,
+                    direction,
+                    ..
+                } => *assigns.entry((true, *direction, permission.as_str())).or_default() += 1,
+                ChangeKind::Profile {
+                    profile, direction, ..
+                } => *assigns.entry((false, *direction, profile.as_str())).or_default() += 1,
             }
         }
         let baselines: HashMap<&UserGroupId, (usize, bool)> = changes
@@ -152,12 +158,12 @@ impl Counts {
             .into_values()
             .map(|n| n.saturating_sub(limits.members_per_group))
             .collect();
-        for ((action, entity, _), n) in assigns {
-            let list = match (entity, action) {
-                (Entity::UserPermission, Action::Assign) => &mut counts.permission_assigns,
-                (Entity::UserPermission, _) => &mut counts.permission_revokes,
-                (_, Action::Assign) => &mut counts.profile_assigns,
-                _ => &mut counts.profile_removes,
+        for ((permission, direction, _), n) in assigns {
+            let list = match (permission, direction) {
+                (true, Direction::Add) => &mut counts.permission_assigns,
+                (true, Direction::Remove) => &mut counts.permission_revokes,
+                (false, Direction::Add) => &mut counts.profile_assigns,
+                (false, Direction::Remove) => &mut counts.profile_removes,
             };
             list.push(n);
         }
@@ -183,7 +189,7 @@ pub(crate) fn wrap(slots: impl IntoIterator<Item = usize>, per_call: usize) -> u
 }
 
 /// The per-phase lower bounds under the cheaper strategy, and that strategy.
-pub(crate) fn bounds(counts: &Counts, limits: &Limits) -> (Strategy, Vec<(PhaseKind, usize)>) {
+pub(crate) fn bounds(counts: &Counts, limits: &BatchLimits) -> (Strategy, Vec<(PhaseKind, usize)>) {
     let limits = limits.sane();
     let incremental = group_phases(counts, &limits, Strategy::Incremental);
     let patch = group_phases(counts, &limits, Strategy::Patch);
@@ -231,7 +237,7 @@ pub(crate) fn bounds(counts: &Counts, limits: &Limits) -> (Strategy, Vec<(PhaseK
     (strategy, phases)
 }
 
-fn group_phases(counts: &Counts, limits: &Limits, strategy: Strategy) -> Vec<(PhaseKind, usize)> {
+fn group_phases(counts: &Counts, limits: &BatchLimits, strategy: Strategy) -> Vec<(PhaseKind, usize)> {
     let (g, m) = (limits.groups_per_call, limits.user_ids_per_group_per_call);
     let placed: Vec<(GroupCounts, Placement)> = counts
         .groups

@@ -68,30 +68,6 @@ impl Action {
     }
 }
 
-/// One changed field, with the values shown in reports. `accountEnabled` reads `"true"` or
-/// `"false"`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FieldChange {
-    /// The field, named as the API names it (`username`, `displayName`, `employeeId`, `email`,
-    /// `accountEnabled`, `description`).
-    pub field: String,
-    /// The live value.
-    pub before: Option<String>,
-    /// The value after the change.
-    pub after: Option<String>,
-}
-
-impl FieldChange {
-    pub(crate) fn new(field: &str, before: Option<String>, after: Option<String>) -> Self {
-        Self {
-            field: field.to_owned(),
-            before,
-            after,
-        }
-    }
-}
-
 /// A user as a plan refers to it: by ID when it exists, by key when this run creates it (the
 /// executor fills in the ID the create returned).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -114,48 +90,255 @@ pub enum GroupRef {
     Name(String),
 }
 
+/// A field's value before and after a change. `before` is `None` when the tenant has no value
+/// (or, for creates, no object yet).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Edit<T> {
+    /// The live value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<T>,
+    /// The value after the change.
+    pub after: T,
+}
+
+impl<T> Edit<T> {
+    /// A value the tenant does not have yet.
+    pub fn new(after: T) -> Self {
+        Self {
+            before: None,
+            after,
+        }
+    }
+
+    /// A value that replaces `before`.
+    pub fn replace(before: Option<T>, after: T) -> Self {
+        Self {
+            before,
+            after,
+        }
+    }
+}
+
+/// The fields of a user a change sets; `None` leaves a field alone. For creates every value
+/// the file gives is set (`before` empty).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserFields {
+    /// The username (creates, renames).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<Edit<String>>,
+    /// The display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<Edit<String>>,
+    /// The employee ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub employee_id: Option<Edit<String>>,
+    /// The email.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<Edit<String>>,
+    /// Whether the account is enabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_enabled: Option<Edit<bool>>,
+}
+
+impl UserFields {
+    /// Whether the change sets no field.
+    pub fn is_empty(&self) -> bool {
+        self.username.is_none()
+            && self.display_name.is_none()
+            && self.employee_id.is_none()
+            && self.email.is_none()
+            && self.account_enabled.is_none()
+    }
+}
+
+/// Whether a relation is added (a membership added, a permission or profile assigned) or taken
+/// away (removed, revoked).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Direction {
+    /// Added or assigned.
+    Add,
+    /// Removed or revoked.
+    Remove,
+}
+
+/// What a change does, with the typed values the plan needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "type")]
+pub enum ChangeKind {
+    /// A new user, referred to by key until the create returns its ID.
+    CreateUser {
+        /// The key later calls refer to the user by ([`UserRef::Key`]).
+        user: UserKey,
+        /// The values given; the username is always set.
+        fields: UserFields,
+    },
+    /// Changed fields of an existing user; a rename when the username changes.
+    UpdateUser {
+        /// The user.
+        user: UserId,
+        /// The changed fields (never empty).
+        fields: UserFields,
+    },
+    /// A user absent from the file, deprovisioned by `accountEnabled = false`.
+    DisableUser {
+        /// The user.
+        user: UserId,
+    },
+    /// A user removed.
+    DeleteUser {
+        /// The user.
+        user: UserId,
+    },
+    /// A new group, referred to by display name until the create returns its ID.
+    CreateGroup {
+        /// The display name it is created with.
+        name: String,
+        /// Its description, if the file gives one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        description: Option<String>,
+    },
+    /// A live group whose description changes.
+    UpdateGroup {
+        /// The group.
+        group: UserGroupId,
+        /// The description.
+        description: Edit<String>,
+    },
+    /// A group removed.
+    DeleteGroup {
+        /// The group.
+        group: UserGroupId,
+    },
+    /// A user's manual membership of a group, added or removed.
+    Membership {
+        /// The member.
+        user: UserRef,
+        /// The group.
+        group: GroupRef,
+        /// Added or removed.
+        direction: Direction,
+    },
+    /// A permission assigned to a user directly, or revoked.
+    UserPermission {
+        /// The user.
+        user: UserRef,
+        /// The permission.
+        permission: PermissionId,
+        /// Assigned or revoked.
+        direction: Direction,
+    },
+    /// A permission a group grants, assigned or revoked.
+    GroupPermission {
+        /// The group.
+        group: GroupRef,
+        /// The permission.
+        permission: PermissionId,
+        /// Assigned or revoked.
+        direction: Direction,
+    },
+    /// A profile assigned to a user, or revoked.
+    Profile {
+        /// The user.
+        user: UserRef,
+        /// The profile.
+        profile: ProfileId,
+        /// Assigned or revoked.
+        direction: Direction,
+    },
+}
+
 /// One change, as readable as a report line and precise enough to plan from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Change {
     /// The change's number.
     pub id: ChangeId,
-    /// What the change is about.
-    pub entity: Entity,
-    /// What it does.
-    pub action: Action,
     /// The username (for users and user relations) or group name, as displayed.
     pub key: String,
-    /// For relations: the group, permission or profile name.
+    /// For relations: the group, permission or profile name, as displayed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
     /// The input row the change comes from; `None` for deprovisioning and deletions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<SourceRef>,
-    /// Changed fields (creates: every value given; renames: `username` first).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub fields: Vec<FieldChange>,
-    /// The user the change is about or relates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<UserRef>,
-    /// The group the change is about or relates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub group: Option<GroupRef>,
-    /// The permission assigned or revoked.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub permission: Option<PermissionId>,
-    /// The profile assigned or revoked.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile: Option<ProfileId>,
+    /// What the change does.
+    pub kind: ChangeKind,
 }
 
 impl Change {
-    /// The new value of a field, if the change sets it.
-    pub fn after(&self, field: &str) -> Option<&str> {
-        self.fields
-            .iter()
-            .find(|f| f.field == field)
-            .and_then(|f| f.after.as_deref())
+    /// What the change is about.
+    pub fn entity(&self) -> Entity {
+        match self.kind {
+            ChangeKind::CreateUser { .. }
+            | ChangeKind::UpdateUser { .. }
+            | ChangeKind::DisableUser { .. }
+            | ChangeKind::DeleteUser { .. } => Entity::User,
+            ChangeKind::CreateGroup { .. }
+            | ChangeKind::UpdateGroup { .. }
+            | ChangeKind::DeleteGroup { .. } => Entity::Group,
+            ChangeKind::Membership { .. } => Entity::Membership,
+            ChangeKind::UserPermission { .. } => Entity::UserPermission,
+            ChangeKind::GroupPermission { .. } => Entity::GroupPermission,
+            ChangeKind::Profile { .. } => Entity::Profile,
+        }
+    }
+
+    /// What the change does, in the report's words.
+    pub fn action(&self) -> Action {
+        match &self.kind {
+            ChangeKind::CreateUser { .. } | ChangeKind::CreateGroup { .. } => Action::Create,
+            ChangeKind::UpdateUser { fields, .. } if fields.username.is_some() => Action::Rename,
+            ChangeKind::UpdateUser { .. } | ChangeKind::UpdateGroup { .. } => Action::Update,
+            ChangeKind::DisableUser { .. } => Action::Disable,
+            ChangeKind::DeleteUser { .. } | ChangeKind::DeleteGroup { .. } => Action::Delete,
+            ChangeKind::Membership { direction, .. } => match direction {
+                Direction::Add => Action::Add,
+                Direction::Remove => Action::Remove,
+            },
+            ChangeKind::UserPermission { direction, .. }
+            | ChangeKind::GroupPermission { direction, .. }
+            | ChangeKind::Profile { direction, .. } => match direction {
+                Direction::Add => Action::Assign,
+                Direction::Remove => Action::Revoke,
+            },
+        }
+    }
+
+    /// The user the change is about or relates, if any.
+    pub fn user(&self) -> Option<UserRef> {
+        match &self.kind {
+            ChangeKind::CreateUser { user, .. } => Some(UserRef::Key(user.clone())),
+            ChangeKind::UpdateUser { user, .. }
+            | ChangeKind::DisableUser { user }
+            | ChangeKind::DeleteUser { user } => Some(UserRef::Id(user.clone())),
+            ChangeKind::Membership { user, .. }
+            | ChangeKind::UserPermission { user, .. }
+            | ChangeKind::Profile { user, .. } => Some(user.clone()),
+            ChangeKind::CreateGroup { .. }
+            | ChangeKind::UpdateGroup { .. }
+            | ChangeKind::DeleteGroup { .. }
+            | ChangeKind::GroupPermission { .. } => None,
+        }
+    }
+
+    /// The live group whose members or permissions the change reads or replaces: the group of
+    /// a membership or group permission change, or a group whose description changes.
+    pub fn live_group(&self) -> Option<&UserGroupId> {
+        match &self.kind {
+            ChangeKind::UpdateGroup { group, .. }
+            | ChangeKind::Membership {
+                group: GroupRef::Id(group),
+                ..
+            }
+            | ChangeKind::GroupPermission {
+                group: GroupRef::Id(group),
+                ..
+            } => Some(group),
+            _ => None,
+        }
     }
 }
 

@@ -21,7 +21,7 @@ pub(crate) struct GuardBases {
 }
 
 fn class(change: &Change) -> Option<GuardKind> {
-    match (change.entity, change.action) {
+    match (change.entity(), change.action()) {
         (Entity::User, Action::Delete) => Some(GuardKind::Deletes),
         (Entity::User, Action::Disable) => Some(GuardKind::Disables),
         (Entity::Membership, Action::Remove) => Some(GuardKind::MembershipRemovals),
@@ -41,7 +41,7 @@ pub(crate) fn apply(
     settings: &GuardSettings,
 ) -> (Vec<Change>, Vec<GuardOutcome>) {
     let mut outcomes = Vec::new();
-    let removals = changes.iter().filter(|c| c.action.is_removal()).count();
+    let removals = changes.iter().filter(|c| c.action().is_removal()).count();
     let mut source_block = false;
     if settings.refuse_removals_on_empty_input && rows == 0 && removals > 0 {
         let overridden = settings.override_source_checks;
@@ -92,7 +92,7 @@ pub(crate) fn apply(
     let mut withheld = Vec::new();
     if source_block {
         let (kept, removed): (Vec<Change>, Vec<Change>) =
-            changes.drain(..).partition(|c| !c.action.is_removal());
+            changes.drain(..).partition(|c| !c.action().is_removal());
         *changes = kept;
         withheld = removed;
     }

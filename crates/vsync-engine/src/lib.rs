@@ -4,26 +4,50 @@
 //! 1. [`diff`] compares a [`DesiredState`](vsync_model::DesiredState) with a
 //!    [`LiveState`](vsync_model::LiveState) under a [`Policy`] (mode, deprovisioning, scope,
 //!    protected users, [`GuardSettings`]) and yields a [`ChangeSet`]: the [`Change`]s to make
-//!    (each an [`Entity`], an [`Action`], the user or group [`key`](Change::key), a relation
-//!    [`target`](Change::target), the input row and per-field [`FieldChange`]s), the rows and
+//!    (each a typed [`ChangeKind`]: user [`UserFields`] as [`Edit`]s, a group's definition, or a
+//!    membership, permission or profile added or removed ([`Direction`]), with the displayed
+//!    [`key`](Change::key) and [`target`](Change::target) and the input row), the rows and
 //!    users left alone ([`Skip`]) and what the guards found ([`GuardOutcome`]). Problems of
 //!    the input come back as one [`EngineError`] listing all of them.
-//! 2. [`plan`] turns a change set into a [`Plan`] under [`Limits`]: ordered [`Phase`]s
-//!    ([`PhaseKind`]) of [`Call`]s, each one API [`Operation`] whose items name the
-//!    [`ChangeId`]s they realise, with users and groups created in the run referenced by
-//!    [`UserRef::Key`] / [`GroupRef::Name`]. The plan uses the fewest calls the limits allow
-//!    ([`Plan::lower_bound`]; the formulas are in the [`plan`](mod@plan) module docs) and
-//!    records the [`fingerprint`] of the live state so a later apply can refuse a stale plan.
+//! 2. [`plan()`] turns a change set into a [`Plan`] under [`BatchLimits`]: ordered [`Phase`]s
+//!    ([`PhaseKind`]) of [`Call`]s, each carrying one [`CallBody`] (one API operation,
+//!    [`CallBody::api_operation`]) whose [`Item`]s name the [`ChangeId`]s they realise, with
+//!    users and groups created in the run referenced by [`UserRef::Key`] / [`GroupRef::Name`].
+//!    The plan uses the fewest calls the limits allow ([`Plan::lower_bound`]; the formulas are
+//!    in the [`plan`](mod@plan) module docs) and records the [`fingerprint`] of the live state
+//!    so a later apply can refuse a stale plan.
 //! 3. The executor applies the plan and reports an [`outcome::ChangeOutcome`] per change; the
 //!    report reads the plan and the outcomes.
 //!
 //! [`desired_from_live`] exports a tenant as a desired state (diffing it against the tenant
-//! gives nothing), and [`sim_model`] applies a plan to a live state the way the API would, for
-//! tests.
+//! gives nothing). With the `test-support` feature, `sim_model` applies a plan to a live state
+//! the way the API would, for tests.
 //!
 //! The crate does no I/O and reads no clock: the current time comes in as
 //! [`Policy::now_ms`].
-#![warn(missing_docs)]
+//!
+//! ```
+//! use vsync_engine::{BatchLimits, ChangeKind, Policy, diff, plan};
+//! use vsync_model::{DesiredState, DesiredUser, LiveState, SourceRef};
+//!
+//! let desired = DesiredState {
+//!     users: vec![DesiredUser {
+//!         username: "ada@example.com".into(),
+//!         display_name: Some("Ada Lovelace".into()),
+//!         source: SourceRef::csv("users.csv", 2),
+//!         ..DesiredUser::default()
+//!     }],
+//!     ..DesiredState::default()
+//! };
+//! let changes = diff(&desired, &LiveState::default(), &Policy::default()).unwrap();
+//! assert!(matches!(changes.changes[0].kind, ChangeKind::CreateUser { .. }));
+//!
+//! let plan = plan(&changes, &BatchLimits::default());
+//! assert_eq!(plan.call_count(), plan.lower_bound());
+//! let call = plan.calls().next().unwrap();
+//! assert_eq!(call.body.endpoint(), ("POST", "/v2/admin/users"));
+//! ```
+#![deny(missing_docs)]
 
 mod bounds;
 mod change;
@@ -37,20 +61,20 @@ mod limits;
 pub mod outcome;
 pub mod plan;
 mod policy;
+#[cfg(feature = "test-support")]
 pub mod sim_model;
 
 pub use change::{
-    Action, Change, ChangeId, ChangeSet, Entity, FieldChange, GroupBaseline, GroupRef, GuardKind,
-    GuardOutcome, Skip, SkipReason, UserRef,
+    Action, Change, ChangeId, ChangeKind, ChangeSet, Direction, Edit, Entity, GroupBaseline,
+    GroupRef, GuardKind, GuardOutcome, Skip, SkipReason, UserFields, UserRef,
 };
 pub use diff::diff;
 pub use error::{EngineError, ErrorKind, NameKind};
 pub use export::desired_from_live;
 pub use fingerprint::fingerprint;
-pub use limits::Limits;
+pub use limits::BatchLimits;
 pub use plan::{
-    Call, CallId, GroupItem, GroupMembers, GroupPatch, GroupPermissions, NewGroup, NewUser,
-    Operation, PLAN_VERSION, PermissionItem, PermissionUsers, Phase, PhaseKind, Plan, UserItem,
-    UserUpdate, plan,
+    Call, CallBody, CallId, Entry, GroupPatch, Item, NewGroup, NewUser, PLAN_VERSION, Phase,
+    PhaseKind, Plan, Relation, RelationEntries, UserUpdate, plan,
 };
 pub use policy::{Deprovision, Guard, GuardSettings, Mode, Policy};

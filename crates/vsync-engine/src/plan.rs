@@ -63,442 +63,27 @@
 //! chosen strategy, computed from the change set's counts, and the batching reaches it. It is
 //! the minimum over these two strategies, not over every mix of endpoints per group.
 
-use std::collections::{HashMap, HashSet};
-use std::fmt;
+mod types;
 
-use serde::{Deserialize, Serialize};
-use vsync_model::{PermissionId, ProfileId, UserGroupId, UserId, UserKey};
+use std::collections::{HashMap, HashSet};
+
+use vsync_model::{PermissionId, ProfileId, UserGroupId, UserId};
+
+pub use types::{
+    Call, CallBody, CallId, Entry, GroupPatch, Item, NewGroup, NewUser, PLAN_VERSION, Phase,
+    PhaseKind, Plan, Relation, RelationEntries, UserUpdate,
+};
 
 use crate::bounds::{self, Counts, GroupCounts, Placement, Strategy, placement};
 use crate::change::{
-    Action, Change, ChangeId, ChangeSet, Entity, GroupBaseline, GroupRef, GuardOutcome, Skip,
+    Change, ChangeId, ChangeKind, ChangeSet, Direction, Edit, GroupBaseline, GroupRef, UserFields,
     UserRef,
 };
-use crate::limits::Limits;
-
-/// The version of the plan format; a plan of another version is not applied.
-pub const PLAN_VERSION: u32 = 1;
-
-/// The phases of a plan, in execution order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum PhaseKind {
-    /// `POST /v2/admin/users`.
-    CreateUsers,
-    /// `PUT /v2/admin/users`: updates, renames, enables and disables.
-    UpdateUsers,
-    /// `POST /v2/admin/user-groups`, with permissions and members.
-    CreateGroups,
-    /// `PATCH /v2/admin/user-groups`.
-    PatchGroups,
-    /// `PUT /v1/admin/user-groups/users`.
-    AddMembers,
-    /// `PUT /v1/admin/permissions/users`.
-    AssignUserPermissions,
-    /// `PUT /v1/admin/user-groups/permissions`.
-    AssignGroupPermissions,
-    /// `PUT /v1/admin/profiles/{profileId}/assign`.
-    AssignProfiles,
-    /// `DELETE /v1/admin/profiles/{profileId}/remove`.
-    RemoveProfiles,
-    /// `DELETE /v1/admin/permissions/users`.
-    RevokeUserPermissions,
-    /// `DELETE /v1/admin/user-groups/permissions`.
-    RevokeGroupPermissions,
-    /// `DELETE /v1/admin/user-groups/users`.
-    RemoveMembers,
-    /// `DELETE /v2/admin/users`.
-    DeleteUsers,
-    /// `DELETE /v2/admin/user-groups`.
-    DeleteGroups,
-}
-
-/// The number of a call within its plan, from 1, in execution order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct CallId(pub u32);
-
-impl fmt::Display for CallId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "#{}", self.0)
-    }
-}
-
-/// A user to create.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NewUser {
-    /// The key later calls refer to the user by ([`UserRef::Key`]).
-    pub key: UserKey,
-    /// The username.
-    pub username: String,
-    /// The display name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
-    /// The employee ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub employee_id: Option<String>,
-    /// The email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// Whether the account is enabled (`None`: the API's default).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account_enabled: Option<bool>,
-    /// The change the item realises.
-    pub change: ChangeId,
-}
-
-/// The fields of an existing user to change; `None` leaves a field alone.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UserUpdate {
-    /// The user.
-    pub user: UserId,
-    /// A new username (a rename).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// A new display name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
-    /// A new employee ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub employee_id: Option<String>,
-    /// A new email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// Enable or disable the account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account_enabled: Option<bool>,
-    /// The change the item realises.
-    pub change: ChangeId,
-}
-
-/// A user in a list, with the change the item realises.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UserItem {
-    /// The user.
-    pub user: UserRef,
-    /// The change.
-    pub change: ChangeId,
-}
-
-/// A permission in a list, with the change the item realises.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PermissionItem {
-    /// The permission.
-    pub permission: PermissionId,
-    /// The change.
-    pub change: ChangeId,
-}
-
-/// A group to create, with its permissions and first members.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NewGroup {
-    /// The display name (later calls refer to the group by it, [`GroupRef::Name`]).
-    pub name: String,
-    /// The description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `permissionIds`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub permissions: Vec<PermissionItem>,
-    /// `users.manuallyIncludedIds`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub members: Vec<UserItem>,
-    /// The group's create change.
-    pub change: ChangeId,
-}
-
-/// A v2 PATCH of one group: only the given fields change; lists replace the live ones.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GroupPatch {
-    /// The group.
-    pub group: UserGroupId,
-    /// A new description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// The whole new `permissionIds` list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub permissions: Option<Vec<PermissionId>>,
-    /// The whole new `users.manuallyIncludedIds` list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub members: Option<Vec<UserRef>>,
-    /// Every change the PATCH realises.
-    pub changes: Vec<ChangeId>,
-}
-
-/// A group in a list, with the change the item realises.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GroupItem {
-    /// The group.
-    pub group: UserGroupId,
-    /// The change.
-    pub change: ChangeId,
-}
-
-/// Users to add to or remove from one group.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GroupMembers {
-    /// The group.
-    pub group: GroupRef,
-    /// The users, at most `user_ids_per_group_per_call`.
-    pub users: Vec<UserItem>,
-}
-
-/// Users to assign one permission to, or revoke it from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PermissionUsers {
-    /// The permission.
-    pub permission: PermissionId,
-    /// The users.
-    pub users: Vec<UserItem>,
-}
-
-/// Permissions to grant to one group, or take from it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GroupPermissions {
-    /// The group.
-    pub group: UserGroupId,
-    /// The permissions.
-    pub permissions: Vec<PermissionItem>,
-}
-
-/// One API call, in domain terms. Every item names the change it realises, so per-item
-/// results map back to changes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", tag = "op")]
-pub enum Operation {
-    /// `POST /v2/admin/users`.
-    CreateUsers {
-        /// The users.
-        users: Vec<NewUser>,
-    },
-    /// `PUT /v2/admin/users`.
-    UpdateUsers {
-        /// The updates.
-        users: Vec<UserUpdate>,
-    },
-    /// `DELETE /v2/admin/users`.
-    DeleteUsers {
-        /// The users.
-        users: Vec<UserItem>,
-    },
-    /// `POST /v2/admin/user-groups`.
-    CreateGroups {
-        /// The groups.
-        groups: Vec<NewGroup>,
-    },
-    /// `PATCH /v2/admin/user-groups`.
-    PatchGroups {
-        /// The patches.
-        groups: Vec<GroupPatch>,
-    },
-    /// `DELETE /v2/admin/user-groups`.
-    DeleteGroups {
-        /// The groups.
-        groups: Vec<GroupItem>,
-    },
-    /// `PUT /v1/admin/user-groups/users`.
-    AddGroupMembers {
-        /// Per group, the users to add.
-        groups: Vec<GroupMembers>,
-    },
-    /// `DELETE /v1/admin/user-groups/users`.
-    RemoveGroupMembers {
-        /// Per group, the users to remove.
-        groups: Vec<GroupMembers>,
-    },
-    /// `PUT /v1/admin/permissions/users`.
-    AssignUserPermissions {
-        /// Per permission, the users.
-        permissions: Vec<PermissionUsers>,
-    },
-    /// `DELETE /v1/admin/permissions/users`.
-    RevokeUserPermissions {
-        /// Per permission, the users.
-        permissions: Vec<PermissionUsers>,
-    },
-    /// `PUT /v1/admin/user-groups/permissions`.
-    AssignGroupPermissions {
-        /// Per group, the permissions.
-        groups: Vec<GroupPermissions>,
-    },
-    /// `DELETE /v1/admin/user-groups/permissions`.
-    RevokeGroupPermissions {
-        /// Per group, the permissions.
-        groups: Vec<GroupPermissions>,
-    },
-    /// `PUT /v1/admin/profiles/{profileId}/assign`.
-    AssignProfile {
-        /// The profile.
-        profile: ProfileId,
-        /// The users.
-        users: Vec<UserItem>,
-    },
-    /// `DELETE /v1/admin/profiles/{profileId}/remove`.
-    RemoveProfile {
-        /// The profile.
-        profile: ProfileId,
-        /// The users.
-        users: Vec<UserItem>,
-    },
-}
-
-impl Operation {
-    /// The HTTP method and path template.
-    pub fn endpoint(&self) -> (&'static str, &'static str) {
-        match self {
-            Self::CreateUsers { .. } => ("POST", "/v2/admin/users"),
-            Self::UpdateUsers { .. } => ("PUT", "/v2/admin/users"),
-            Self::DeleteUsers { .. } => ("DELETE", "/v2/admin/users"),
-            Self::CreateGroups { .. } => ("POST", "/v2/admin/user-groups"),
-            Self::PatchGroups { .. } => ("PATCH", "/v2/admin/user-groups"),
-            Self::DeleteGroups { .. } => ("DELETE", "/v2/admin/user-groups"),
-            Self::AddGroupMembers { .. } => ("PUT", "/v1/admin/user-groups/users"),
-            Self::RemoveGroupMembers { .. } => ("DELETE", "/v1/admin/user-groups/users"),
-            Self::AssignUserPermissions { .. } => ("PUT", "/v1/admin/permissions/users"),
-            Self::RevokeUserPermissions { .. } => ("DELETE", "/v1/admin/permissions/users"),
-            Self::AssignGroupPermissions { .. } => ("PUT", "/v1/admin/user-groups/permissions"),
-            Self::RevokeGroupPermissions { .. } => ("DELETE", "/v1/admin/user-groups/permissions"),
-            Self::AssignProfile { .. } => ("PUT", "/v1/admin/profiles/{profileId}/assign"),
-            Self::RemoveProfile { .. } => ("DELETE", "/v1/admin/profiles/{profileId}/remove"),
-        }
-    }
-
-    /// Every change the call realises, in payload order.
-    pub fn change_ids(&self) -> Vec<ChangeId> {
-        let users = |items: &[UserItem]| items.iter().map(|i| i.change).collect::<Vec<_>>();
-        match self {
-            Self::CreateUsers { users } => users.iter().map(|u| u.change).collect(),
-            Self::UpdateUsers { users } => users.iter().map(|u| u.change).collect(),
-            Self::DeleteUsers { users: items }
-            | Self::AssignProfile { users: items, .. }
-            | Self::RemoveProfile { users: items, .. } => users(items),
-            Self::CreateGroups { groups } => groups
-                .iter()
-                .flat_map(|g| {
-                    std::iter::once(g.change)
-                        .chain(g.permissions.iter().map(|p| p.change))
-                        .chain(g.members.iter().map(|m| m.change))
-                })
-                .collect(),
-            Self::PatchGroups { groups } => groups
-                .iter()
-                .flat_map(|g| g.changes.iter().copied())
-                .collect(),
-            Self::DeleteGroups { groups } => groups.iter().map(|g| g.change).collect(),
-            Self::AddGroupMembers { groups } | Self::RemoveGroupMembers { groups } => {
-                groups.iter().flat_map(|g| users(&g.users)).collect()
-            }
-            Self::AssignUserPermissions { permissions }
-            | Self::RevokeUserPermissions { permissions } => {
-                permissions.iter().flat_map(|p| users(&p.users)).collect()
-            }
-            Self::AssignGroupPermissions { groups } | Self::RevokeGroupPermissions { groups } => {
-                groups
-                    .iter()
-                    .flat_map(|g| g.permissions.iter().map(|p| p.change))
-                    .collect()
-            }
-        }
-    }
-}
-
-/// One API call of a plan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Call {
-    /// The call's number in the plan.
-    pub id: CallId,
-    /// The batch within its phase, from 1.
-    pub batch: u32,
-    /// What the call does.
-    pub operation: Operation,
-}
-
-/// The calls of one phase.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Phase {
-    /// Which phase.
-    pub kind: PhaseKind,
-    /// The fewest calls the limits allow for this phase.
-    pub lower_bound: usize,
-    /// The calls; independent of each other.
-    pub calls: Vec<Call>,
-}
-
-/// A serialisable plan: the calls to make, phase by phase, and what they are for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Plan {
-    /// [`PLAN_VERSION`].
-    pub version: u32,
-    /// The fingerprint of the live state the plan was computed from; an apply re-reads the
-    /// tenant and refuses the plan if it differs.
-    pub fingerprint: String,
-    /// The limits the calls respect.
-    pub limits: Limits,
-    /// The fewest calls the limits allow for the change set.
-    pub lower_bound: usize,
-    /// The non-empty phases, in execution order.
-    pub phases: Vec<Phase>,
-    /// The changes the calls realise.
-    pub changes: Vec<Change>,
-    /// Changes a tripped guard withheld.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub withheld: Vec<Change>,
-    /// Rows and users left alone.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub skips: Vec<Skip>,
-    /// What the guards found.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub guards: Vec<GuardOutcome>,
-}
-
-impl Plan {
-    /// The fewest calls the limits allow for the plan's changes (see the module docs).
-    pub fn lower_bound(&self) -> usize {
-        self.lower_bound
-    }
-
-    /// The number of calls the plan makes.
-    pub fn call_count(&self) -> usize {
-        self.phases.iter().map(|p| p.calls.len()).sum()
-    }
-
-    /// Every call, in execution order.
-    pub fn calls(&self) -> impl Iterator<Item = &Call> {
-        self.phases.iter().flat_map(|p| p.calls.iter())
-    }
-
-    /// Whether the plan makes no call.
-    pub fn is_empty(&self) -> bool {
-        self.phases.is_empty()
-    }
-
-    /// The change with this ID.
-    pub fn change(&self, id: ChangeId) -> Option<&Change> {
-        self.changes.iter().find(|c| c.id == id)
-    }
-
-    /// Whether a guard withheld changes.
-    pub fn blocked(&self) -> bool {
-        self.guards.iter().any(GuardOutcome::blocked)
-    }
-}
+use crate::limits::BatchLimits;
 
 /// Turns a change set into a plan that respects `limits` with the fewest calls (see the module
 /// docs for the phases and endpoint choices).
-pub fn plan(changes: &ChangeSet, limits: &Limits) -> Plan {
+pub fn plan(changes: &ChangeSet, limits: &BatchLimits) -> Plan {
     let limits = limits.sane();
     let (strategy, bounds) = bounds::bounds(&Counts::of(changes, &limits), &limits);
     let mut builder = Builder::new(changes, limits, strategy);
@@ -516,7 +101,7 @@ pub fn plan(changes: &ChangeSet, limits: &Limits) -> Plan {
                 let call = Call {
                     id: CallId(next_call),
                     batch: batch as u32 + 1,
-                    operation,
+                    body: operation,
                 };
                 next_call += 1;
                 call
@@ -565,41 +150,74 @@ impl<K: std::hash::Hash + Eq + Clone, V: Default> Keyed<K, V> {
 }
 
 #[derive(Default)]
-struct NewGroupWork<'c> {
-    create: Option<&'c Change>,
-    permissions: Vec<PermissionItem>,
-    members: Vec<UserItem>,
+struct NewGroupWork {
+    /// The create change and the description it sets.
+    create: Option<(ChangeId, Option<String>)>,
+    permissions: Vec<Item<PermissionId>>,
+    members: Vec<Item<UserRef>>,
 }
 
 #[derive(Default)]
 struct GroupWork<'c> {
-    description: Option<&'c Change>,
-    permission_adds: Vec<PermissionItem>,
-    permission_removes: Vec<PermissionItem>,
-    member_adds: Vec<UserItem>,
-    member_removes: Vec<UserItem>,
+    /// The description change and the new description.
+    description: Option<(ChangeId, &'c str)>,
+    permission_adds: Vec<Item<PermissionId>>,
+    permission_removes: Vec<Item<PermissionId>>,
+    member_adds: Vec<Item<UserRef>>,
+    member_removes: Vec<Item<UserRef>>,
+}
+
+impl<K, V> Default for Keyed<K, V> {
+    fn default() -> Self {
+        Self {
+            index: HashMap::new(),
+            entries: Vec::new(),
+        }
+    }
+}
+
+/// Users related to one permission or profile, per direction.
+struct ByDirection<K> {
+    add: Keyed<K, Vec<Item<UserRef>>>,
+    remove: Keyed<K, Vec<Item<UserRef>>>,
+}
+
+impl<K> Default for ByDirection<K> {
+    fn default() -> Self {
+        Self {
+            add: Keyed::default(),
+            remove: Keyed::default(),
+        }
+    }
+}
+
+impl<K: std::hash::Hash + Eq + Clone> ByDirection<K> {
+    fn get(&mut self, direction: Direction) -> &mut Keyed<K, Vec<Item<UserRef>>> {
+        match direction {
+            Direction::Add => &mut self.add,
+            Direction::Remove => &mut self.remove,
+        }
+    }
 }
 
 struct Builder<'c> {
-    limits: Limits,
+    limits: BatchLimits,
     baselines: HashMap<&'c UserGroupId, &'c GroupBaseline>,
-    user_creates: Vec<&'c Change>,
-    user_updates: Vec<&'c Change>,
-    user_deletes: Vec<&'c Change>,
-    group_deletes: Vec<&'c Change>,
-    new_groups: Keyed<String, NewGroupWork<'c>>,
+    user_creates: Vec<NewUser>,
+    user_updates: Vec<UserUpdate>,
+    user_deletes: Vec<Item<UserId>>,
+    group_deletes: Vec<Item<UserGroupId>>,
+    new_groups: Keyed<String, NewGroupWork>,
     groups: Keyed<UserGroupId, GroupWork<'c>>,
-    permission_assigns: Keyed<PermissionId, Vec<UserItem>>,
-    permission_revokes: Keyed<PermissionId, Vec<UserItem>>,
-    profile_assigns: Keyed<ProfileId, Vec<UserItem>>,
-    profile_removes: Keyed<ProfileId, Vec<UserItem>>,
+    user_permissions: ByDirection<PermissionId>,
+    profiles: ByDirection<ProfileId>,
     /// Where each existing group's changes go, decided once all changes are known (the lists
     /// are taken phase by phase, so the counts cannot be recomputed later).
     placements: Vec<Placement>,
 }
 
 impl<'c> Builder<'c> {
-    fn new(set: &'c ChangeSet, limits: Limits, strategy: Strategy) -> Self {
+    fn new(set: &'c ChangeSet, limits: BatchLimits, strategy: Strategy) -> Self {
         let mut builder = Self {
             limits,
             baselines: set.baselines.iter().map(|b| (&b.group, b)).collect(),
@@ -609,10 +227,8 @@ impl<'c> Builder<'c> {
             group_deletes: Vec::new(),
             new_groups: Keyed::new(),
             groups: Keyed::new(),
-            permission_assigns: Keyed::new(),
-            permission_revokes: Keyed::new(),
-            profile_assigns: Keyed::new(),
-            profile_removes: Keyed::new(),
+            user_permissions: ByDirection::default(),
+            profiles: ByDirection::default(),
             placements: Vec::new(),
         };
         for change in &set.changes {
@@ -628,78 +244,105 @@ impl<'c> Builder<'c> {
     }
 
     fn add(&mut self, change: &'c Change) {
-        let user_item = || UserItem {
-            user: change
-                .user
-                .clone()
-                .expect("relation changes name their user"),
-            change: change.id,
-        };
-        let permission_item = || PermissionItem {
-            permission: change
-                .permission
-                .clone()
-                .expect("permission changes name it"),
-            change: change.id,
-        };
-        match (change.entity, change.action, &change.group) {
-            (Entity::User, Action::Create, _) => self.user_creates.push(change),
-            (Entity::User, Action::Update | Action::Rename | Action::Disable, _) => {
-                self.user_updates.push(change);
+        match &change.kind {
+            ChangeKind::CreateUser { user, fields } => self.user_creates.push(NewUser {
+                key: user.clone(),
+                username: fields
+                    .username
+                    .as_ref()
+                    .map_or_else(|| change.key.clone(), |e| e.after.clone()),
+                display_name: after(fields.display_name.as_ref()),
+                employee_id: after(fields.employee_id.as_ref()),
+                email: after(fields.email.as_ref()),
+                account_enabled: fields.account_enabled.as_ref().map(|e| e.after),
+                change: change.id,
+            }),
+            ChangeKind::UpdateUser { user, fields } => {
+                self.user_updates.push(user_update(user, fields, change.id));
             }
-            (Entity::User, Action::Delete, _) => self.user_deletes.push(change),
-            (Entity::Group, Action::Create, Some(GroupRef::Name(name))) => {
-                self.new_groups.get(name).create = Some(change);
-            }
-            (Entity::Group, Action::Delete, _) => self.group_deletes.push(change),
-            (Entity::Group, _, Some(GroupRef::Id(id))) => {
-                self.groups.get(id).description = Some(change);
-            }
-            (Entity::Membership, Action::Add, Some(GroupRef::Name(name))) => {
-                self.new_groups.get(name).members.push(user_item());
-            }
-            (Entity::Membership, Action::Add, Some(GroupRef::Id(id))) => {
-                self.groups.get(id).member_adds.push(user_item());
-            }
-            (Entity::Membership, _, Some(GroupRef::Id(id))) => {
-                self.groups.get(id).member_removes.push(user_item());
-            }
-            (Entity::GroupPermission, Action::Assign, Some(GroupRef::Name(name))) => {
-                self.new_groups
-                    .get(name)
-                    .permissions
-                    .push(permission_item());
-            }
-            (Entity::GroupPermission, Action::Assign, Some(GroupRef::Id(id))) => {
-                self.groups.get(id).permission_adds.push(permission_item());
-            }
-            (Entity::GroupPermission, _, Some(GroupRef::Id(id))) => self
-                .groups
-                .get(id)
-                .permission_removes
-                .push(permission_item()),
-            (Entity::UserPermission, action, _) => {
-                let id = change
-                    .permission
-                    .clone()
-                    .expect("permission changes name it");
-                let list = if action == Action::Assign {
-                    &mut self.permission_assigns
-                } else {
-                    &mut self.permission_revokes
+            ChangeKind::DisableUser { user } => {
+                let fields = UserFields {
+                    account_enabled: Some(Edit::replace(Some(true), false)),
+                    ..UserFields::default()
                 };
-                list.get(&id).push(user_item());
+                self.user_updates.push(user_update(user, &fields, change.id));
             }
-            (Entity::Profile, action, _) => {
-                let id = change.profile.clone().expect("profile changes name it");
-                let list = if action == Action::Assign {
-                    &mut self.profile_assigns
-                } else {
-                    &mut self.profile_removes
+            ChangeKind::DeleteUser { user } => self.user_deletes.push(Item {
+                value: user.clone(),
+                change: change.id,
+            }),
+            ChangeKind::CreateGroup { name, description } => {
+                self.new_groups.get(name).create = Some((change.id, description.clone()));
+            }
+            ChangeKind::UpdateGroup { group, description } => {
+                self.groups.get(group).description = Some((change.id, &description.after));
+            }
+            ChangeKind::DeleteGroup { group } => self.group_deletes.push(Item {
+                value: group.clone(),
+                change: change.id,
+            }),
+            ChangeKind::Membership {
+                user,
+                group,
+                direction,
+            } => {
+                let user = Item {
+                    value: user.clone(),
+                    change: change.id,
                 };
-                list.get(&id).push(user_item());
+                match (group, direction) {
+                    (GroupRef::Name(name), Direction::Add) => {
+                        self.new_groups.get(name).members.push(user);
+                    }
+                    (GroupRef::Id(id), Direction::Add) => self.groups.get(id).member_adds.push(user),
+                    (GroupRef::Id(id), Direction::Remove) => {
+                        self.groups.get(id).member_removes.push(user);
+                    }
+                    (GroupRef::Name(_), Direction::Remove) => {}
+                }
             }
-            _ => {}
+            ChangeKind::GroupPermission {
+                group,
+                permission,
+                direction,
+            } => {
+                let permission = Item {
+                    value: permission.clone(),
+                    change: change.id,
+                };
+                match (group, direction) {
+                    (GroupRef::Name(name), Direction::Add) => {
+                        self.new_groups.get(name).permissions.push(permission);
+                    }
+                    (GroupRef::Id(id), Direction::Add) => {
+                        self.groups.get(id).permission_adds.push(permission);
+                    }
+                    (GroupRef::Id(id), Direction::Remove) => {
+                        self.groups.get(id).permission_removes.push(permission);
+                    }
+                    (GroupRef::Name(_), Direction::Remove) => {}
+                }
+            }
+            ChangeKind::UserPermission {
+                user,
+                permission,
+                direction,
+            } => self
+                .user_permissions
+                .get(*direction)
+                .get(permission)
+                .push(Item {
+                    value: user.clone(),
+                    change: change.id,
+                }),
+            ChangeKind::Profile {
+                user,
+                profile,
+                direction,
+            } => self.profiles.get(*direction).get(profile).push(Item {
+                value: user.clone(),
+                change: change.id,
+            }),
         }
     }
 
@@ -722,211 +365,145 @@ impl<'c> Builder<'c> {
         }
     }
 
-    fn phase(&mut self, kind: PhaseKind) -> Vec<Operation> {
+    fn phase(&mut self, kind: PhaseKind) -> Vec<CallBody> {
         let l = self.limits;
         match kind {
-            PhaseKind::CreateUsers => {
-                chunks(std::mem::take(&mut self.user_creates), l.users_per_call)
-                    .map(|batch| Operation::CreateUsers {
-                        users: batch.into_iter().map(new_user).collect(),
-                    })
-                    .collect()
-            }
-            PhaseKind::UpdateUsers => {
-                chunks(std::mem::take(&mut self.user_updates), l.users_per_call)
-                    .map(|batch| Operation::UpdateUsers {
-                        users: batch.into_iter().map(user_update).collect(),
-                    })
-                    .collect()
-            }
-            PhaseKind::DeleteUsers => {
-                chunks(std::mem::take(&mut self.user_deletes), l.users_per_call)
-                    .map(|batch| Operation::DeleteUsers {
-                        users: batch
-                            .into_iter()
-                            .map(|c| UserItem {
-                                user: c.user.clone().expect("user changes name their user"),
-                                change: c.id,
-                            })
-                            .collect(),
-                    })
-                    .collect()
-            }
+            PhaseKind::CreateUsers => chunks(std::mem::take(&mut self.user_creates), l.users_per_call)
+                .map(|users| CallBody::CreateUsers { users })
+                .collect(),
+            PhaseKind::UpdateUsers => chunks(std::mem::take(&mut self.user_updates), l.users_per_call)
+                .map(|users| CallBody::UpdateUsers { users })
+                .collect(),
+            PhaseKind::DeleteUsers => chunks(std::mem::take(&mut self.user_deletes), l.users_per_call)
+                .map(|users| CallBody::DeleteUsers { users })
+                .collect(),
             PhaseKind::DeleteGroups => {
                 chunks(std::mem::take(&mut self.group_deletes), l.groups_per_call)
-                    .map(|batch| Operation::DeleteGroups {
-                        groups: batch
-                            .into_iter()
-                            .filter_map(|c| match &c.group {
-                                Some(GroupRef::Id(id)) => Some(GroupItem {
-                                    group: id.clone(),
-                                    change: c.id,
-                                }),
-                                _ => None,
-                            })
-                            .collect(),
-                    })
+                    .map(|groups| CallBody::DeleteGroups { groups })
                     .collect()
             }
             PhaseKind::CreateGroups => self.create_groups(),
             PhaseKind::PatchGroups => self.patch_groups(),
-            PhaseKind::AddMembers => {
+            PhaseKind::AddMembers | PhaseKind::RemoveMembers => {
+                let direction = if kind == PhaseKind::AddMembers {
+                    Direction::Add
+                } else {
+                    Direction::Remove
+                };
                 let mut entries = Vec::new();
-                // Members of new groups beyond what their create carried.
-                for (name, work) in &mut self.new_groups.entries {
-                    if !work.members.is_empty() {
-                        entries.push((
-                            GroupRef::Name(name.clone()),
-                            std::mem::take(&mut work.members),
-                        ));
+                if direction == Direction::Add {
+                    // Members of new groups beyond what their create carried.
+                    for (name, work) in &mut self.new_groups.entries {
+                        if !work.members.is_empty() {
+                            entries.push((
+                                GroupRef::Name(name.clone()),
+                                std::mem::take(&mut work.members),
+                            ));
+                        }
                     }
                 }
-                for index in 0..self.groups.entries.len() {
-                    let (id, work) = &self.groups.entries[index];
-                    if !self.placements[index].members_in_patch && !work.member_adds.is_empty() {
-                        let id = id.clone();
-                        entries.push((
-                            GroupRef::Id(id),
-                            std::mem::take(&mut self.groups.entries[index].1.member_adds),
-                        ));
+                for (index, (id, work)) in self.groups.entries.iter_mut().enumerate() {
+                    let list = match direction {
+                        Direction::Add => &mut work.member_adds,
+                        Direction::Remove => &mut work.member_removes,
+                    };
+                    if !self.placements[index].members_in_patch && !list.is_empty() {
+                        entries.push((GroupRef::Id(id.clone()), std::mem::take(list)));
                     }
                 }
                 wrap_batches(entries, l.user_ids_per_group_per_call, l.groups_per_call)
                     .into_iter()
-                    .map(|batch| Operation::AddGroupMembers {
-                        groups: batch
-                            .into_iter()
-                            .map(|(group, users)| GroupMembers { group, users })
-                            .collect(),
-                    })
-                    .collect()
-            }
-            PhaseKind::RemoveMembers => {
-                let mut entries = Vec::new();
-                for index in 0..self.groups.entries.len() {
-                    let (id, work) = &self.groups.entries[index];
-                    if !self.placements[index].members_in_patch && !work.member_removes.is_empty() {
-                        let id = id.clone();
-                        entries.push((
-                            GroupRef::Id(id),
-                            std::mem::take(&mut self.groups.entries[index].1.member_removes),
-                        ));
-                    }
-                }
-                wrap_batches(entries, l.user_ids_per_group_per_call, l.groups_per_call)
-                    .into_iter()
-                    .map(|batch| Operation::RemoveGroupMembers {
-                        groups: batch
-                            .into_iter()
-                            .map(|(group, users)| GroupMembers { group, users })
-                            .collect(),
-                    })
+                    .map(|batch| relate(direction, RelationEntries::Membership(entries_of(batch))))
                     .collect()
             }
             PhaseKind::AssignGroupPermissions | PhaseKind::RevokeGroupPermissions => {
-                let assign = kind == PhaseKind::AssignGroupPermissions;
+                let direction = if kind == PhaseKind::AssignGroupPermissions {
+                    Direction::Add
+                } else {
+                    Direction::Remove
+                };
                 let mut entries = Vec::new();
-                for index in 0..self.groups.entries.len() {
+                for (index, (id, work)) in self.groups.entries.iter_mut().enumerate() {
                     if self.placements[index].permissions_in_patch {
                         continue;
                     }
-                    let id = self.groups.entries[index].0.clone();
-                    let work = &mut self.groups.entries[index].1;
-                    let list = std::mem::take(if assign {
-                        &mut work.permission_adds
-                    } else {
-                        &mut work.permission_removes
+                    let list = std::mem::take(match direction {
+                        Direction::Add => &mut work.permission_adds,
+                        Direction::Remove => &mut work.permission_removes,
                     });
                     if !list.is_empty() {
-                        entries.push(GroupPermissions {
-                            group: id,
-                            permissions: list,
+                        entries.push(Entry {
+                            target: id.clone(),
+                            items: list,
                         });
                     }
                 }
                 chunks(entries, l.groups_per_call)
-                    .map(|groups| {
-                        if assign {
-                            Operation::AssignGroupPermissions { groups }
-                        } else {
-                            Operation::RevokeGroupPermissions { groups }
-                        }
-                    })
+                    .map(|batch| relate(direction, RelationEntries::GroupPermission(batch)))
                     .collect()
             }
             PhaseKind::AssignUserPermissions | PhaseKind::RevokeUserPermissions => {
-                let assign = kind == PhaseKind::AssignUserPermissions;
-                let source = if assign {
-                    &mut self.permission_assigns
+                let direction = if kind == PhaseKind::AssignUserPermissions {
+                    Direction::Add
                 } else {
-                    &mut self.permission_revokes
+                    Direction::Remove
                 };
-                let entries = std::mem::take(&mut source.entries);
+                let entries = std::mem::take(&mut self.user_permissions.get(direction).entries);
                 wrap_batches(
                     entries,
                     l.user_ids_per_permission_per_call,
                     l.permissions_per_call,
                 )
                 .into_iter()
-                .map(|batch| {
-                    let permissions = batch
-                        .into_iter()
-                        .map(|(permission, users)| PermissionUsers { permission, users })
-                        .collect();
-                    if assign {
-                        Operation::AssignUserPermissions { permissions }
-                    } else {
-                        Operation::RevokeUserPermissions { permissions }
-                    }
-                })
+                .map(|batch| relate(direction, RelationEntries::UserPermission(entries_of(batch))))
                 .collect()
             }
             PhaseKind::AssignProfiles | PhaseKind::RemoveProfiles => {
-                let assign = kind == PhaseKind::AssignProfiles;
-                let source = if assign {
-                    &mut self.profile_assigns
+                let direction = if kind == PhaseKind::AssignProfiles {
+                    Direction::Add
                 } else {
-                    &mut self.profile_removes
+                    Direction::Remove
                 };
-                let mut operations = Vec::new();
-                for (profile, users) in std::mem::take(&mut source.entries) {
-                    for users in chunks(users, l.user_ids_per_profile_per_call) {
-                        let profile = profile.clone();
-                        operations.push(if assign {
-                            Operation::AssignProfile { profile, users }
-                        } else {
-                            Operation::RemoveProfile { profile, users }
-                        });
+                let mut calls = Vec::new();
+                for (profile, users) in std::mem::take(&mut self.profiles.get(direction).entries) {
+                    for items in chunks(users, l.user_ids_per_profile_per_call) {
+                        let entry = Entry {
+                            target: profile.clone(),
+                            items,
+                        };
+                        calls.push(relate(direction, RelationEntries::Profile(vec![entry])));
                     }
                 }
-                operations
+                calls
             }
         }
     }
 
-    fn create_groups(&mut self) -> Vec<Operation> {
+    fn create_groups(&mut self) -> Vec<CallBody> {
         let cap = self.limits.members_per_group;
         let mut groups = Vec::new();
         for (name, work) in &mut self.new_groups.entries {
-            let Some(create) = work.create else { continue };
+            let Some((change, description)) = work.create.take() else {
+                continue;
+            };
             let take = work.members.len().min(cap);
             let rest = work.members.split_off(take);
             let members = std::mem::replace(&mut work.members, rest);
             groups.push(NewGroup {
                 name: name.clone(),
-                description: create.after("description").map(ToOwned::to_owned),
+                description,
                 permissions: std::mem::take(&mut work.permissions),
                 members,
-                change: create.id,
+                change,
             });
         }
         // Members beyond the cap stay in `work.members` for the add phase, which runs later.
         chunks(groups, self.limits.groups_per_call)
-            .map(|groups| Operation::CreateGroups { groups })
+            .map(|groups| CallBody::CreateGroups { groups })
             .collect()
     }
 
-    fn patch_groups(&mut self) -> Vec<Operation> {
+    fn patch_groups(&mut self) -> Vec<CallBody> {
         let mut patches = Vec::new();
         for index in 0..self.groups.entries.len() {
             let place = self.placements[index];
@@ -937,15 +514,14 @@ impl<'c> Builder<'c> {
             let baseline = self.baselines.get(&id).copied();
             let work = &mut self.groups.entries[index].1;
             let mut changes = Vec::new();
-            let description = work.description.map(|c| {
-                changes.push(c.id);
-                c.after("description").unwrap_or_default().to_owned()
+            let description = work.description.map(|(change, text)| {
+                changes.push(change);
+                text.to_owned()
             });
             let permissions = place.permissions_in_patch.then(|| {
                 let adds = std::mem::take(&mut work.permission_adds);
                 let removes = std::mem::take(&mut work.permission_removes);
-                let removed: HashSet<&PermissionId> =
-                    removes.iter().map(|p| &p.permission).collect();
+                let removed: HashSet<&PermissionId> = removes.iter().map(|p| &p.value).collect();
                 let mut list: Vec<PermissionId> = baseline
                     .map(|b| {
                         b.permissions
@@ -955,7 +531,7 @@ impl<'c> Builder<'c> {
                             .collect()
                     })
                     .unwrap_or_default();
-                list.extend(adds.iter().map(|p| p.permission.clone()));
+                list.extend(adds.iter().map(|p| p.value.clone()));
                 changes.extend(adds.iter().chain(&removes).map(|p| p.change));
                 list
             });
@@ -964,7 +540,7 @@ impl<'c> Builder<'c> {
                 let removes = std::mem::take(&mut work.member_removes);
                 let removed: HashSet<&UserId> = removes
                     .iter()
-                    .filter_map(|u| match &u.user {
+                    .filter_map(|u| match &u.value {
                         UserRef::Id(id) => Some(id),
                         UserRef::Key(_) => None,
                     })
@@ -978,7 +554,7 @@ impl<'c> Builder<'c> {
                             .collect()
                     })
                     .unwrap_or_default();
-                list.extend(adds.iter().map(|u| u.user.clone()));
+                list.extend(adds.iter().map(|u| u.value.clone()));
                 changes.extend(adds.iter().chain(&removes).map(|u| u.change));
                 list
             });
@@ -992,41 +568,36 @@ impl<'c> Builder<'c> {
             });
         }
         chunks(patches, self.limits.groups_per_call)
-            .map(|groups| Operation::PatchGroups { groups })
+            .map(|groups| CallBody::PatchGroups { groups })
             .collect()
     }
 }
 
-fn new_user(change: &Change) -> NewUser {
-    let text = |field| change.after(field).map(ToOwned::to_owned);
-    NewUser {
-        key: match &change.user {
-            Some(UserRef::Key(key)) => key.clone(),
-            _ => UserKey::new(&change.key),
-        },
-        username: text("username").unwrap_or_else(|| change.key.clone()),
-        display_name: text("displayName"),
-        employee_id: text("employeeId"),
-        email: text("email"),
-        account_enabled: change.after("accountEnabled").map(|v| v == "true"),
-        change: change.id,
+fn after(edit: Option<&Edit<String>>) -> Option<String> {
+    edit.map(|e| e.after.clone())
+}
+
+fn user_update(user: &UserId, fields: &UserFields, change: ChangeId) -> UserUpdate {
+    UserUpdate {
+        user: user.clone(),
+        username: after(fields.username.as_ref()),
+        display_name: after(fields.display_name.as_ref()),
+        employee_id: after(fields.employee_id.as_ref()),
+        email: after(fields.email.as_ref()),
+        account_enabled: fields.account_enabled.as_ref().map(|e| e.after),
+        change,
     }
 }
 
-fn user_update(change: &Change) -> UserUpdate {
-    let text = |field| change.after(field).map(ToOwned::to_owned);
-    UserUpdate {
-        user: match &change.user {
-            Some(UserRef::Id(id)) => id.clone(),
-            _ => UserId::default(),
-        },
-        username: text("username"),
-        display_name: text("displayName"),
-        employee_id: text("employeeId"),
-        email: text("email"),
-        account_enabled: change.after("accountEnabled").map(|v| v == "true"),
-        change: change.id,
-    }
+fn relate(direction: Direction, entries: RelationEntries) -> CallBody {
+    CallBody::Relate { direction, entries }
+}
+
+fn entries_of<K, T>(batch: Vec<(K, Vec<Item<T>>)>) -> Vec<Entry<K, T>> {
+    batch
+        .into_iter()
+        .map(|(target, items)| Entry { target, items })
+        .collect()
 }
 
 /// Consecutive chunks of at most `size` items.

@@ -8,9 +8,9 @@ use std::collections::{BTreeSet, HashMap};
 
 use vsync_model::{LiveGroup, LiveState, LiveUser, UserGroupId, UserId, UserKey};
 
-use crate::change::{GroupRef, UserRef};
-use crate::limits::Limits;
-use crate::plan::{Operation, Plan};
+use crate::change::{Direction, GroupRef, UserRef};
+use crate::limits::BatchLimits;
+use crate::plan::{CallBody, Plan, RelationEntries};
 
 /// The tenant after every call of `plan`, applied in order to `live`.
 ///
@@ -18,13 +18,13 @@ use crate::plan::{Operation, Plan};
 pub fn apply(plan: &Plan, live: &LiveState) -> LiveState {
     let mut model = Model::new(live.clone());
     for call in plan.calls() {
-        model.apply(&call.operation);
+        model.apply(&call.body);
     }
     model.live
 }
 
 /// Every way `plan`'s calls break `limits`, as messages; empty when the plan is within them.
-pub fn check_limits(plan: &Plan, limits: &Limits) -> Vec<String> {
+pub fn check_limits(plan: &Plan, limits: &BatchLimits) -> Vec<String> {
     let mut problems = Vec::new();
     let mut check = |call: u32, what: &str, n: usize, max: usize| {
         if n > max {
@@ -33,23 +33,23 @@ pub fn check_limits(plan: &Plan, limits: &Limits) -> Vec<String> {
     };
     for call in plan.calls() {
         let id = call.id.0;
-        match &call.operation {
-            Operation::CreateUsers { users } => {
+        match &call.body {
+            CallBody::CreateUsers { users } => {
                 check(id, "users", users.len(), limits.users_per_call);
             }
-            Operation::UpdateUsers { users } => {
+            CallBody::UpdateUsers { users } => {
                 check(id, "users", users.len(), limits.users_per_call);
             }
-            Operation::DeleteUsers { users } => {
+            CallBody::DeleteUsers { users } => {
                 check(id, "users", users.len(), limits.users_per_call);
             }
-            Operation::CreateGroups { groups } => {
+            CallBody::CreateGroups { groups } => {
                 check(id, "groups", groups.len(), limits.groups_per_call);
                 for group in groups {
                     check(id, "members", group.members.len(), limits.members_per_group);
                 }
             }
-            Operation::PatchGroups { groups } => {
+            CallBody::PatchGroups { groups } => {
                 check(id, "groups", groups.len(), limits.groups_per_call);
                 for group in groups {
                     check(
@@ -60,53 +60,56 @@ pub fn check_limits(plan: &Plan, limits: &Limits) -> Vec<String> {
                     );
                 }
             }
-            Operation::DeleteGroups { groups } => {
+            CallBody::DeleteGroups { groups } => {
                 check(id, "groups", groups.len(), limits.groups_per_call);
             }
-            Operation::AddGroupMembers { groups } | Operation::RemoveGroupMembers { groups } => {
-                check(id, "groups", groups.len(), limits.groups_per_call);
-                let mut seen = BTreeSet::new();
-                for group in groups {
-                    check(
-                        id,
-                        "user IDs per group",
-                        group.users.len(),
-                        limits.user_ids_per_group_per_call,
-                    );
-                    if !seen.insert(&group.group) {
-                        check(id, &format!("listings of group {:?}", group.group), 2, 1);
+            CallBody::Relate { entries, .. } => match entries {
+                RelationEntries::Membership(groups) => {
+                    check(id, "groups", groups.len(), limits.groups_per_call);
+                    let mut seen = BTreeSet::new();
+                    for group in groups {
+                        check(
+                            id,
+                            "user IDs per group",
+                            group.items.len(),
+                            limits.user_ids_per_group_per_call,
+                        );
+                        if !seen.insert(&group.target) {
+                            check(id, &format!("listings of group {:?}", group.target), 2, 1);
+                        }
                     }
                 }
-            }
-            Operation::AssignUserPermissions { permissions }
-            | Operation::RevokeUserPermissions { permissions } => {
-                check(
-                    id,
-                    "permissions",
-                    permissions.len(),
-                    limits.permissions_per_call,
-                );
-                for permission in permissions {
+                RelationEntries::UserPermission(permissions) => {
                     check(
                         id,
-                        "user IDs per permission",
-                        permission.users.len(),
-                        limits.user_ids_per_permission_per_call,
+                        "permissions",
+                        permissions.len(),
+                        limits.permissions_per_call,
                     );
+                    for permission in permissions {
+                        check(
+                            id,
+                            "user IDs per permission",
+                            permission.items.len(),
+                            limits.user_ids_per_permission_per_call,
+                        );
+                    }
                 }
-            }
-            Operation::AssignGroupPermissions { groups }
-            | Operation::RevokeGroupPermissions { groups } => {
-                check(id, "groups", groups.len(), limits.groups_per_call);
-            }
-            Operation::AssignProfile { users, .. } | Operation::RemoveProfile { users, .. } => {
-                check(
-                    id,
-                    "user IDs",
-                    users.len(),
-                    limits.user_ids_per_profile_per_call,
-                );
-            }
+                RelationEntries::GroupPermission(groups) => {
+                    check(id, "groups", groups.len(), limits.groups_per_call);
+                }
+                RelationEntries::Profile(profiles) => {
+                    check(id, "profiles", profiles.len(), 1);
+                    for profile in profiles {
+                        check(
+                            id,
+                            "user IDs",
+                            profile.items.len(),
+                            limits.user_ids_per_profile_per_call,
+                        );
+                    }
+                }
+            },
         }
     }
     problems
@@ -173,9 +176,9 @@ impl Model {
         id
     }
 
-    fn apply(&mut self, operation: &Operation) {
-        match operation {
-            Operation::CreateUsers { users } => {
+    fn apply(&mut self, body: &CallBody) {
+        match body {
+            CallBody::CreateUsers { users } => {
                 for new in users {
                     let id = UserId::new(self.fresh("u"));
                     self.user_ids.insert(new.key.clone(), id.clone());
@@ -190,7 +193,7 @@ impl Model {
                     });
                 }
             }
-            Operation::UpdateUsers { users } => {
+            CallBody::UpdateUsers { users } => {
                 for update in users {
                     let user = self.user(&update.user);
                     if let Some(v) = &update.username {
@@ -210,15 +213,15 @@ impl Model {
                     }
                 }
             }
-            Operation::DeleteUsers { users } => {
+            CallBody::DeleteUsers { users } => {
                 for item in users {
-                    let id = self.user_id(&item.user);
+                    let id = item.value.clone();
                     let before = self.live.users.len();
                     self.live.users.retain(|u| u.id != id);
                     assert!(self.live.users.len() < before, "deleting unknown user {id}");
                 }
             }
-            Operation::CreateGroups { groups } => {
+            CallBody::CreateGroups { groups } => {
                 for new in groups {
                     let id = UserGroupId::new(self.fresh("g"));
                     self.group_ids.insert(new.name.clone(), id.clone());
@@ -229,17 +232,17 @@ impl Model {
                         permissions: new
                             .permissions
                             .iter()
-                            .map(|p| p.permission.clone())
+                            .map(|p| p.value.clone())
                             .collect(),
                         dynamic: false,
                     });
                     for member in &new.members {
-                        let user = self.user_id(&member.user);
+                        let user = self.user_id(&member.value);
                         self.user(&user).groups.insert(id.clone());
                     }
                 }
             }
-            Operation::PatchGroups { groups } => {
+            CallBody::PatchGroups { groups } => {
                 for patch in groups {
                     let group = self.group(&patch.group);
                     if let Some(description) = &patch.description {
@@ -261,24 +264,30 @@ impl Model {
                     }
                 }
             }
-            Operation::DeleteGroups { groups } => {
+            CallBody::DeleteGroups { groups } => {
                 for item in groups {
-                    self.live.groups.retain(|g| g.id != item.group);
+                    self.live.groups.retain(|g| g.id != item.value);
                     for user in &mut self.live.users {
-                        user.groups.remove(&item.group);
+                        user.groups.remove(&item.value);
                     }
                 }
             }
-            Operation::AddGroupMembers { groups } | Operation::RemoveGroupMembers { groups } => {
-                let add = matches!(operation, Operation::AddGroupMembers { .. });
+            CallBody::Relate { direction, entries } => self.relate(*direction, entries),
+        }
+    }
+
+    fn relate(&mut self, direction: Direction, entries: &RelationEntries) {
+        let add = direction == Direction::Add;
+        match entries {
+            RelationEntries::Membership(groups) => {
                 for entry in groups {
-                    let group = self.group_id(&entry.group);
+                    let group = self.group_id(&entry.target);
                     assert!(
                         self.live.groups.iter().any(|g| g.id == group),
                         "no group {group}"
                     );
-                    for item in &entry.users {
-                        let id = self.user_id(&item.user);
+                    for item in &entry.items {
+                        let id = self.user_id(&item.value);
                         let user = self.user(&id);
                         if add {
                             user.groups.insert(group.clone());
@@ -288,45 +297,41 @@ impl Model {
                     }
                 }
             }
-            Operation::AssignUserPermissions { permissions }
-            | Operation::RevokeUserPermissions { permissions } => {
-                let add = matches!(operation, Operation::AssignUserPermissions { .. });
+            RelationEntries::UserPermission(permissions) => {
                 for entry in permissions {
-                    for item in &entry.users {
-                        let id = self.user_id(&item.user);
+                    for item in &entry.items {
+                        let id = self.user_id(&item.value);
                         let user = self.user(&id);
                         if add {
-                            user.permissions.insert(entry.permission.clone());
+                            user.permissions.insert(entry.target.clone());
                         } else {
-                            user.permissions.remove(&entry.permission);
+                            user.permissions.remove(&entry.target);
                         }
                     }
                 }
             }
-            Operation::AssignGroupPermissions { groups }
-            | Operation::RevokeGroupPermissions { groups } => {
-                let add = matches!(operation, Operation::AssignGroupPermissions { .. });
+            RelationEntries::GroupPermission(groups) => {
                 for entry in groups {
-                    let group = self.group(&entry.group);
-                    for item in &entry.permissions {
+                    let group = self.group(&entry.target);
+                    for item in &entry.items {
                         if add {
-                            group.permissions.insert(item.permission.clone());
+                            group.permissions.insert(item.value.clone());
                         } else {
-                            group.permissions.remove(&item.permission);
+                            group.permissions.remove(&item.value);
                         }
                     }
                 }
             }
-            Operation::AssignProfile { profile, users }
-            | Operation::RemoveProfile { profile, users } => {
-                let add = matches!(operation, Operation::AssignProfile { .. });
-                for item in users {
-                    let id = self.user_id(&item.user);
-                    let user = self.user(&id);
-                    if add {
-                        user.profiles.insert(profile.clone());
-                    } else {
-                        user.profiles.remove(profile);
+            RelationEntries::Profile(profiles) => {
+                for entry in profiles {
+                    for item in &entry.items {
+                        let id = self.user_id(&item.value);
+                        let user = self.user(&id);
+                        if add {
+                            user.profiles.insert(entry.target.clone());
+                        } else {
+                            user.profiles.remove(&entry.target);
+                        }
                     }
                 }
             }

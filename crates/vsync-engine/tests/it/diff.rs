@@ -1,7 +1,7 @@
 //! Scenarios of `diff`.
 
 use vsync_engine::{
-    Action, EngineError, ErrorKind, Mode, NameKind, Policy, SkipReason, UserRef, diff,
+    Action, ChangeKind, Edit, EngineError, ErrorKind, Mode, NameKind, Policy, SkipReason, UserRef, diff,
 };
 use vsync_model::{UserGroupId, UserKey};
 
@@ -29,15 +29,16 @@ fn employee_id_match_is_a_rename_not_a_delete_and_create() {
     row.employee_id = Some("007".into());
     let changes = diff(&desired(vec![row]), &live, &unguarded()).unwrap();
     assert_eq!(summary(&changes), ["User Rename jane.doe@example.com"]);
-    let rename = &changes.changes[0];
-    assert_eq!(rename.fields[0].field, "username");
+    let ChangeKind::UpdateUser { user, fields } = &changes.changes[0].kind else {
+        panic!("not an update: {:?}", changes.changes[0]);
+    };
+    assert_eq!(user.as_str(), "u1");
     assert_eq!(
-        rename.fields[0].before.as_deref(),
-        Some("jane.smith@example.com")
-    );
-    assert_eq!(
-        rename.fields[0].after.as_deref(),
-        Some("jane.doe@example.com")
+        fields.username,
+        Some(Edit::replace(
+            Some("jane.smith@example.com".to_owned()),
+            "jane.doe@example.com".to_owned()
+        ))
     );
 }
 
@@ -207,7 +208,7 @@ fn new_users_are_referenced_by_key() {
         ["User Create New@X.com", "Membership Add New@X.com -> Sales"]
     );
     assert_eq!(
-        changes.changes[1].user,
+        changes.changes[1].user(),
         Some(UserRef::Key(UserKey::new("new@x.com")))
     );
 }
@@ -233,5 +234,5 @@ fn two_phase_delete_waits_for_the_disable_to_age() {
         ["User Delete old@x.com", "User Disable active@x.com"]
     );
     assert_eq!(changes.skips[0].reason, SkipReason::AwaitingDelete);
-    assert!(changes.changes.iter().all(|c| c.action != Action::Create));
+    assert!(changes.changes.iter().all(|c| c.action() != Action::Create));
 }

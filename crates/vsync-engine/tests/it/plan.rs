@@ -1,6 +1,6 @@
 //! Plan shapes: batching and endpoint choice under the limits.
 
-use vsync_engine::{Limits, Operation, PhaseKind, Policy, diff, plan};
+use vsync_engine::{BatchLimits, CallBody, PhaseKind, Policy, RelationEntries, diff, plan};
 use vsync_model::UserGroupId;
 
 use crate::support::*;
@@ -12,7 +12,7 @@ fn creates_batch_by_the_v2_limit() {
         .collect();
     let plan = plan(
         &diff(&desired(rows), &tenant(vec![]), &unguarded()).unwrap(),
-        &Limits::default(),
+        &BatchLimits::default(),
     );
     assert_eq!(plan.call_count(), 3);
     assert_eq!(plan.lower_bound(), 3);
@@ -29,7 +29,7 @@ fn unchanged_tenant_plans_zero_calls() {
             &unguarded(),
         )
         .unwrap(),
-        &Limits::default(),
+        &BatchLimits::default(),
     );
     assert!(plan.is_empty());
     assert_eq!(plan.lower_bound(), 0);
@@ -59,10 +59,10 @@ fn patch_is_chosen_when_it_saves_calls() {
         })
         .collect();
     let changes = diff(&desired(rows), &tenant(users), &unguarded()).unwrap();
-    let plan = plan(&changes, &Limits::default());
+    let plan = plan(&changes, &BatchLimits::default());
     assert_eq!(plan.call_count(), 1);
     assert!(
-        matches!(&plan.phases[0].calls[0].operation, Operation::PatchGroups { groups } if groups.len() == 2)
+        matches!(&plan.phases[0].calls[0].body, CallBody::PatchGroups { groups } if groups.len() == 2)
     );
 }
 
@@ -75,11 +75,11 @@ fn v1_membership_call_wins_a_tie() {
         .extend(["Sales".to_owned(), "Finance".to_owned()]);
     let plan = plan(
         &diff(&desired(vec![row]), &live, &unguarded()).unwrap(),
-        &Limits::default(),
+        &BatchLimits::default(),
     );
     assert_eq!(plan.call_count(), 1);
     assert!(
-        matches!(&plan.phases[0].calls[0].operation, Operation::AddGroupMembers { groups } if groups.len() == 2)
+        matches!(&plan.phases[0].calls[0].body, CallBody::Relate { direction: vsync_engine::Direction::Add, entries: RelationEntries::Membership(groups) } if groups.len() == 2)
     );
 }
 
@@ -101,9 +101,9 @@ fn removals_come_after_adds_and_deletes_last() {
     };
     let plan = plan(
         &diff(&rows, &live, &policy).unwrap(),
-        &Limits {
+        &BatchLimits {
             members_per_group: 0,
-            ..Limits::default()
+            ..BatchLimits::default()
         },
     );
     let kinds: Vec<_> = plan.phases.iter().map(|p| p.kind).collect();

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use proptest::prelude::*;
 use vsync_engine::sim_model::{apply, check_limits};
-use vsync_engine::{ChangeSet, Deprovision, GuardSettings, Limits, Mode, Plan, Policy, diff, plan};
+use vsync_engine::{ChangeSet, Deprovision, GuardSettings, BatchLimits, Mode, Plan, Policy, diff, plan};
 use vsync_model::{
     DesiredGroup, DesiredState, DesiredUser, LiveState, LiveUser, Managed, NameKey, NameSet,
     PermissionId, ProfileId, SourceRef, UserGroupId, UserKey, normalize_text,
@@ -33,7 +33,7 @@ struct Case {
     live: LiveState,
     desired: DesiredState,
     policy: Policy,
-    limits: Limits,
+    limits: BatchLimits,
 }
 
 type LiveSlot = (bool, u8, bool, bool, u8, u8, u8);
@@ -181,7 +181,7 @@ fn build(
         guards: GuardSettings::off(),
         ..Policy::default()
     };
-    let limits = Limits {
+    let limits = BatchLimits {
         users_per_call: limits.0,
         user_ids_per_group_per_call: limits.1,
         groups_per_call: limits.2,
@@ -251,7 +251,7 @@ fn arb_case() -> impl Strategy<Value = Case> {
 fn assert_each_change_planned_once(changes: &ChangeSet, plan: &Plan) {
     let mut seen: HashMap<u32, usize> = HashMap::new();
     for call in plan.calls() {
-        for id in call.operation.change_ids() {
+        for id in call.body.change_ids() {
             *seen.entry(id.0).or_default() += 1;
         }
     }
@@ -261,8 +261,8 @@ fn assert_each_change_planned_once(changes: &ChangeSet, plan: &Plan) {
             Some(1),
             "change {} ({:?} {:?} {})",
             change.id,
-            change.entity,
-            change.action,
+            change.entity(),
+            change.action(),
             change.key
         );
     }
@@ -472,7 +472,7 @@ proptest! {
             ..case.policy.clone()
         };
         let changes = diff(&case.desired, &case.live, &policy).map_err(|e| TestCaseError::fail(e.to_string()))?;
-        let destructive = changes.changes.iter().filter(|c| c.action.is_removal()).count();
+        let destructive = changes.changes.iter().filter(|c| c.action().is_removal()).count();
         if changes.blocked() {
             for outcome in changes.guards.iter().filter(|g| g.blocked()) {
                 prop_assert!(outcome.withheld > 0 || matches!(outcome.guard, vsync_engine::GuardKind::EmptyInput | vsync_engine::GuardKind::RowDrop));

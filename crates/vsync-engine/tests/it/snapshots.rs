@@ -1,6 +1,6 @@
 //! Snapshots of plans for readable fixtures (`cargo insta review` after a deliberate change).
 
-use vsync_engine::{GuardSettings, Limits, Plan, Policy, diff, plan};
+use vsync_engine::{GuardSettings, BatchLimits, Plan, Policy, diff, plan};
 use vsync_model::{PermissionId, UserGroupId};
 
 use crate::support::*;
@@ -11,7 +11,7 @@ fn planned(
     policy: &Policy,
 ) -> Plan {
     let changes = diff(desired, live, policy).unwrap();
-    let plan = plan(&changes, &Limits::default());
+    let plan = plan(&changes, &BatchLimits::default());
     assert_eq!(plan.call_count(), plan.lower_bound());
     plan
 }
@@ -57,7 +57,7 @@ fn mass_delete_guard_trips_and_plans_nothing_destructive() {
     assert!(plan.blocked());
     assert!(
         plan.calls()
-            .all(|c| !matches!(c.operation, vsync_engine::Operation::DeleteUsers { .. }))
+            .all(|c| !matches!(c.body, vsync_engine::CallBody::DeleteUsers { .. }))
     );
     snapshot("mass_delete_guard", &plan);
 }

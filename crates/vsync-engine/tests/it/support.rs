@@ -101,7 +101,7 @@ pub fn summary(changes: &ChangeSet) -> Vec<String> {
         .changes
         .iter()
         .map(|c| {
-            let mut line = format!("{:?} {:?} {}", c.entity, c.action, c.key);
+            let mut line = format!("{:?} {:?} {}", c.entity(), c.action(), c.key);
             if let Some(target) = &c.target {
                 line = format!("{line} -> {target}");
             }
