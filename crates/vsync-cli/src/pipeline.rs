@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use vsync_client::Client;
 use vsync_engine::outcome::{ChangeOutcome, Status};
-use vsync_engine::{Limits, Plan, Policy};
+use vsync_engine::{BatchLimits, Plan, Policy};
 use vsync_executor::{ApplyOutcome, ExecError, FetchOptions, Verification};
 use vsync_model::{DesiredState, LiveState};
 use vsync_reader::{Mapping, ReadOptions, ReadSummary};
@@ -97,7 +97,7 @@ pub fn make_plan(
             anyhow::anyhow!("the input does not fit the tenant; nothing was applied:\n{e}"),
         )
     })?;
-    Ok(vsync_engine::plan(&changes, &Limits::default()))
+    Ok(vsync_engine::plan(&changes, &BatchLimits::default()))
 }
 
 /// A saved plan: the engine's plan and what is needed to apply and verify it later.

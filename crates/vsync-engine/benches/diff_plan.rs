@@ -7,7 +7,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use vsync_engine::{GuardSettings, BatchLimits, Policy, diff, plan};
+use vsync_engine::{BatchLimits, GuardSettings, Policy, diff, plan};
 use vsync_model::{
     DesiredGroup, DesiredState, DesiredUser, LiveGroup, LiveState, LiveUser, Managed, NameSet,
     Permission, PermissionId, SourceRef, UserGroupId, UserId,

@@ -134,10 +134,18 @@ impl Counts {
                     permission,
                     direction,
                     ..
-                } => *assigns.entry((true, *direction, permission.as_str())).or_default() += 1,
+                } => {
+                    *assigns
+                        .entry((true, *direction, permission.as_str()))
+                        .or_default() += 1
+                }
                 ChangeKind::Profile {
                     profile, direction, ..
-                } => *assigns.entry((false, *direction, profile.as_str())).or_default() += 1,
+                } => {
+                    *assigns
+                        .entry((false, *direction, profile.as_str()))
+                        .or_default() += 1
+                }
             }
         }
         let baselines: HashMap<&UserGroupId, (usize, bool)> = changes
@@ -237,7 +245,11 @@ pub(crate) fn bounds(counts: &Counts, limits: &BatchLimits) -> (Strategy, Vec<(P
     (strategy, phases)
 }
 
-fn group_phases(counts: &Counts, limits: &BatchLimits, strategy: Strategy) -> Vec<(PhaseKind, usize)> {
+fn group_phases(
+    counts: &Counts,
+    limits: &BatchLimits,
+    strategy: Strategy,
+) -> Vec<(PhaseKind, usize)> {
     let (g, m) = (limits.groups_per_call, limits.user_ids_per_group_per_call);
     let placed: Vec<(GroupCounts, Placement)> = counts
         .groups

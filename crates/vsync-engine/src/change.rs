@@ -113,10 +113,7 @@ impl<T> Edit<T> {
 
     /// A value that replaces `before`.
     pub fn replace(before: Option<T>, after: T) -> Self {
-        Self {
-            before,
-            after,
-        }
+        Self { before, after }
     }
 }
 
@@ -150,6 +147,53 @@ impl UserFields {
             && self.employee_id.is_none()
             && self.email.is_none()
             && self.account_enabled.is_none()
+    }
+}
+
+/// A field a change sets, named in reports as the API names it (its serde name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Field {
+    /// A user's username.
+    Username,
+    /// A user's display name.
+    DisplayName,
+    /// A user's employee ID.
+    EmployeeId,
+    /// A user's email.
+    Email,
+    /// Whether a user's account is enabled.
+    AccountEnabled,
+    /// A group's description.
+    Description,
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The API's name of the field, as the plan's JSON spells it.
+        let name = serde_json::to_value(self).map_err(|_| fmt::Error)?;
+        f.write_str(name.as_str().unwrap_or_default())
+    }
+}
+
+/// One field of a change as text, for reports: booleans read `true` or `false`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldText {
+    /// The field.
+    pub field: Field,
+    /// The live value.
+    pub before: Option<String>,
+    /// The value after the change.
+    pub after: Option<String>,
+}
+
+impl FieldText {
+    fn of<T: ToString>(field: Field, edit: Option<&Edit<T>>) -> Option<Self> {
+        edit.map(|e| Self {
+            field,
+            before: e.before.as_ref().map(ToString::to_string),
+            after: Some(e.after.to_string()),
+        })
     }
 }
 
@@ -321,6 +365,45 @@ impl Change {
             | ChangeKind::UpdateGroup { .. }
             | ChangeKind::DeleteGroup { .. }
             | ChangeKind::GroupPermission { .. } => None,
+        }
+    }
+
+    /// The fields the change sets, as text, in the order reports show them (creates: every
+    /// value given; renames: the username first; a deprovisioning disable:
+    /// `accountEnabled` from `true` to `false`).
+    pub fn field_texts(&self) -> Vec<FieldText> {
+        match &self.kind {
+            ChangeKind::CreateUser { fields, .. } | ChangeKind::UpdateUser { fields, .. } => [
+                FieldText::of(Field::Username, fields.username.as_ref()),
+                FieldText::of(Field::DisplayName, fields.display_name.as_ref()),
+                FieldText::of(Field::EmployeeId, fields.employee_id.as_ref()),
+                FieldText::of(Field::Email, fields.email.as_ref()),
+                FieldText::of(Field::AccountEnabled, fields.account_enabled.as_ref()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+            ChangeKind::DisableUser { .. } => FieldText::of(
+                Field::AccountEnabled,
+                Some(&Edit::replace(Some(true), false)),
+            )
+            .into_iter()
+            .collect(),
+            ChangeKind::CreateGroup { description, .. } => description
+                .as_ref()
+                .map(|d| FieldText {
+                    field: Field::Description,
+                    before: None,
+                    after: Some(d.clone()),
+                })
+                .into_iter()
+                .collect(),
+            ChangeKind::UpdateGroup { description, .. } => {
+                FieldText::of(Field::Description, Some(description))
+                    .into_iter()
+                    .collect()
+            }
+            _ => Vec::new(),
         }
     }
 

@@ -24,7 +24,10 @@ mod matching;
 mod users;
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
-use vsync_model::{DesiredState, LiveGroup, LiveState, LiveUser, NameKey, Permission, PermissionId, Profile, ProfileId, SourceRef, UserGroupId};
+use vsync_model::{
+    DesiredState, LiveGroup, LiveState, LiveUser, NameKey, Permission, PermissionId, Profile,
+    ProfileId, SourceRef, UserGroupId,
+};
 
 use crate::change::{Change, ChangeId, ChangeKind, ChangeSet, GroupBaseline, Skip, SkipReason};
 use crate::error::{EngineError, NameKind, suggest};
@@ -272,16 +275,20 @@ impl<'a, 'c> Differ<'a, 'c> {
         let suggestion = match what {
             NameKind::Group => suggest(
                 name,
-                self.cx.live
+                self.cx
+                    .live
                     .groups
                     .iter()
                     .map(|g| g.name.as_str())
                     .chain(self.cx.desired.groups.iter().map(|g| g.name.as_str())),
             ),
-            NameKind::Permission => {
-                suggest(name, self.cx.live.permissions.iter().map(|p| p.name.as_str()))
+            NameKind::Permission => suggest(
+                name,
+                self.cx.live.permissions.iter().map(|p| p.name.as_str()),
+            ),
+            NameKind::Profile => {
+                suggest(name, self.cx.live.profiles.iter().map(|p| p.name.as_str()))
             }
-            NameKind::Profile => suggest(name, self.cx.live.profiles.iter().map(|p| p.name.as_str())),
         };
         self.out.problems.push(EngineError::UnknownName {
             what,
@@ -338,7 +345,13 @@ impl<'a, 'c> Differ<'a, 'c> {
         found
     }
 
-    fn push(&mut self, key: &str, target: Option<String>, source: Option<&SourceRef>, kind: ChangeKind) {
+    fn push(
+        &mut self,
+        key: &str,
+        target: Option<String>,
+        source: Option<&SourceRef>,
+        kind: ChangeKind,
+    ) {
         let id = ChangeId(self.out.changes.len() as u32);
         self.out.changes.push(Change {
             id,

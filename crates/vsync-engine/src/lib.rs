@@ -65,8 +65,8 @@ mod policy;
 pub mod sim_model;
 
 pub use change::{
-    Action, Change, ChangeId, ChangeKind, ChangeSet, Direction, Edit, Entity, GroupBaseline,
-    GroupRef, GuardKind, GuardOutcome, Skip, SkipReason, UserFields, UserRef,
+    Action, Change, ChangeId, ChangeKind, ChangeSet, Direction, Edit, Entity, Field, FieldText,
+    GroupBaseline, GroupRef, GuardKind, GuardOutcome, Skip, SkipReason, UserFields, UserRef,
 };
 pub use diff::diff;
 pub use error::{EngineError, ErrorKind, NameKind};

@@ -265,7 +265,8 @@ impl<'c> Builder<'c> {
                     account_enabled: Some(Edit::replace(Some(true), false)),
                     ..UserFields::default()
                 };
-                self.user_updates.push(user_update(user, &fields, change.id));
+                self.user_updates
+                    .push(user_update(user, &fields, change.id));
             }
             ChangeKind::DeleteUser { user } => self.user_deletes.push(Item {
                 value: user.clone(),
@@ -294,7 +295,9 @@ impl<'c> Builder<'c> {
                     (GroupRef::Name(name), Direction::Add) => {
                         self.new_groups.get(name).members.push(user);
                     }
-                    (GroupRef::Id(id), Direction::Add) => self.groups.get(id).member_adds.push(user),
+                    (GroupRef::Id(id), Direction::Add) => {
+                        self.groups.get(id).member_adds.push(user)
+                    }
                     (GroupRef::Id(id), Direction::Remove) => {
                         self.groups.get(id).member_removes.push(user);
                     }
@@ -368,15 +371,21 @@ impl<'c> Builder<'c> {
     fn phase(&mut self, kind: PhaseKind) -> Vec<CallBody> {
         let l = self.limits;
         match kind {
-            PhaseKind::CreateUsers => chunks(std::mem::take(&mut self.user_creates), l.users_per_call)
-                .map(|users| CallBody::CreateUsers { users })
-                .collect(),
-            PhaseKind::UpdateUsers => chunks(std::mem::take(&mut self.user_updates), l.users_per_call)
-                .map(|users| CallBody::UpdateUsers { users })
-                .collect(),
-            PhaseKind::DeleteUsers => chunks(std::mem::take(&mut self.user_deletes), l.users_per_call)
-                .map(|users| CallBody::DeleteUsers { users })
-                .collect(),
+            PhaseKind::CreateUsers => {
+                chunks(std::mem::take(&mut self.user_creates), l.users_per_call)
+                    .map(|users| CallBody::CreateUsers { users })
+                    .collect()
+            }
+            PhaseKind::UpdateUsers => {
+                chunks(std::mem::take(&mut self.user_updates), l.users_per_call)
+                    .map(|users| CallBody::UpdateUsers { users })
+                    .collect()
+            }
+            PhaseKind::DeleteUsers => {
+                chunks(std::mem::take(&mut self.user_deletes), l.users_per_call)
+                    .map(|users| CallBody::DeleteUsers { users })
+                    .collect()
+            }
             PhaseKind::DeleteGroups => {
                 chunks(std::mem::take(&mut self.group_deletes), l.groups_per_call)
                     .map(|groups| CallBody::DeleteGroups { groups })
@@ -455,7 +464,12 @@ impl<'c> Builder<'c> {
                     l.permissions_per_call,
                 )
                 .into_iter()
-                .map(|batch| relate(direction, RelationEntries::UserPermission(entries_of(batch))))
+                .map(|batch| {
+                    relate(
+                        direction,
+                        RelationEntries::UserPermission(entries_of(batch)),
+                    )
+                })
                 .collect()
             }
             PhaseKind::AssignProfiles | PhaseKind::RemoveProfiles => {

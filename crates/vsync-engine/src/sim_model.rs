@@ -229,11 +229,7 @@ impl Model {
                         id: id.clone(),
                         name: new.name.clone(),
                         description: new.description.clone(),
-                        permissions: new
-                            .permissions
-                            .iter()
-                            .map(|p| p.value.clone())
-                            .collect(),
+                        permissions: new.permissions.iter().map(|p| p.value.clone()).collect(),
                         dynamic: false,
                     });
                     for member in &new.members {

@@ -24,7 +24,7 @@
 use std::time::{Duration, Instant};
 
 use vsync_client::{Auth, Client, RateLimit};
-use vsync_engine::{GuardSettings, Limits, Mode, Policy};
+use vsync_engine::{BatchLimits, GuardSettings, Mode, Policy};
 use vsync_executor::{
     CancellationToken, ExecOptions, Executor, FetchOptions, ProgressMode, fetch_live,
 };
@@ -113,7 +113,7 @@ async fn run(users: usize, limit: Option<(u32, f64)>) -> Run {
         .expect("fetch");
     let plan = vsync_engine::plan(
         &vsync_engine::diff(&desired, &live, &policy).expect("diff"),
-        &Limits::default(),
+        &BatchLimits::default(),
     );
     let exec = Executor::new(
         client,

@@ -32,7 +32,7 @@
 //! refuses in dry-run mode, and a read-only client refuses every mutating request on its own.
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -41,18 +41,24 @@ use rand::Rng;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
-use vsync_client::{Client, ClientError, ErrorKind as ClientKind};
+use vsync_client::{Client, ClientError};
 use vsync_engine::outcome::{ChangeOutcome, Status};
-use vsync_engine::{CallId, Change, ChangeId, Operation, PLAN_VERSION, PhaseKind, Plan};
+use vsync_engine::{CallBody, CallId, Change, ChangeId, PLAN_VERSION, PhaseKind, Plan};
 use vsync_model::{NameKey, UserGroupId, UserId, UserKey};
 
+mod classify;
+mod resume;
+mod unknown;
+
+use crate::answer::{self, Answer};
+use crate::batching;
 use crate::error::ExecError;
-use crate::fetch;
 use crate::journal::{
-    JournalOutcome, JournalState, JournalStatus, JournalWriter, Record, now_rfc3339, plan_hash,
+    JournalOutcome, JournalStatus, JournalWriter, Record, now_rfc3339, plan_hash,
 };
-use crate::ops::{self, Answer, Ids, Request};
 use crate::progress::{PhaseProgress, ProgressMode};
+use crate::request::{self, Ids, Request};
+use unknown::UserIndex;
 
 /// How the executor runs.
 #[derive(Debug, Clone)]
@@ -130,7 +136,7 @@ pub struct Executor {
 #[derive(Debug, Clone)]
 struct Batch {
     call: CallId,
-    op: Operation,
+    op: CallBody,
     attempt: u32,
     depth: u32,
 }
@@ -173,51 +179,6 @@ impl Executor {
         run.header(plan, false)?;
         run.execute(plan).await
     }
-
-    /// Continues the run that `journal` records: calls with a result are done; calls with an
-    /// intent but no result have an unknown outcome, and the objects they touched are re-read
-    /// before anything is sent again (creates by username or correlation id, deletes by
-    /// listing); idempotent calls (updates, memberships, assignments) are simply sent again.
-    pub async fn resume(
-        &self,
-        plan: &Plan,
-        journal: &Path,
-        shutdown: CancellationToken,
-    ) -> Result<ApplyOutcome, ExecError> {
-        check_version(plan)?;
-        let state = JournalState::load(journal)?;
-        let hash = plan_hash(plan);
-        if !state.started {
-            // The run died before its first line: nothing was sent, start over.
-            return Executor {
-                opts: ExecOptions {
-                    journal: Some(journal.to_owned()),
-                    ..self.opts.clone()
-                },
-                ..self.clone()
-            }
-            .apply(plan, shutdown)
-            .await;
-        }
-        if state.plan_hash != hash {
-            return Err(ExecError::journal(
-                journal,
-                format!(
-                    "belongs to another plan (journal {}, plan {hash})",
-                    state.plan_hash
-                ),
-                None,
-            ));
-        }
-        if self.opts.dry_run {
-            return Ok(dry_run(plan));
-        }
-        let writer = JournalWriter::open(journal)?;
-        let run = Run::new(self, plan, Some(writer), shutdown);
-        run.header(plan, true)?;
-        run.restore(plan, &state).await?;
-        run.execute(plan).await
-    }
 }
 
 fn check_version(plan: &Plan) -> Result<(), ExecError> {
@@ -234,7 +195,7 @@ fn check_version(plan: &Plan) -> Result<(), ExecError> {
 fn call_of(plan: &Plan) -> HashMap<ChangeId, CallId> {
     let mut out = HashMap::new();
     for call in plan.calls() {
-        for change in call.operation.change_ids() {
+        for change in call.body.change_ids() {
             out.entry(change).or_insert(call.id);
         }
     }
@@ -257,34 +218,6 @@ fn dry_run(plan: &Plan) -> ApplyOutcome {
         duration: Duration::ZERO,
     }
 }
-
-/// Messages of per-item failures that are worth retrying.
-fn is_transient(message: &str) -> bool {
-    let m = message.to_ascii_lowercase();
-    [
-        "temporar",
-        "try again",
-        "retry",
-        "unavailable",
-        "timeout",
-        "timed out",
-        "busy",
-        "transient",
-        "lock",
-        "throttl",
-        "too many requests",
-    ]
-    .iter()
-    .any(|w| m.contains(w))
-}
-
-/// Statuses that reject a batch as a whole because of its content: halve it.
-fn is_split_status(status: u16) -> bool {
-    matches!(status, 400 | 404 | 409 | 422)
-}
-
-/// Every user's ID by username key, from one listing.
-type UserIndex = Arc<HashMap<UserKey, UserId>>;
 
 struct RunState {
     ids: Ids,
@@ -309,6 +242,50 @@ struct Run {
     stop: CancellationToken,
     started: Instant,
     metrics_before: vsync_client::Metrics,
+}
+
+/// How a change ended, or that it is tried again: what [`Run::settle`] records.
+#[derive(Debug, Clone)]
+struct Settlement {
+    status: JournalStatus,
+    message: Option<String>,
+    rci: Option<String>,
+    http_status: Option<u16>,
+}
+
+impl Settlement {
+    fn new(status: JournalStatus) -> Self {
+        Self {
+            status,
+            message: None,
+            rci: None,
+            http_status: None,
+        }
+    }
+
+    /// With the API's or the executor's message.
+    fn message(mut self, message: impl Into<String>) -> Self {
+        self.message = Some(message.into());
+        self
+    }
+
+    /// With Visier's root-cause ID, when there is one.
+    fn rci(mut self, rci: Option<String>) -> Self {
+        self.rci = rci;
+        self
+    }
+
+    /// With the HTTP status of the call.
+    fn http_status(mut self, status: u16) -> Self {
+        self.http_status = Some(status);
+        self
+    }
+
+    /// With the HTTP status of the call, when there is one.
+    fn with_http_status(mut self, status: Option<u16>) -> Self {
+        self.http_status = status;
+        self
+    }
 }
 
 /// The result record of a batch, filled as its items are settled.
@@ -402,16 +379,15 @@ impl Run {
             .is_some_and(|o| matches!(o.status, Status::Applied | Status::Failed))
     }
 
-    /// Records the outcome of a change, in memory and in the batch's result record.
-    fn settle(
-        &self,
-        settled: &mut Settled,
-        change: ChangeId,
-        status: JournalStatus,
-        message: Option<String>,
-        rci: Option<String>,
-        http_status: Option<u16>,
-    ) {
+    /// Records how a change ended (or that it is retried), in memory and in the batch's
+    /// result record.
+    fn settle(&self, settled: &mut Settled, change: ChangeId, outcome: &Settlement) {
+        let Settlement {
+            status,
+            message,
+            rci,
+            http_status,
+        } = outcome.clone();
         let outcome_status = match status {
             JournalStatus::Applied => Some(Status::Applied),
             JournalStatus::Failed => Some(Status::Failed),
@@ -472,32 +448,14 @@ impl Run {
                 "dry run: the executor sends no mutating request".into(),
             ));
         }
-        ops::send(&self.client, request).await
-    }
-
-    /// Every user's ID, from a listing that started after `since`: batches that meet an
-    /// unknown outcome at about the same time share one listing.
-    async fn users_since(
-        &self,
-        since: Instant,
-    ) -> Result<Arc<HashMap<UserKey, UserId>>, ExecError> {
-        let mut cached = self.user_listing.lock().await;
-        if let Some((at, users)) = cached.as_ref()
-            && *at >= since
-        {
-            return Ok(users.clone());
-        }
-        let at = Instant::now();
-        let users = Arc::new(fetch::user_ids_by_key(&self.client).await?);
-        *cached = Some((at, users.clone()));
-        Ok(users)
+        answer::send(&self.client, request).await
     }
 
     async fn run_batch(self: Arc<Self>, batch: Batch) -> Vec<Batch> {
         let prepared = {
             let ids = self.state().ids.clone();
             let lookup = |c: ChangeId| self.changes.get(&c).cloned();
-            ops::prepare(&batch.op, &ids, &lookup, &mut || self.next_correlation())
+            request::prepare(&batch.op, &ids, &lookup, &mut || self.next_correlation())
         };
         let batch_id = self.batch_id(batch.call);
         let mut settled = Settled::default();
@@ -505,10 +463,7 @@ impl Run {
             self.settle(
                 &mut settled,
                 change,
-                JournalStatus::Skipped,
-                Some(message),
-                None,
-                None,
+                &Settlement::new(JournalStatus::Skipped).message(message),
             );
         }
         let mut follow = Vec::new();
@@ -574,24 +529,24 @@ impl Run {
                 self.settle(
                     settled,
                     *change,
-                    exhausted,
-                    Some(message.clone()),
-                    rci.clone(),
-                    status,
+                    &Settlement::new(exhausted)
+                        .message(message.clone())
+                        .rci(rci.clone())
+                        .with_http_status(status),
                 );
             }
             return;
         }
         let keep: HashSet<ChangeId> = changes.iter().copied().collect();
-        if let Some(op) = ops::restrict(&batch.op, &|c| keep.contains(&c)) {
+        if let Some(op) = batching::restrict(&batch.op, &|c| keep.contains(&c)) {
             for change in changes {
                 self.settle(
                     settled,
                     *change,
-                    JournalStatus::Retry,
-                    Some(message.to_owned()),
-                    rci.clone(),
-                    status,
+                    &Settlement::new(JournalStatus::Retry)
+                        .message(message.to_owned())
+                        .rci(rci.clone())
+                        .with_http_status(status),
                 );
             }
             follow.push(Batch {
@@ -601,507 +556,6 @@ impl Run {
                 depth: 0,
             });
         }
-    }
-
-    async fn absorb(
-        &self,
-        answer: Answer,
-        request: &Request,
-        batch: &Batch,
-        answered: Instant,
-        settled: &mut Settled,
-        follow: &mut Vec<Batch>,
-    ) {
-        for (username, id) in answer.created_users {
-            // The answer names the user by key; keep the username as sent when we have it.
-            let sent = match request {
-                Request::CreateUsers { items, .. } => items
-                    .iter()
-                    .find(|(_, name)| UserKey::new(name).as_str() == username)
-                    .map_or(username.clone(), |(_, name)| name.clone()),
-                _ => username.clone(),
-            };
-            self.record_user(settled, &sent, id);
-        }
-        for (name, id) in answer.created_groups {
-            self.record_group(settled, &name, id);
-        }
-        for change in answer.applied {
-            self.settle(
-                settled,
-                change,
-                JournalStatus::Applied,
-                None,
-                None,
-                Some(200),
-            );
-        }
-        let mut transient = Vec::new();
-        let mut last_transient = (String::new(), None);
-        for (change, message, rci) in answer.failed {
-            if is_transient(&message) {
-                transient.push(change);
-                last_transient = (message, rci);
-            } else {
-                self.settle(
-                    settled,
-                    change,
-                    JournalStatus::Failed,
-                    Some(message),
-                    rci,
-                    Some(200),
-                );
-            }
-        }
-        self.retry_later(
-            batch,
-            &transient,
-            (&last_transient.0, last_transient.1.clone(), Some(200)),
-            JournalStatus::Failed,
-            settled,
-            follow,
-        );
-        if !answer.missing.is_empty() {
-            if request.is_create() {
-                self.settle_creates(request, &answer.missing, batch, answered, settled, follow)
-                    .await;
-            } else {
-                self.retry_later(
-                    batch,
-                    &answer.missing,
-                    ("the answer did not mention the item", None, Some(200)),
-                    JournalStatus::Unknown,
-                    settled,
-                    follow,
-                );
-            }
-        }
-    }
-
-    async fn on_error(
-        &self,
-        error: ClientError,
-        request: &Request,
-        batch: &Batch,
-        answered: Instant,
-        settled: &mut Settled,
-        follow: &mut Vec<Batch>,
-    ) {
-        let changes = request.changes();
-        let status = error.status().map(|s| s.as_u16());
-        let rci = error.rci();
-        let message = error
-            .status_body()
-            .map_or_else(|| error.to_string(), |s| s.to_string());
-        let kind = error.kind();
-        match kind {
-            ClientKind::Auth => {
-                for change in &changes {
-                    self.settle(
-                        settled,
-                        *change,
-                        JournalStatus::Skipped,
-                        Some(message.clone()),
-                        rci.clone(),
-                        status,
-                    );
-                }
-                self.fail(ExecError::Auth(Box::new(error)));
-            }
-            ClientKind::ReadOnly => {
-                for change in &changes {
-                    self.settle(
-                        settled,
-                        *change,
-                        JournalStatus::Failed,
-                        Some(message.clone()),
-                        None,
-                        None,
-                    );
-                }
-            }
-            ClientKind::Http if status.is_some_and(is_split_status) => {
-                if batch.depth < self.opts.max_split_depth
-                    && changes.len() > 1
-                    && let Some((a, b)) = ops::split(&batch.op)
-                {
-                    tracing::info!(call = %batch.call, items = changes.len(), status, "batch rejected as a whole; splitting");
-                    for change in &changes {
-                        self.settle(
-                            settled,
-                            *change,
-                            JournalStatus::Retry,
-                            Some(format!("split: {message}")),
-                            rci.clone(),
-                            status,
-                        );
-                    }
-                    for op in [a, b] {
-                        follow.push(Batch {
-                            call: batch.call,
-                            op,
-                            attempt: batch.attempt,
-                            depth: batch.depth + 1,
-                        });
-                    }
-                } else {
-                    for change in &changes {
-                        self.settle(
-                            settled,
-                            *change,
-                            JournalStatus::Failed,
-                            Some(message.clone()),
-                            rci.clone(),
-                            status,
-                        );
-                    }
-                }
-            }
-            _ if request.is_create()
-                && (kind == ClientKind::OutcomeUnknown
-                    || kind == ClientKind::Decode
-                    || status.is_some_and(|s| matches!(s, 500 | 502 | 504))) =>
-            {
-                tracing::warn!(call = %batch.call, error = %error, "create outcome unknown; re-reading before deciding");
-                self.settle_creates(request, &changes, batch, answered, settled, follow)
-                    .await;
-            }
-            ClientKind::Transport
-            | ClientKind::RateLimited
-            | ClientKind::OutcomeUnknown
-            | ClientKind::Decode => {
-                self.backoff(batch.attempt).await;
-                self.retry_later(
-                    batch,
-                    &changes,
-                    (&message, rci, status),
-                    JournalStatus::Unknown,
-                    settled,
-                    follow,
-                );
-            }
-            ClientKind::Http
-                if status.is_some_and(|s| matches!(s, 429 | 500 | 502 | 503 | 504)) =>
-            {
-                self.backoff(batch.attempt).await;
-                self.retry_later(
-                    batch,
-                    &changes,
-                    (&message, rci, status),
-                    JournalStatus::Failed,
-                    settled,
-                    follow,
-                );
-            }
-            _ => {
-                for change in &changes {
-                    self.settle(
-                        settled,
-                        *change,
-                        JournalStatus::Failed,
-                        Some(message.clone()),
-                        rci.clone(),
-                        status,
-                    );
-                }
-            }
-        }
-    }
-
-    async fn backoff(&self, attempt: u32) {
-        let ceiling = Duration::from_millis(100).saturating_mul(1 << attempt.min(6));
-        let wait = Duration::from_millis(rand::rng().random_range(0..=ceiling.as_millis() as u64));
-        tokio::select! {
-            () = tokio::time::sleep(wait) => {}
-            () = self.stop.cancelled() => {}
-        }
-    }
-
-    /// Settles creates whose outcome is unknown by re-reading: users by username (a listing
-    /// started after `since`), groups by the correlation ids this request carried. What exists
-    /// is `Applied`; the rest is sent again in a later batch.
-    async fn settle_creates(
-        &self,
-        request: &Request,
-        changes: &[ChangeId],
-        batch: &Batch,
-        since: Instant,
-        settled: &mut Settled,
-        follow: &mut Vec<Batch>,
-    ) {
-        let wanted: HashSet<ChangeId> = changes.iter().copied().collect();
-        let mut absent = Vec::new();
-        match request {
-            Request::CreateUsers { items, .. } => match self.users_since(since).await {
-                Ok(users) => {
-                    for (change, username) in items.iter().filter(|(c, _)| wanted.contains(c)) {
-                        match users.get(&UserKey::new(username)) {
-                            Some(id) => {
-                                self.record_user(settled, username, id.clone());
-                                self.settle(
-                                    settled,
-                                    *change,
-                                    JournalStatus::Applied,
-                                    None,
-                                    None,
-                                    None,
-                                );
-                            }
-                            None => absent.push(*change),
-                        }
-                    }
-                }
-                Err(e) => return self.unknown(settled, changes, &e),
-            },
-            Request::CreateGroups { slots, .. } => {
-                let slots: Vec<_> = slots
-                    .iter()
-                    .filter(|s| s.changes.iter().any(|c| wanted.contains(c)))
-                    .collect();
-                let ids: Vec<String> = slots.iter().map(|s| s.correlation_id.clone()).collect();
-                match fetch::groups_by_correlation(&self.client, &ids).await {
-                    Ok(found) => {
-                        for slot in slots {
-                            match found.get(&slot.correlation_id) {
-                                Some((id, _)) => {
-                                    self.record_group(settled, &slot.name, id.clone());
-                                    for change in &slot.changes {
-                                        self.settle(
-                                            settled,
-                                            *change,
-                                            JournalStatus::Applied,
-                                            None,
-                                            None,
-                                            None,
-                                        );
-                                    }
-                                }
-                                None => absent.extend(slot.changes.iter().copied()),
-                            }
-                        }
-                    }
-                    Err(e) => return self.unknown(settled, changes, &e),
-                }
-            }
-            _ => absent.extend_from_slice(changes),
-        }
-        self.retry_later(
-            batch,
-            &absent,
-            (
-                "not created (outcome was unknown; re-read found nothing)",
-                None,
-                None,
-            ),
-            JournalStatus::Unknown,
-            settled,
-            follow,
-        );
-    }
-
-    fn unknown(&self, settled: &mut Settled, changes: &[ChangeId], error: &ExecError) {
-        let message = format!("outcome unknown, and the re-read failed: {error}");
-        for change in changes {
-            self.settle(
-                settled,
-                *change,
-                JournalStatus::Unknown,
-                Some(message.clone()),
-                error.rci(),
-                error.http_status(),
-            );
-        }
-    }
-
-    /// Takes over what a journal says: final outcomes and created IDs, then settles the batches
-    /// whose outcome is unknown by re-reading the objects they touched.
-    async fn restore(&self, plan: &Plan, journal: &JournalState) -> Result<(), ExecError> {
-        {
-            let mut state = self.state();
-            state.ids.users.extend(
-                journal
-                    .created_users
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.clone())),
-            );
-            state.ids.groups.extend(
-                journal
-                    .created_groups
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.clone())),
-            );
-            for (change, outcome) in &journal.outcomes {
-                if outcome.status.is_final() {
-                    let status = if outcome.status == JournalStatus::Applied {
-                        Status::Applied
-                    } else {
-                        Status::Failed
-                    };
-                    state.outcomes.insert(
-                        *change,
-                        ChangeOutcome {
-                            change: *change,
-                            status,
-                            message: outcome.message.clone(),
-                            rci: outcome.rci.clone(),
-                            http_status: outcome.http_status,
-                            call: self.calls.get(change).copied(),
-                        },
-                    );
-                }
-            }
-            for (call, seq) in &journal.last_batch {
-                state.seq.insert(*call, *seq);
-            }
-        }
-        // Changes that may have been applied without the journal knowing.
-        let mut unsure: HashSet<ChangeId> = journal
-            .pending
-            .iter()
-            .flat_map(|p| p.changes.iter().copied())
-            .collect();
-        unsure.extend(
-            journal
-                .outcomes
-                .iter()
-                .filter(|(_, o)| o.status == JournalStatus::Unknown)
-                .map(|(c, _)| *c),
-        );
-        unsure.retain(|c| !self.is_final(*c));
-        if unsure.is_empty() {
-            return Ok(());
-        }
-        let mut settled = Settled::default();
-        let mut user_creates = Vec::new();
-        let mut group_creates = Vec::new();
-        let mut user_deletes = Vec::new();
-        let mut group_deletes = Vec::new();
-        for call in plan.calls() {
-            match &call.operation {
-                Operation::CreateUsers { users } => {
-                    user_creates.extend(
-                        users
-                            .iter()
-                            .filter(|u| unsure.contains(&u.change))
-                            .map(|u| (u.change, u.username.clone())),
-                    );
-                }
-                Operation::CreateGroups { groups } => {
-                    for g in groups.iter().filter(|g| unsure.contains(&g.change)) {
-                        let mut changes = vec![g.change];
-                        changes.extend(g.permissions.iter().map(|p| p.change));
-                        changes.extend(g.members.iter().map(|m| m.change));
-                        group_creates.push((g.name.clone(), changes));
-                    }
-                }
-                Operation::DeleteUsers { users } => {
-                    user_deletes.extend(
-                        users
-                            .iter()
-                            .filter(|u| unsure.contains(&u.change))
-                            .filter_map(|u| match &u.user {
-                                vsync_engine::UserRef::Id(id) => Some((u.change, id.clone())),
-                                vsync_engine::UserRef::Key(_) => None,
-                            }),
-                    );
-                }
-                Operation::DeleteGroups { groups } => {
-                    group_deletes.extend(
-                        groups
-                            .iter()
-                            .filter(|g| unsure.contains(&g.change))
-                            .map(|g| (g.change, g.group.clone())),
-                    );
-                }
-                _ => {}
-            }
-        }
-        if !user_creates.is_empty() || !user_deletes.is_empty() {
-            let users = fetch::user_ids_by_key(&self.client).await?;
-            let live_ids: HashSet<&UserId> = users.values().collect();
-            for (change, username) in &user_creates {
-                if let Some(id) = users.get(&UserKey::new(username)) {
-                    self.record_user(&mut settled, username, id.clone());
-                    self.settle(
-                        &mut settled,
-                        *change,
-                        JournalStatus::Applied,
-                        Some("found on resume".into()),
-                        None,
-                        None,
-                    );
-                }
-            }
-            for (change, id) in &user_deletes {
-                if !live_ids.contains(id) {
-                    self.settle(
-                        &mut settled,
-                        *change,
-                        JournalStatus::Applied,
-                        Some("found deleted on resume".into()),
-                        None,
-                        None,
-                    );
-                }
-            }
-        }
-        if !group_creates.is_empty() {
-            let ids: Vec<String> = group_creates
-                .iter()
-                .flat_map(|(name, _)| {
-                    journal
-                        .sent_correlation_ids
-                        .get(name)
-                        .cloned()
-                        .unwrap_or_default()
-                })
-                .collect();
-            let found = fetch::groups_by_correlation(&self.client, &ids).await?;
-            for (name, changes) in &group_creates {
-                let sent = journal
-                    .sent_correlation_ids
-                    .get(name)
-                    .cloned()
-                    .unwrap_or_default();
-                if let Some((id, _)) = sent.iter().find_map(|c| found.get(c)) {
-                    self.record_group(&mut settled, name, id.clone());
-                    for change in changes {
-                        self.settle(
-                            &mut settled,
-                            *change,
-                            JournalStatus::Applied,
-                            Some("found on resume".into()),
-                            None,
-                            None,
-                        );
-                    }
-                }
-            }
-        }
-        if !group_deletes.is_empty() {
-            let groups = fetch::group_ids_by_name(&self.client).await?;
-            let live: HashSet<&UserGroupId> = groups.values().collect();
-            for (change, id) in &group_deletes {
-                if !live.contains(id) {
-                    self.settle(
-                        &mut settled,
-                        *change,
-                        JournalStatus::Applied,
-                        Some("found deleted on resume".into()),
-                        None,
-                        None,
-                    );
-                }
-            }
-        }
-        self.journal(&Record::Result {
-            batch: "resume".into(),
-            call: 0,
-            outcomes: settled.outcomes,
-            created_users: settled.created_users,
-            created_groups: settled.created_groups,
-        });
-        Ok(())
     }
 
     fn any_failed(&self) -> bool {
@@ -1119,7 +573,7 @@ impl Run {
                 .calls
                 .iter()
                 .filter_map(|call| {
-                    ops::restrict(&call.operation, &|c| !self.is_final(c)).map(|op| Batch {
+                    batching::restrict(&call.body, &|c| !self.is_final(c)).map(|op| Batch {
                         call: call.id,
                         op,
                         attempt: 1,
@@ -1197,10 +651,7 @@ impl Run {
                 self.settle(
                     &mut settled,
                     change,
-                    JournalStatus::Skipped,
-                    Some(message),
-                    None,
-                    None,
+                    &Settlement::new(JournalStatus::Skipped).message(message),
                 );
             }
         }
@@ -1210,10 +661,7 @@ impl Run {
                 self.settle(
                     &mut settled,
                     change.id,
-                    JournalStatus::Skipped,
-                    Some("not attempted".into()),
-                    None,
-                    None,
+                    &Settlement::new(JournalStatus::Skipped).message("not attempted"),
                 );
             }
         }
@@ -1257,18 +705,5 @@ impl Run {
             throttled: after.throttled.saturating_sub(before.throttled),
             duration: self.started.elapsed(),
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn transient_messages_are_recognised() {
-        assert!(is_transient("Service temporarily unavailable"));
-        assert!(is_transient("please try again later"));
-        assert!(!is_transient("username is not a valid email"));
-        assert!(!is_transient("user already exists"));
     }
 }

@@ -25,15 +25,17 @@
 //!
 //! Errors are one [`ExecError`] with an [`ErrorKind`] the command line maps to exit codes; a
 //! change the API refused is an outcome, not an error.
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
+mod answer;
+mod batching;
 mod error;
 mod exec;
 pub mod fetch;
 pub mod journal;
 mod lock;
-mod ops;
 mod progress;
+mod request;
 mod signals;
 mod verify;
 

@@ -49,8 +49,8 @@ impl Verification {
     pub fn explain(&mut self, plan: &Plan, outcomes: &[ChangeOutcome]) {
         for (line, change) in self.remaining.iter_mut().zip(&self.changes) {
             let earlier = plan.changes.iter().find(|c| {
-                c.entity == change.entity
-                    && c.action == change.action
+                c.entity() == change.entity()
+                    && c.action() == change.action()
                     && c.key == change.key
                     && c.target == change.target
             });
@@ -83,12 +83,13 @@ impl Verification {
 
 /// One line for a remaining change: `update user jane@x.io: displayName "A" -> "B"`.
 pub fn describe(change: &Change) -> String {
-    let mut line = format!("{:?} {:?} {}", change.action, change.entity, change.key).to_lowercase();
+    let mut line =
+        format!("{:?} {:?} {}", change.action(), change.entity(), change.key).to_lowercase();
     if let Some(target) = &change.target {
         let _ = write!(line, " / {target}");
     }
     let fields: Vec<String> = change
-        .fields
+        .field_texts()
         .iter()
         .map(|f| {
             format!(

@@ -414,10 +414,10 @@ impl Report {
         let mut call_index: HashMap<u32, (PhaseKind, u32, String)> = HashMap::new();
         for phase in &plan.phases {
             for call in &phase.calls {
-                let (method, path) = call.operation.endpoint();
+                let (method, path) = call.body.endpoint();
                 let endpoint = format!("{method} {path}");
                 call_index.insert(call.id.0, (phase.kind, call.batch, endpoint.clone()));
-                for id in call.operation.change_ids() {
+                for id in call.body.change_ids() {
                     placements.entry(id).or_insert_with(|| Placement {
                         phase: phase.kind,
                         call: call.id.0,
@@ -537,18 +537,18 @@ impl Report {
 fn base_row(change: &Change, placement: Option<&Placement>) -> ReportRow {
     ReportRow {
         change: change.id.0,
-        entity: change.entity,
-        action: change.action,
+        entity: change.entity(),
+        action: change.action(),
         key: change.key.clone(),
         target: change.target.clone(),
         source: change.source.as_ref().map(RowSource::from),
         fields: change
-            .fields
-            .iter()
+            .field_texts()
+            .into_iter()
             .map(|f| FieldRow {
-                field: f.field.clone(),
-                before: f.before.clone(),
-                after: f.after.clone(),
+                field: f.field.to_string(),
+                before: f.before,
+                after: f.after,
             })
             .collect(),
         status: Status::Planned,
@@ -581,7 +581,7 @@ fn skip_row(skip: &Skip) -> SkipRow {
 
 /// The guard that withholds a change of this class, if one of the plan's blocked guards does.
 fn withholding_guard(change: &Change, blocked: &[GuardKind]) -> Option<GuardKind> {
-    let class = match (change.entity, change.action) {
+    let class = match (change.entity(), change.action()) {
         (Entity::User, Action::Delete) => Some(GuardKind::Deletes),
         (Entity::User, Action::Disable) => Some(GuardKind::Disables),
         (Entity::Membership, Action::Remove) => Some(GuardKind::MembershipRemovals),
@@ -618,8 +618,8 @@ fn withheld_rows(plan: &Plan) -> impl Iterator<Item = SkipRow> + '_ {
             reason,
             key: change.key.clone(),
             target: change.target.clone(),
-            entity: Some(change.entity),
-            action: Some(change.action),
+            entity: Some(change.entity()),
+            action: Some(change.action()),
             source: change.source.as_ref().map(RowSource::from),
             message,
         }
@@ -632,12 +632,12 @@ fn call_rows(plan: &Plan, rows: &[ReportRow]) -> Vec<CallRow> {
         .iter()
         .flat_map(|phase| phase.calls.iter().map(move |call| (phase.kind, call)))
         .map(|(phase, call)| {
-            let (method, path) = call.operation.endpoint();
+            let (method, path) = call.body.endpoint();
             let mut counts = StatusCounts::default();
             let mut http_status = None;
             let mut rci = None;
             let mut message = None;
-            let mut ids = call.operation.change_ids();
+            let mut ids = call.body.change_ids();
             ids.dedup();
             for id in ids {
                 let Some(row) = index.get(&id.0) else {

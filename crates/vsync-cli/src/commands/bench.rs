@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use vsync_client::{Auth, Client, RateLimit, SecretString};
-use vsync_engine::{GuardSettings, Limits, Mode, Policy};
+use vsync_engine::{BatchLimits, GuardSettings, Mode, Policy};
 use vsync_executor::{
     CancellationToken, ExecOptions, Executor, FetchOptions, ProgressMode, fetch_live,
 };
@@ -82,7 +82,7 @@ pub async fn run(ctx: &Context, args: &BenchArgs) -> anyhow::Result<Finished> {
     let planned = median(runs, || {
         let started = Instant::now();
         let plan = vsync_engine::diff(&desired, &live, &policy)
-            .map(|c| vsync_engine::plan(&c, &Limits::default()));
+            .map(|c| vsync_engine::plan(&c, &BatchLimits::default()));
         (
             started.elapsed(),
             plan.map(|p| (p.changes.len(), p.call_count())),
@@ -138,7 +138,7 @@ pub async fn run(ctx: &Context, args: &BenchArgs) -> anyhow::Result<Finished> {
     };
     let changes = vsync_engine::diff(&load, &live, &policy)
         .map_err(|e| anyhow::anyhow!("diff failed: {e}"))?;
-    let plan = vsync_engine::plan(&changes, &Limits::default());
+    let plan = vsync_engine::plan(&changes, &BatchLimits::default());
     client.reset_metrics();
     let executor = Executor::new(
         client.clone(),

@@ -9,9 +9,9 @@ use crate::change::{ChangeKind, Direction, GroupRef, SkipReason};
 use crate::fast_hash::FastSet;
 use crate::policy::Mode;
 
+use super::Differ;
 use super::lookup::GroupTarget;
 use super::matching::text_change;
-use super::Differ;
 
 impl<'a> Differ<'a, '_> {
     /// Resolves every group name users give (reporting unknown ones) and returns the live
@@ -86,13 +86,12 @@ impl<'a> Differ<'a, '_> {
                         );
                     }
                     let Some(wanted) = wanted else { continue };
-                    let permission = |id: &UserGroupId, permission, direction| {
-                        ChangeKind::GroupPermission {
+                    let permission =
+                        |id: &UserGroupId, permission, direction| ChangeKind::GroupPermission {
                             group: GroupRef::Id(id.clone()),
                             permission,
                             direction,
-                        }
-                    };
+                        };
                     for id in wanted.iter().filter(|id| !live.permissions.contains(**id)) {
                         let name = self.cx.permission_name(id);
                         self.push(
@@ -166,8 +165,7 @@ impl<'a> Differ<'a, '_> {
                 })
                 .collect();
             for group in &self.cx.live.groups {
-                if !self.cx.declared.contains_key(&group.key()) && !referenced.contains(&group.id)
-                {
+                if !self.cx.declared.contains_key(&group.key()) && !referenced.contains(&group.id) {
                     deleted.insert(&group.id);
                 }
             }

@@ -263,5 +263,4 @@ mod tests {
         assert_eq!(duplicates, want_duplicates);
         assert_eq!(matched, want_matched);
     }
-
 }

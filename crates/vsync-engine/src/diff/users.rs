@@ -215,8 +215,9 @@ impl<'a> Differ<'a, '_> {
     fn update_user(&mut self, user: &'a DesiredUser, live: &'a LiveUser) {
         let renamed = !keys_equal(&user.username, &live.username);
         let fields = UserFields {
-            username: renamed
-                .then(|| Edit::replace(Some(live.username.clone()), normalize_text(&user.username))),
+            username: renamed.then(|| {
+                Edit::replace(Some(live.username.clone()), normalize_text(&user.username))
+            }),
             display_name: text_change(user.display_name.as_deref(), live.display_name.as_deref()),
             employee_id: text_change(user.employee_id.as_deref(), live.employee_id.as_deref()),
             email: user

@@ -476,4 +476,3 @@ impl Plan {
         self.guards.iter().any(GuardOutcome::blocked)
     }
 }
-

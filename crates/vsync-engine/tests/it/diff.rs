@@ -1,7 +1,8 @@
 //! Scenarios of `diff`.
 
 use vsync_engine::{
-    Action, ChangeKind, Edit, EngineError, ErrorKind, Mode, NameKind, Policy, SkipReason, UserRef, diff,
+    Action, ChangeKind, Edit, EngineError, ErrorKind, Mode, NameKind, Policy, SkipReason, UserRef,
+    diff,
 };
 use vsync_model::{UserGroupId, UserKey};
 

@@ -80,7 +80,12 @@ fn overridden_guard_plans_everything_and_says_so() {
         ..Policy::default()
     };
     let blocked = diff(&desired(rows.clone()), &ten_users(), &policy).unwrap();
-    assert!(blocked.changes.iter().all(|c| c.action() != Action::Disable));
+    assert!(
+        blocked
+            .changes
+            .iter()
+            .all(|c| c.action() != Action::Disable)
+    );
     assert_eq!(blocked.withheld.len(), 2, "the whole class, not one of two");
     let policy = Policy {
         guards: GuardSettings {

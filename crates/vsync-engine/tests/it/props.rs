@@ -6,7 +6,9 @@ use std::collections::{BTreeSet, HashMap};
 
 use proptest::prelude::*;
 use vsync_engine::sim_model::{apply, check_limits};
-use vsync_engine::{ChangeSet, Deprovision, GuardSettings, BatchLimits, Mode, Plan, Policy, diff, plan};
+use vsync_engine::{
+    BatchLimits, ChangeSet, Deprovision, GuardSettings, Mode, Plan, Policy, diff, plan,
+};
 use vsync_model::{
     DesiredGroup, DesiredState, DesiredUser, LiveState, LiveUser, Managed, NameKey, NameSet,
     PermissionId, ProfileId, SourceRef, UserGroupId, UserKey, normalize_text,

@@ -1,6 +1,6 @@
 //! Snapshots of plans for readable fixtures (`cargo insta review` after a deliberate change).
 
-use vsync_engine::{GuardSettings, BatchLimits, Plan, Policy, diff, plan};
+use vsync_engine::{BatchLimits, GuardSettings, Plan, Policy, diff, plan};
 use vsync_model::{PermissionId, UserGroupId};
 
 use crate::support::*;

@@ -252,7 +252,7 @@ fn check_three_bad(plan: &vsync_engine::Plan, outcome: &vsync_executor::ApplyOut
     let creates: Vec<_> = plan
         .changes
         .iter()
-        .filter(|c| c.entity == vsync_engine::Entity::User)
+        .filter(|c| c.entity() == vsync_engine::Entity::User)
         .collect();
     let mut failed = Vec::new();
     for change in creates {

@@ -6,7 +6,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use vsync_client::{Auth, Client, RateLimit, RetryPolicy};
-use vsync_engine::{GuardSettings, Limits, Mode, Plan, Policy};
+use vsync_engine::{BatchLimits, GuardSettings, Mode, Plan, Policy};
 use vsync_executor::{FetchOptions, Verification, fetch_live, verify};
 use vsync_model::{DesiredState, DesiredUser, Managed, NameSet, SourceRef, UserKey};
 use vsync_sim::Sim;
@@ -115,7 +115,7 @@ pub async fn plan_for(client: &Client, desired: &DesiredState) -> Plan {
         .await
         .expect("fetch");
     let changes = vsync_engine::diff(desired, &live, &policy()).expect("diff");
-    vsync_engine::plan(&changes, &Limits::default())
+    vsync_engine::plan(&changes, &BatchLimits::default())
 }
 
 /// Re-reads the tenant and diffs it against `desired`.

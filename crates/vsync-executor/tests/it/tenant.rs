@@ -171,7 +171,7 @@ async fn new_groups_use_correlation_ids_and_lost_answers_are_found_by_them() {
             .await
             .unwrap();
         let changes = vsync_engine::diff(&desired, &live, &policy).unwrap();
-        let plan = vsync_engine::plan(&changes, &vsync_engine::Limits::default());
+        let plan = vsync_engine::plan(&changes, &vsync_engine::BatchLimits::default());
         let outcome = Executor::new(client.clone(), quiet())
             .apply(&plan, CancellationToken::new())
             .await
@@ -231,7 +231,7 @@ async fn resume_settles_a_create_sent_before_the_crash_by_rereading() {
         let desired = desired(150);
         let plan = plan_for(&client, &desired).await;
         let first = plan.calls().next().unwrap().clone();
-        let vsync_engine::Operation::CreateUsers { users } = &first.operation else {
+        let vsync_engine::CallBody::CreateUsers { users } = &first.body else {
             panic!("creates come first")
         };
         // The request reached the tenant...
@@ -269,7 +269,7 @@ async fn resume_settles_a_create_sent_before_the_crash_by_rereading() {
                 batch: "1.1".into(),
                 call: first.id.0,
                 attempt: 1,
-                changes: first.operation.change_ids(),
+                changes: first.body.change_ids(),
                 usernames: users.iter().map(|u| u.username.clone()).collect(),
                 correlation_ids: std::collections::BTreeMap::new(),
             })

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use vsync_engine::outcome::{ChangeOutcome, Status};
-use vsync_engine::{Action, Entity, Guard, Limits, Plan, Policy, diff, plan};
+use vsync_engine::{Action, BatchLimits, Entity, Guard, Plan, Policy, diff, plan};
 use vsync_model::{
     DesiredState, DesiredUser, InputInfo, LiveGroup, LiveState, LiveUser, Managed, NameSet,
     Permission, PermissionId, Profile, ProfileId, SourceRef, TenantCode, UserGroupId, UserId,
@@ -139,9 +139,9 @@ pub fn sample_plan() -> Plan {
         r#override: false,
     };
     let changes = diff(&desired(), &live(), &policy).expect("the fixture is valid");
-    let limits = Limits {
+    let limits = BatchLimits {
         users_per_call: 2,
-        ..Limits::default()
+        ..BatchLimits::default()
     };
     plan(&changes, &limits)
 }
@@ -171,7 +171,7 @@ pub fn groups_plan() -> Plan {
         ..Policy::default()
     };
     let changes = diff(&desired, &live, &policy).expect("the fixture is valid");
-    plan(&changes, &Limits::default())
+    plan(&changes, &BatchLimits::default())
 }
 
 /// The plan of a tenant that already matches its input.
@@ -179,7 +179,7 @@ pub fn empty_plan() -> Plan {
     let live = live();
     let desired = vsync_engine::desired_from_live(&live);
     let changes = diff(&desired, &live, &Policy::default()).expect("an export is valid");
-    plan(&changes, &Limits::default())
+    plan(&changes, &BatchLimits::default())
 }
 
 /// Outcomes of applying `plan`: the formula-named user's create fails (with an rci), Ann's
@@ -187,21 +187,21 @@ pub fn empty_plan() -> Plan {
 pub fn sample_outcomes(plan: &Plan) -> Vec<ChangeOutcome> {
     let mut outcomes = Vec::new();
     for call in plan.calls() {
-        for id in call.operation.change_ids() {
+        for id in call.body.change_ids() {
             let change = plan.change(id).expect("calls name planned changes");
             let mut outcome = ChangeOutcome::planned(id, Some(call.id));
             outcome.status = Status::Applied;
             outcome.http_status = Some(200);
-            if change.key == FORMULA_USERNAME && change.entity == Entity::User {
+            if change.key == FORMULA_USERNAME && change.entity() == Entity::User {
                 outcome.status = Status::Failed;
                 outcome.http_status = Some(400);
                 outcome.message = Some("The username must be a valid email address.".into());
                 outcome.rci = Some("rci-7f3a-22c1".into());
-            } else if change.key == "ann@acme.com" && change.action == Action::Update {
+            } else if change.key == "ann@acme.com" && change.action() == Action::Update {
                 outcome.status = Status::Unknown;
                 outcome.http_status = None;
                 outcome.message = Some("timed out after 60 s waiting for the response".into());
-            } else if change.key == "new.hire@acme.com" && change.entity == Entity::Membership {
+            } else if change.key == "new.hire@acme.com" && change.entity() == Entity::Membership {
                 outcome.status = Status::Skipped;
                 outcome.http_status = None;
                 outcome.message = Some("not attempted: an earlier call of the run failed".into());
@@ -218,7 +218,7 @@ pub fn sample_facts(plan: &Plan, mode: RunMode) -> RunFacts {
     let mut calls_by_endpoint = BTreeMap::new();
     if applies {
         for call in plan.calls() {
-            let (method, path) = call.operation.endpoint();
+            let (method, path) = call.body.endpoint();
             *calls_by_endpoint
                 .entry(format!("{method} {path}"))
                 .or_insert(0) += 1;

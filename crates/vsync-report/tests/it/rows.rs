@@ -16,13 +16,13 @@ fn every_change_is_placed_in_its_call() {
         let planned = plan.calls().find(|c| c.id.0 == call).unwrap();
         assert!(
             planned
-                .operation
+                .body
                 .change_ids()
                 .iter()
                 .any(|id| id.0 == row.change)
         );
         assert_eq!(row.batch, Some(planned.batch));
-        let (method, path) = planned.operation.endpoint();
+        let (method, path) = planned.body.endpoint();
         assert_eq!(
             row.endpoint.as_deref(),
             Some(format!("{method} {path}").as_str())
