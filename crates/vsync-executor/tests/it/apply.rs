@@ -1,19 +1,12 @@
 //! Plain applies: fetch, apply, verify, dry run.
 
 use vsync_engine::outcome::Status;
-use vsync_executor::{
-    CancellationToken, ExecOptions, Executor, FetchOptions, ProgressMode, fetch_live,
-};
+use vsync_executor::{CancellationToken, ExecOptions, Executor, FetchOptions, fetch_live};
 use vsync_sim::{Operation, Sim};
 
-use crate::harness::{client, desired, duplicates, plan_for, verification, within};
-
-fn quiet() -> ExecOptions {
-    ExecOptions {
-        progress: ProgressMode::Off,
-        ..ExecOptions::default()
-    }
-}
+use crate::harness::{
+    apply_and_converge, client, desired, duplicates, empty_tenant, plan_for, quiet, within,
+};
 
 /// Guards the documented call count of `fetch_live`: ⌊U/1000⌋ + ⌊G/1000⌋ + 4.
 #[tokio::test]
@@ -51,36 +44,17 @@ async fn fetch_live_reads_the_tenant_in_the_documented_number_of_calls() {
 #[tokio::test]
 async fn apply_creates_users_and_memberships_and_converges() {
     within(60, async {
-        let sim = Sim::builder()
-            .empty()
-            .no_rate_limit()
-            .start()
-            .await
-            .unwrap();
+        let sim = empty_tenant().await;
         let client = client(&sim, None, false);
         let desired = desired(250);
-        let plan = plan_for(&client, &desired).await;
+        let (plan, outcome) = apply_and_converge(&client, &desired).await;
         assert!(!plan.is_empty());
-        let outcome = Executor::new(client.clone(), quiet())
-            .apply(&plan, CancellationToken::new())
-            .await
-            .unwrap();
-        assert!(
-            outcome.all_applied(),
-            "{:?}",
-            outcome
-                .outcomes
-                .iter()
-                .find(|o| o.status != Status::Applied)
-        );
         assert_eq!(outcome.outcomes.len(), plan.changes.len());
         assert_eq!(
             outcome.calls_used as usize,
             plan.call_count(),
             "no call beyond the plan's"
         );
-        let check = verification(&client, &desired).await;
-        assert!(check.converged, "{:?}", check.remaining);
         assert!(duplicates(&sim).is_empty());
     })
     .await;

@@ -9,19 +9,13 @@ use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use vsync_engine::outcome::Status;
-use vsync_executor::{CancellationToken, ExecOptions, Executor, ProgressMode};
+use vsync_executor::{CancellationToken, ExecOptions, Executor};
 use vsync_sim::{FaultKind, Operation, ScriptedFault, Sim};
 
 use crate::harness::{
-    client, client_at, desired, desired_with, duplicates, plan_for, verification, within,
+    assert_all_applied, assert_converged, client, client_at, desired, desired_with, duplicates,
+    plan_for, quiet, within,
 };
-
-fn quiet() -> ExecOptions {
-    ExecOptions {
-        progress: ProgressMode::Off,
-        ..ExecOptions::default()
-    }
-}
 
 /// Acceptance: 10% random 503/504 plus connection resets (the answer cut off after the tenant
 /// acted) during a 2,000-user apply converges with no duplicate, and every failure is either
@@ -60,17 +54,9 @@ async fn random_503_504_and_resets_converge_without_duplicates() {
                 "a change that did not apply must say why: {o:?}"
             );
         }
-        assert!(
-            outcome.all_applied(),
-            "{:?}",
-            outcome
-                .outcomes
-                .iter()
-                .find(|o| o.status != Status::Applied)
-        );
+        assert_all_applied(&outcome);
         assert!(duplicates(&sim).is_empty(), "{:?}", duplicates(&sim));
-        let check = verification(&client, &desired).await;
-        assert!(check.converged, "{:?}", check.remaining);
+        assert_converged(&client, &desired).await;
     })
     .await;
 }
@@ -96,14 +82,7 @@ async fn transient_item_failures_are_retried_in_later_batches() {
             .apply(&plan, CancellationToken::new())
             .await
             .unwrap();
-        assert!(
-            outcome.all_applied(),
-            "{:?}",
-            outcome
-                .outcomes
-                .iter()
-                .find(|o| o.status != Status::Applied)
-        );
+        assert_all_applied(&outcome);
         let mutating = sim.mutating_request_count();
         eprintln!(
             "item failures: {mutating} mutating requests for a plan of {} calls",
@@ -113,7 +92,7 @@ async fn transient_item_failures_are_retried_in_later_batches() {
             mutating > plan.call_count(),
             "some items needed a second batch"
         );
-        assert!(verification(&client, &desired).await.converged);
+        assert_converged(&client, &desired).await;
     })
     .await;
 }
@@ -142,14 +121,7 @@ async fn outcome_unknown_create_is_reread_not_replayed() {
             .apply(&plan, CancellationToken::new())
             .await
             .unwrap();
-        assert!(
-            outcome.all_applied(),
-            "{:?}",
-            outcome
-                .outcomes
-                .iter()
-                .find(|o| o.status != Status::Applied)
-        );
+        assert_all_applied(&outcome);
         let creates = plan
             .phases
             .iter()
@@ -168,7 +140,7 @@ async fn outcome_unknown_create_is_reread_not_replayed() {
             "one re-read settled it"
         );
         assert!(duplicates(&sim).is_empty());
-        assert!(verification(&client, &desired).await.converged);
+        assert_converged(&client, &desired).await;
     })
     .await;
 }
@@ -202,7 +174,7 @@ async fn rate_limit_storm_completes_and_loses_no_call() {
             .apply(&plan, CancellationToken::new())
             .await
             .unwrap();
-        assert!(outcome.all_applied(), "{:?}", outcome.outcomes.iter().find(|o| o.status != Status::Applied));
+        assert_all_applied(&outcome);
         let statuses: Vec<u16> = sim.received_requests().iter().map(|r| r.status).collect();
         let throttled = statuses.iter().filter(|s| **s == 429).count();
         eprintln!(
@@ -212,7 +184,7 @@ async fn rate_limit_storm_completes_and_loses_no_call() {
             plan.call_count()
         );
         assert_eq!(throttled, storm, "only the scripted 429s: the limiter itself never refused");
-        assert!(verification(&client, &desired).await.converged);
+        assert_converged(&client, &desired).await;
         assert!(duplicates(&sim).is_empty());
     })
     .await;

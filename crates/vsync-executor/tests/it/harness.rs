@@ -6,8 +6,12 @@ use std::future::Future;
 use std::time::Duration;
 
 use vsync_client::{Auth, Client, RateLimit, RetryPolicy};
+use vsync_engine::outcome::Status;
 use vsync_engine::{BatchLimits, GuardSettings, Mode, Plan, Policy};
-use vsync_executor::{FetchOptions, Verification, fetch_live, verify};
+use vsync_executor::{
+    ApplyOutcome, CancellationToken, ExecOptions, Executor, FetchOptions, ProgressMode,
+    Verification, fetch_live, verify,
+};
 use vsync_model::{DesiredState, DesiredUser, Managed, NameSet, SourceRef, UserKey};
 use vsync_sim::Sim;
 
@@ -116,6 +120,60 @@ pub async fn plan_for(client: &Client, desired: &DesiredState) -> Plan {
         .expect("fetch");
     let changes = vsync_engine::diff(desired, &live, &policy()).expect("diff");
     vsync_engine::plan(&changes, &BatchLimits::default())
+}
+
+/// Executor options for tests: the defaults without a progress bar.
+pub fn quiet() -> ExecOptions {
+    ExecOptions {
+        progress: ProgressMode::Off,
+        ..ExecOptions::default()
+    }
+}
+
+/// A tenant with no users and no rate limit.
+pub async fn empty_tenant() -> Sim {
+    Sim::builder()
+        .empty()
+        .no_rate_limit()
+        .start()
+        .await
+        .expect("sim starts")
+}
+
+/// Applies `plan` with [`quiet`] options.
+pub async fn apply(client: &Client, plan: &Plan) -> ApplyOutcome {
+    Executor::new(client.clone(), quiet())
+        .apply(plan, CancellationToken::new())
+        .await
+        .expect("apply")
+}
+
+/// Every change applied; the message shows the first that was not.
+pub fn assert_all_applied(outcome: &ApplyOutcome) {
+    assert!(
+        outcome.all_applied(),
+        "{:?}",
+        outcome
+            .outcomes
+            .iter()
+            .find(|o| o.status != Status::Applied)
+    );
+}
+
+/// The tenant matches `desired`; the message lists what is still different.
+pub async fn assert_converged(client: &Client, desired: &DesiredState) {
+    let check = verification(client, desired).await;
+    assert!(check.converged, "{:?}", check.remaining);
+}
+
+/// Plans the way to `desired`, applies it, and checks that every change was applied and the
+/// tenant converged. Returns the plan and the outcome for further checks.
+pub async fn apply_and_converge(client: &Client, desired: &DesiredState) -> (Plan, ApplyOutcome) {
+    let plan = plan_for(client, desired).await;
+    let outcome = apply(client, &plan).await;
+    assert_all_applied(&outcome);
+    assert_converged(client, desired).await;
+    (plan, outcome)
 }
 
 /// Re-reads the tenant and diffs it against `desired`.

@@ -3,5 +3,6 @@
 mod apply;
 mod faults;
 mod harness;
+mod model;
 mod process;
 mod tenant;

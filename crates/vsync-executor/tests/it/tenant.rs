@@ -7,19 +7,15 @@ use axum::http::Method;
 use vsync_engine::outcome::Status;
 use vsync_executor::journal::{JournalState, JournalStatus};
 use vsync_executor::{
-    CancellationToken, ErrorKind, ExecOptions, Executor, FetchOptions, ProgressMode, check_fresh,
+    CancellationToken, ErrorKind, ExecOptions, Executor, FetchOptions, check_fresh,
 };
 use vsync_model::{DesiredGroup, NameSet, SourceRef};
 use vsync_sim::{FaultKind, ScriptedFault, Sim};
 
-use crate::harness::{client, desired, duplicates, plan_for, policy, verification, within};
-
-fn quiet() -> ExecOptions {
-    ExecOptions {
-        progress: ProgressMode::Off,
-        ..ExecOptions::default()
-    }
-}
+use crate::harness::{
+    assert_all_applied, assert_converged, client, desired, duplicates, plan_for, policy, quiet,
+    within,
+};
 
 /// Acceptance: a saved plan applied after the tenant changed is refused.
 #[tokio::test]
@@ -119,16 +115,12 @@ async fn interrupted_apply_journals_and_resumes_to_convergence() {
             .resume(&plan, &journal, CancellationToken::new())
             .await
             .unwrap();
-        assert!(
-            second.all_applied(),
-            "{:?}",
-            second.outcomes.iter().find(|o| o.status != Status::Applied)
-        );
+        assert_all_applied(&second);
         assert!(
             second.calls_used < plan.call_count() as u64,
             "done calls are not repeated"
         );
-        assert!(verification(&client, &desired).await.converged);
+        assert_converged(&client, &desired).await;
         assert!(duplicates(&sim).is_empty());
     })
     .await;
@@ -176,14 +168,7 @@ async fn new_groups_use_correlation_ids_and_lost_answers_are_found_by_them() {
             .apply(&plan, CancellationToken::new())
             .await
             .unwrap();
-        assert!(
-            outcome.all_applied(),
-            "{:?}",
-            outcome
-                .outcomes
-                .iter()
-                .find(|o| o.status != Status::Applied)
-        );
+        assert_all_applied(&outcome);
         assert_eq!(
             sim.call_count(vsync_sim::Operation::CreateUserGroups),
             1,
@@ -281,14 +266,7 @@ async fn resume_settles_a_create_sent_before_the_crash_by_rereading() {
             .resume(&plan, &path, CancellationToken::new())
             .await
             .unwrap();
-        assert!(
-            outcome.all_applied(),
-            "{:?}",
-            outcome
-                .outcomes
-                .iter()
-                .find(|o| o.status != Status::Applied)
-        );
+        assert_all_applied(&outcome);
         let creates = plan.phases[0].calls.len();
         assert_eq!(
             sim.call_count(vsync_sim::Operation::AddUsers) - creates_before,
@@ -296,7 +274,7 @@ async fn resume_settles_a_create_sent_before_the_crash_by_rereading() {
             "only the creates that never reached the tenant are sent"
         );
         assert!(duplicates(&sim).is_empty());
-        assert!(verification(&client, &desired).await.converged);
+        assert_converged(&client, &desired).await;
     })
     .await;
 }
