@@ -55,7 +55,7 @@ impl fmt::Display for ErrorKind {
 pub enum ExecError {
     /// The live fingerprint differs from the one the plan was computed from.
     #[error(
-        "refused to apply a stale plan: the tenant changed since planning (planned against {planned}, live is {live}); re-plan, or pass --allow-stale"
+        "refused to apply a stale plan: the tenant changed since planning (planned against {planned}, live is {live})"
     )]
     StalePlan {
         /// The fingerprint recorded in the plan.
@@ -72,7 +72,7 @@ pub enum ExecError {
         holder: String,
     },
     /// The lock file could not be opened or locked.
-    #[error("failed to lock {}: {source}", .path.display())]
+    #[error("failed to lock {}", .path.display())]
     Lock {
         /// The lock file.
         path: PathBuf,
@@ -81,7 +81,7 @@ pub enum ExecError {
         source: std::io::Error,
     },
     /// The tenant refused the credentials.
-    #[error("failed to authenticate: {0}")]
+    #[error("failed to authenticate")]
     Auth(#[source] Box<ClientError>),
     /// The run was interrupted before a result could be produced.
     #[error("interrupted while {0}")]
@@ -98,7 +98,7 @@ pub enum ExecError {
         source: Option<std::io::Error>,
     },
     /// A call failed; the client error keeps the HTTP status and Visier's `rci`.
-    #[error("failed to {context}: {source}")]
+    #[error("failed to {context}")]
     Client {
         /// What the executor was doing ("list users").
         context: String,
@@ -161,6 +161,19 @@ impl ExecError {
         }
     }
 
+    /// The message followed by its causes, for outcome messages that must say it all on one
+    /// line (`failed to list users: HTTP 503 ...`).
+    pub(crate) fn with_causes(&self) -> String {
+        let mut text = self.to_string();
+        let mut source = std::error::Error::source(self);
+        while let Some(cause) = source {
+            text.push_str(": ");
+            text.push_str(&cause.to_string());
+            source = cause.source();
+        }
+        text
+    }
+
     /// Visier's root-cause ID of the failed call, if it gave one.
     pub fn rci(&self) -> Option<String> {
         match self {
@@ -175,13 +188,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn stale_plan_message_says_what_to_do() {
+    fn stale_plan_message_names_both_fingerprints_and_no_flag() {
         let err = ExecError::StalePlan {
             planned: "aa".into(),
             live: "bb".into(),
         };
         assert_eq!(err.kind(), ErrorKind::StalePlan);
-        assert!(err.to_string().contains("--allow-stale"), "{err}");
+        let text = err.to_string();
+        assert!(text.contains("aa") && text.contains("bb"), "{text}");
+        assert!(
+            !text.contains("--"),
+            "a library error names no flag: {text}"
+        );
+    }
+
+    /// Regression test: a message that repeated its source made every chain say it twice.
+    #[test]
+    fn messages_do_not_repeat_their_source() {
+        let err = ExecError::Lock {
+            path: "/tmp/x.lock".into(),
+            source: std::io::Error::other("disk on fire"),
+        };
+        assert_eq!(err.to_string(), "failed to lock /tmp/x.lock");
+        assert_eq!(
+            err.with_causes(),
+            "failed to lock /tmp/x.lock: disk on fire"
+        );
     }
 
     #[test]

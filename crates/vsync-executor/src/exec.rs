@@ -336,7 +336,7 @@ impl Run {
         if let Some(journal) = &self.journal
             && let Err(e) = journal.append(record)
         {
-            tracing::error!(error = %e, "journal write failed; stopping the run");
+            tracing::error!(error = %e.with_causes(), "journal write failed; stopping the run");
             self.fail(e);
         }
     }

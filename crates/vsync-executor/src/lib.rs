@@ -25,6 +25,47 @@
 //!
 //! Errors are one [`ExecError`] with an [`ErrorKind`] the command line maps to exit codes; a
 //! change the API refused is an outcome, not an error.
+//!
+//! Against the simulated tenant (`vsync-sim`) on 127.0.0.1:
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! use vsync_client::{Auth, Client};
+//! use vsync_engine::{BatchLimits, Policy, diff, plan};
+//! use vsync_executor::{
+//!     CancellationToken, ExecOptions, Executor, FetchOptions, ProgressMode, fetch_live,
+//! };
+//! use vsync_model::{DesiredState, DesiredUser, SourceRef};
+//!
+//! let sim = vsync_sim::Sim::builder().empty().no_rate_limit().start().await.unwrap();
+//! let client = Client::builder()
+//!     .base_url(&sim.uri())
+//!     .api_key("dev-apikey")
+//!     .auth(Auth::Asid { username: "admin".into(), password: "admin".into(), vanity: None })
+//!     .build()
+//!     .unwrap();
+//!
+//! let desired = DesiredState {
+//!     users: vec![DesiredUser {
+//!         username: "ada@example.com".into(),
+//!         source: SourceRef::csv("users.csv", 2),
+//!         ..DesiredUser::default()
+//!     }],
+//!     ..DesiredState::default()
+//! };
+//! let live = fetch_live(&client, &FetchOptions::default()).await.unwrap();
+//! let plan = plan(&diff(&desired, &live, &Policy::default()).unwrap(), &BatchLimits::default());
+//!
+//! let opts = ExecOptions { progress: ProgressMode::Off, ..ExecOptions::default() };
+//! let outcome = Executor::new(client, opts)
+//!     .apply(&plan, CancellationToken::new())
+//!     .await
+//!     .unwrap();
+//! assert!(outcome.all_applied());
+//! assert_eq!(sim.snapshot().users.len(), 1);
+//! # }
+//! ```
 #![deny(missing_docs)]
 
 mod answer;

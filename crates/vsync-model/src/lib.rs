@@ -10,7 +10,28 @@
 //! - [`names`]: [`NameSet`], the compact set of display names users and groups refer to.
 //!
 //! The crate is a leaf: it does no I/O and depends on nothing of ours.
-#![warn(missing_docs)]
+//!
+//! ```
+//! use vsync_model::{DesiredState, DesiredUser, NameKey, SourceRef, UserKey};
+//!
+//! // Usernames match case-insensitively, after normalisation.
+//! assert_eq!(UserKey::new(" Ada@Example.com"), UserKey::new("ada@example.com"));
+//! assert_eq!(NameKey::new("Finance Analysts"), NameKey::new("finance analysts"));
+//!
+//! let user = DesiredUser {
+//!     username: "ada@example.com".into(),
+//!     groups: ["Finance Analysts"].into(),
+//!     source: SourceRef::csv("users.csv", 2),
+//!     ..DesiredUser::default()
+//! };
+//! let desired = DesiredState {
+//!     users: vec![user],
+//!     ..DesiredState::default()
+//! };
+//! assert_eq!(desired.users[0].key(), UserKey::new("ADA@example.com"));
+//! assert_eq!(desired.users[0].source.to_string(), "users.csv, row 2");
+//! ```
+#![deny(missing_docs)]
 
 pub mod desired;
 pub mod ids;

@@ -23,7 +23,37 @@
 //!
 //! The crate reads no clock and makes no network call; its only file-system access is
 //! [`write_atomic`].
-#![warn(missing_docs)]
+//!
+//! ```
+//! use vsync_engine::{BatchLimits, Policy, diff, plan};
+//! use vsync_model::{DesiredState, DesiredUser, LiveState, SourceRef};
+//! use vsync_report::{Report, RunFacts, RunMode};
+//!
+//! let desired = DesiredState {
+//!     users: vec![DesiredUser {
+//!         username: "ada@example.com".into(),
+//!         display_name: Some("Ada Lovelace".into()),
+//!         source: SourceRef::csv("users.csv", 2),
+//!         ..DesiredUser::default()
+//!     }],
+//!     ..DesiredState::default()
+//! };
+//! let changes = diff(&desired, &LiveState::default(), &Policy::default()).unwrap();
+//! let plan = plan(&changes, &BatchLimits::default());
+//! let facts = RunFacts {
+//!     mode: RunMode::DryRun,
+//!     ..RunFacts::default()
+//! };
+//! // A dry run: no outcomes yet, every change is planned.
+//! let report = Report::new(&plan, &[], facts);
+//! assert_eq!(report.changes.len(), 1);
+//! assert_eq!(report.changes[0].fields[1].field, "displayName");
+//!
+//! let mut json = Vec::new();
+//! report.write_json(&mut json).unwrap();
+//! assert!(String::from_utf8(json).unwrap().contains("ada@example.com"));
+//! ```
+#![deny(missing_docs)]
 
 mod atomic;
 mod error;

@@ -113,7 +113,10 @@ impl Run {
     }
 
     pub(super) fn unknown(&self, settled: &mut Settled, changes: &[ChangeId], error: &ExecError) {
-        let message = format!("outcome unknown, and the re-read failed: {error}");
+        let message = format!(
+            "outcome unknown, and the re-read failed: {}",
+            error.with_causes()
+        );
         for change in changes {
             self.settle(
                 settled,
