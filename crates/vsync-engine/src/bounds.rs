@@ -137,14 +137,14 @@ impl Counts {
                 } => {
                     *assigns
                         .entry((true, *direction, permission.as_str()))
-                        .or_default() += 1
+                        .or_default() += 1;
                 }
                 ChangeKind::Profile {
                     profile, direction, ..
                 } => {
                     *assigns
                         .entry((false, *direction, profile.as_str()))
-                        .or_default() += 1
+                        .or_default() += 1;
                 }
             }
         }

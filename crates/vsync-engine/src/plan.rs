@@ -296,7 +296,7 @@ impl<'c> Builder<'c> {
                         self.new_groups.get(name).members.push(user);
                     }
                     (GroupRef::Id(id), Direction::Add) => {
-                        self.groups.get(id).member_adds.push(user)
+                        self.groups.get(id).member_adds.push(user);
                     }
                     (GroupRef::Id(id), Direction::Remove) => {
                         self.groups.get(id).member_removes.push(user);

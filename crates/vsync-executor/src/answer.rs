@@ -13,6 +13,7 @@ use vsync_model::{UserGroupId, UserId, UserKey};
 
 use crate::request::{GroupSlot, Request};
 
+/// What the tenant said about each item of a request that it answered with a success status.
 #[derive(Debug, Default)]
 pub(crate) struct Answer {
     pub(crate) applied: Vec<ChangeId>,

@@ -355,8 +355,6 @@ pub(crate) fn prepare(
     }
 }
 
-/// What the tenant said about each item of a request that it answered with a success status.
-
 /// The request of a v1 relation call: group and user references resolved, items whose user or
 /// group was not created left out and reported.
 fn prepare_relation(

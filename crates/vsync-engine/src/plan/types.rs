@@ -243,9 +243,8 @@ impl RelationEntries {
     /// The entries in two halves: the entries when there are two or more, else the one
     /// entry's items. `None` when there is one item.
     pub fn halves(&self) -> Option<(Self, Self)> {
-        fn split<K: Clone, T: Clone>(
-            entries: &[Entry<K, T>],
-        ) -> Option<(Vec<Entry<K, T>>, Vec<Entry<K, T>>)> {
+        type Halves<K, T> = (Vec<Entry<K, T>>, Vec<Entry<K, T>>);
+        fn split<K: Clone, T: Clone>(entries: &[Entry<K, T>]) -> Option<Halves<K, T>> {
             if entries.len() >= 2 {
                 let mid = entries.len() / 2;
                 return Some((entries[..mid].to_vec(), entries[mid..].to_vec()));

@@ -10,7 +10,9 @@ use vsync_engine::{
     sim_model,
 };
 use vsync_executor::{FetchOptions, fetch_live};
-use vsync_model::{DesiredGroup, DesiredState, DesiredUser, LiveState, SourceRef, UserKey};
+use vsync_model::{
+    DesiredGroup, DesiredState, DesiredUser, LiveState, NameSet, SourceRef, UserKey,
+};
 use vsync_sim::Sim;
 
 use crate::harness::{apply, assert_all_applied, client, within};
@@ -163,7 +165,7 @@ fn step(name: &str, live: &LiveState) -> (DesiredState, Mode) {
             desired.groups.push(DesiredGroup {
                 name: "Model Pair".into(),
                 description: None,
-                permissions: Default::default(),
+                permissions: NameSet::default(),
                 source: SourceRef::csv("groups.csv", 3),
             });
             for i in 0..7 {
@@ -176,7 +178,7 @@ fn step(name: &str, live: &LiveState) -> (DesiredState, Mode) {
                 desired.users.push(new_user(
                     i,
                     groups,
-                    &["Analyst", "Workforce Planning"][..1 + i % 2],
+                    &["Analyst", "Workforce Planning"][..=(i % 2)],
                     &["Viewer", "Power User"][i % 2..],
                 ));
             }
@@ -218,7 +220,7 @@ fn step(name: &str, live: &LiveState) -> (DesiredState, Mode) {
                         user.groups.insert("Executives");
                         user.groups.insert("HR Team");
                     }
-                    _ => user.groups = Default::default(),
+                    _ => user.groups = NameSet::default(),
                 }
             }
             // The small group's member list is replaced by its PATCH.
@@ -248,8 +250,8 @@ fn step(name: &str, live: &LiveState) -> (DesiredState, Mode) {
                         user.profiles.insert("Executive");
                     }
                     1 => {
-                        user.permissions = Default::default();
-                        user.profiles = Default::default();
+                        user.permissions = NameSet::default();
+                        user.profiles = NameSet::default();
                     }
                     _ => {
                         user.permissions.insert("Benefits Administrator");
