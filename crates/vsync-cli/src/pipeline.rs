@@ -223,19 +223,40 @@ impl PlanFile {
                 path.display()
             );
         }
-        let file: Self = serde_json::from_slice(&bytes)
+        // The versions first, so an older plan is refused by version rather than by the first
+        // field whose shape changed.
+        #[derive(Deserialize)]
+        struct Versions {
+            format: String,
+            version: u32,
+            plan: PlanVersion,
+        }
+        #[derive(Deserialize)]
+        struct PlanVersion {
+            version: u32,
+        }
+        let versions: Versions = serde_json::from_slice(&bytes)
             .with_context(|| format!("{} is not a vsync plan", path.display()))?;
-        if file.format != Self::FORMAT || file.version != Self::VERSION {
+        if versions.format != Self::FORMAT || versions.version != Self::VERSION {
             anyhow::bail!(
                 "{} is a {} v{} file; this vsync reads {} v{}",
                 path.display(),
-                file.format,
-                file.version,
+                versions.format,
+                versions.version,
                 Self::FORMAT,
                 Self::VERSION
             );
         }
-        Ok(file)
+        if versions.plan.version != vsync_engine::PLAN_VERSION {
+            anyhow::bail!(
+                "{} holds a plan of version {}; this vsync applies version {}: plan again",
+                path.display(),
+                versions.plan.version,
+                vsync_engine::PLAN_VERSION
+            );
+        }
+        serde_json::from_slice(&bytes)
+            .with_context(|| format!("{} is not a vsync plan", path.display()))
     }
 }
 
@@ -490,5 +511,24 @@ mod tests {
             Some("a vsync report")
         );
         assert_eq!(not_a_plan(br#"{"format": "vsync-plan"}"#), None);
+    }
+
+    /// Regression test: a plan saved before the plan format changed must be refused by its
+    /// version, with a message that says to plan again, not with a field parse error.
+    #[test]
+    fn a_plan_of_an_older_version_is_refused_by_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.plan.json");
+        let old = serde_json::json!({
+            "format": PlanFile::FORMAT,
+            "version": PlanFile::VERSION,
+            "plan": {"version": 1, "phases": [{"calls": [{"operation": {"op": "createUsers"}}]}]},
+        });
+        std::fs::write(&path, old.to_string()).unwrap();
+        let error = PlanFile::load(&path).unwrap_err().to_string();
+        assert!(
+            error.contains("plan of version 1") && error.contains("plan again"),
+            "{error}"
+        );
     }
 }
