@@ -351,6 +351,21 @@ impl Change {
         }
     }
 
+    /// The class of removals the change belongs to, as the guards count them.
+    pub fn guard_class(&self) -> Option<GuardKind> {
+        match (self.entity(), self.action()) {
+            (Entity::User, Action::Delete) => Some(GuardKind::Deletes),
+            (Entity::User, Action::Disable) => Some(GuardKind::Disables),
+            (Entity::Membership, Action::Remove) => Some(GuardKind::MembershipRemovals),
+            (
+                Entity::UserPermission | Entity::GroupPermission | Entity::Profile,
+                Action::Revoke,
+            ) => Some(GuardKind::PermissionRevocations),
+            (Entity::Group, Action::Delete) => Some(GuardKind::GroupDeletes),
+            _ => None,
+        }
+    }
+
     /// The user the change is about or relates, if any.
     pub fn user(&self) -> Option<UserRef> {
         match &self.kind {

@@ -4,7 +4,7 @@
 //! and records a [`GuardOutcome`] saying why. The source-file checks (an empty input, an input
 //! far smaller than the tenant) withhold every removal of every class.
 
-use crate::change::{Action, Change, Entity, GuardKind, GuardOutcome};
+use crate::change::{Change, GuardKind, GuardOutcome};
 use crate::policy::{Guard, GuardSettings};
 
 /// What the guards' percentages are taken of.
@@ -18,19 +18,6 @@ pub(crate) struct GuardBases {
     pub assignments: usize,
     /// Live groups.
     pub live_groups: usize,
-}
-
-fn class(change: &Change) -> Option<GuardKind> {
-    match (change.entity(), change.action()) {
-        (Entity::User, Action::Delete) => Some(GuardKind::Deletes),
-        (Entity::User, Action::Disable) => Some(GuardKind::Disables),
-        (Entity::Membership, Action::Remove) => Some(GuardKind::MembershipRemovals),
-        (Entity::UserPermission | Entity::GroupPermission | Entity::Profile, Action::Revoke) => {
-            Some(GuardKind::PermissionRevocations)
-        }
-        (Entity::Group, Action::Delete) => Some(GuardKind::GroupDeletes),
-        _ => None,
-    }
 }
 
 /// Applies the guards to `changes`, moving withheld changes out; returns them with the outcomes.
@@ -131,7 +118,10 @@ pub(crate) fn apply(
     ];
     let mut blocked = Vec::new();
     for (kind, guard, base, what) in classes {
-        let count = changes.iter().filter(|c| class(c) == Some(kind)).count();
+        let count = changes
+            .iter()
+            .filter(|c| c.guard_class() == Some(kind))
+            .count();
         if count == 0 {
             continue;
         }
@@ -144,7 +134,7 @@ pub(crate) fn apply(
     if !blocked.is_empty() {
         let (kept, removed): (Vec<Change>, Vec<Change>) = changes
             .drain(..)
-            .partition(|c| !class(c).is_some_and(|k| blocked.contains(&k)));
+            .partition(|c| !c.guard_class().is_some_and(|k| blocked.contains(&k)));
         *changes = kept;
         withheld.extend(removed);
         withheld.sort_by_key(|c| c.id);

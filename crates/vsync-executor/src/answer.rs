@@ -106,15 +106,12 @@ pub(crate) async fn send(client: &Client, request: &Request) -> Result<Answer, C
                     .remove_users_from_user_group(body)
                     .await?
             };
-            let failure = answer
-                .tenants
-                .unwrap_or_default()
-                .into_iter()
-                .find(|t| t.status == Some(AssignmentStatus::Failed))
-                .map(|t| {
-                    t.message
-                        .unwrap_or_else(|| "membership change refused".to_owned())
-                });
+            let failure = failed_tenant(
+                answer.tenants,
+                |t| t.status == Some(AssignmentStatus::Failed),
+                |t| t.message,
+                "membership change refused",
+            );
             Ok(all_or_nothing(changes, failure))
         }
         Request::UserPermissions {
@@ -127,15 +124,12 @@ pub(crate) async fn send(client: &Client, request: &Request) -> Result<Answer, C
             } else {
                 client.permissions().remove_permissions(body).await?
             };
-            let failure = answer
-                .tenants
-                .unwrap_or_default()
-                .into_iter()
-                .find(|t| t.status == Some(AssignmentStatus::Failed))
-                .map(|t| {
-                    t.message
-                        .unwrap_or_else(|| "permission change refused".to_owned())
-                });
+            let failure = failed_tenant(
+                answer.tenants,
+                |t| t.status == Some(AssignmentStatus::Failed),
+                |t| t.message,
+                "permission change refused",
+            );
             Ok(all_or_nothing(changes, failure))
         }
         Request::GroupPermissions {
@@ -232,6 +226,21 @@ pub(crate) async fn send(client: &Client, request: &Request) -> Result<Answer, C
             Ok(out)
         }
     }
+}
+
+/// The message of the first tenant an assignment answer reports as failed (`fallback` when it
+/// gives none).
+fn failed_tenant<T>(
+    tenants: Option<Vec<T>>,
+    failed: impl Fn(&T) -> bool,
+    message: impl FnOnce(T) -> Option<String>,
+    fallback: &str,
+) -> Option<String> {
+    tenants
+        .unwrap_or_default()
+        .into_iter()
+        .find(|t| failed(t))
+        .map(|t| message(t).unwrap_or_else(|| fallback.to_owned()))
 }
 
 fn all_or_nothing(changes: &[ChangeId], failure: Option<String>) -> Answer {

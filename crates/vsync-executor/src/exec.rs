@@ -418,6 +418,13 @@ impl Run {
         });
     }
 
+    /// [`Run::settle`] of every change in `changes` with the same outcome.
+    fn settle_all(&self, settled: &mut Settled, changes: &[ChangeId], outcome: &Settlement) {
+        for change in changes {
+            self.settle(settled, *change, outcome);
+        }
+    }
+
     fn record_user(&self, settled: &mut Settled, username: &str, id: UserId) {
         self.state()
             .ids
@@ -525,30 +532,26 @@ impl Run {
         let (message, rci, status) = why;
         if batch.attempt >= self.opts.max_attempts {
             let message = format!("gave up after {} attempts: {message}", batch.attempt);
-            for change in changes {
-                self.settle(
-                    settled,
-                    *change,
-                    &Settlement::new(exhausted)
-                        .message(message.clone())
-                        .rci(rci.clone())
-                        .with_http_status(status),
-                );
-            }
+            self.settle_all(
+                settled,
+                changes,
+                &Settlement::new(exhausted)
+                    .message(message.clone())
+                    .rci(rci.clone())
+                    .with_http_status(status),
+            );
             return;
         }
         let keep: HashSet<ChangeId> = changes.iter().copied().collect();
         if let Some(op) = batching::restrict(&batch.op, &|c| keep.contains(&c)) {
-            for change in changes {
-                self.settle(
-                    settled,
-                    *change,
-                    &Settlement::new(JournalStatus::Retry)
-                        .message(message.to_owned())
-                        .rci(rci.clone())
-                        .with_http_status(status),
-                );
-            }
+            self.settle_all(
+                settled,
+                changes,
+                &Settlement::new(JournalStatus::Retry)
+                    .message(message.to_owned())
+                    .rci(rci.clone())
+                    .with_http_status(status),
+            );
             follow.push(Batch {
                 call: batch.call,
                 op,

@@ -581,16 +581,7 @@ fn skip_row(skip: &Skip) -> SkipRow {
 
 /// The guard that withholds a change of this class, if one of the plan's blocked guards does.
 fn withholding_guard(change: &Change, blocked: &[GuardKind]) -> Option<GuardKind> {
-    let class = match (change.entity(), change.action()) {
-        (Entity::User, Action::Delete) => Some(GuardKind::Deletes),
-        (Entity::User, Action::Disable) => Some(GuardKind::Disables),
-        (Entity::Membership, Action::Remove) => Some(GuardKind::MembershipRemovals),
-        (Entity::UserPermission | Entity::GroupPermission | Entity::Profile, Action::Revoke) => {
-            Some(GuardKind::PermissionRevocations)
-        }
-        (Entity::Group, Action::Delete) => Some(GuardKind::GroupDeletes),
-        _ => None,
-    };
+    let class = change.guard_class();
     // The source-file checks withhold every removal; they are listed first when they trip.
     blocked
         .iter()

@@ -128,11 +128,13 @@ impl<'a> Lookup<'a> {
             .map_or_else(|| id.to_string(), |name| (*name).to_owned())
     }
 
+    #[inline]
     pub(super) fn in_scope(&self, username: &str) -> bool {
         in_scope(self.tenant_ok, self.scope.as_ref(), username)
     }
 
     /// Why a user may not be changed, if it may not.
+    #[inline]
     pub(super) fn protection(
         &self,
         username: &str,

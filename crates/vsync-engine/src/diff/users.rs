@@ -110,11 +110,15 @@ pub(super) fn diff_users<'a>(cx: &Lookup<'a>, out: &mut Output<'a>, threads: Thr
 
     let mut differ = Differ::new(cx, out);
     for (index, user) in live.users.iter().enumerate() {
-        let in_scope = cx.in_scope(&user.username);
-        if threads.count_user_bases && in_scope {
-            count_base(&mut differ.out.bases, &cx.groups_by_id, user);
-        }
-        if !taken[index] && in_scope {
+        if threads.count_user_bases {
+            let in_scope = cx.in_scope(&user.username);
+            if in_scope {
+                count_base(&mut differ.out.bases, &cx.groups_by_id, user);
+            }
+            if !taken[index] && in_scope {
+                differ.deprovision(user);
+            }
+        } else if !taken[index] && cx.in_scope(&user.username) {
             differ.deprovision(user);
         }
     }
@@ -213,34 +217,43 @@ impl<'a> Differ<'a, '_> {
     }
 
     fn update_user(&mut self, user: &'a DesiredUser, live: &'a LiveUser) {
-        let renamed = !keys_equal(&user.username, &live.username);
-        let fields = UserFields {
-            username: renamed.then(|| {
-                Edit::replace(Some(live.username.clone()), normalize_text(&user.username))
-            }),
-            display_name: text_change(user.display_name.as_deref(), live.display_name.as_deref()),
-            employee_id: text_change(user.employee_id.as_deref(), live.employee_id.as_deref()),
-            email: user
-                .email
-                .as_deref()
-                .filter(|wanted| {
-                    !keys_equal(wanted, live.email.as_deref().unwrap_or(""))
-                        && !normalize_text(wanted).is_empty()
-                })
-                .map(|wanted| Edit::replace(live.email.clone(), normalize_text(wanted))),
-            account_enabled: user
-                .account_enabled
-                .filter(|enabled| *enabled != live.account_enabled)
-                .map(|enabled| Edit::replace(Some(live.account_enabled), enabled)),
-        };
-        if !fields.is_empty() {
+        // Each field on its own, and the struct only for a change: nearly every user is
+        // unchanged, and a million empty structs cost a measurable share of the diff.
+        let username = (!keys_equal(&user.username, &live.username))
+            .then(|| Edit::replace(Some(live.username.clone()), normalize_text(&user.username)));
+        let display_name = text_change(user.display_name.as_deref(), live.display_name.as_deref());
+        let employee_id = text_change(user.employee_id.as_deref(), live.employee_id.as_deref());
+        let email = user
+            .email
+            .as_deref()
+            .filter(|wanted| {
+                !keys_equal(wanted, live.email.as_deref().unwrap_or(""))
+                    && !normalize_text(wanted).is_empty()
+            })
+            .map(|wanted| Edit::replace(live.email.clone(), normalize_text(wanted)));
+        let account_enabled = user
+            .account_enabled
+            .filter(|enabled| *enabled != live.account_enabled)
+            .map(|enabled| Edit::replace(Some(live.account_enabled), enabled));
+        if username.is_some()
+            || display_name.is_some()
+            || employee_id.is_some()
+            || email.is_some()
+            || account_enabled.is_some()
+        {
             self.push(
                 &user.username,
                 None,
                 Some(&user.source),
                 ChangeKind::UpdateUser {
                     user: live.id.clone(),
-                    fields,
+                    fields: UserFields {
+                        username,
+                        display_name,
+                        employee_id,
+                        email,
+                        account_enabled,
+                    },
                 },
             );
         }

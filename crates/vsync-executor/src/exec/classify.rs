@@ -131,26 +131,22 @@ impl Run {
         let kind = error.kind();
         match kind {
             ClientKind::Auth => {
-                for change in &changes {
-                    self.settle(
-                        settled,
-                        *change,
-                        &Settlement::new(JournalStatus::Skipped)
-                            .message(message.clone())
-                            .rci(rci.clone())
-                            .with_http_status(status),
-                    );
-                }
+                self.settle_all(
+                    settled,
+                    &changes,
+                    &Settlement::new(JournalStatus::Skipped)
+                        .message(message.clone())
+                        .rci(rci.clone())
+                        .with_http_status(status),
+                );
                 self.fail(ExecError::Auth(Box::new(error)));
             }
             ClientKind::ReadOnly => {
-                for change in &changes {
-                    self.settle(
-                        settled,
-                        *change,
-                        &Settlement::new(JournalStatus::Failed).message(message.clone()),
-                    );
-                }
+                self.settle_all(
+                    settled,
+                    &changes,
+                    &Settlement::new(JournalStatus::Failed).message(message.clone()),
+                );
             }
             ClientKind::Http if status.is_some_and(is_split_status) => {
                 if batch.depth < self.opts.max_split_depth
@@ -158,16 +154,14 @@ impl Run {
                     && let Some((a, b)) = batching::split(&batch.op)
                 {
                     tracing::info!(call = %batch.call, items = changes.len(), status, "batch rejected as a whole; splitting");
-                    for change in &changes {
-                        self.settle(
-                            settled,
-                            *change,
-                            &Settlement::new(JournalStatus::Retry)
-                                .message(format!("split: {message}"))
-                                .rci(rci.clone())
-                                .with_http_status(status),
-                        );
-                    }
+                    self.settle_all(
+                        settled,
+                        &changes,
+                        &Settlement::new(JournalStatus::Retry)
+                            .message(format!("split: {message}"))
+                            .rci(rci.clone())
+                            .with_http_status(status),
+                    );
                     for op in [a, b] {
                         follow.push(Batch {
                             call: batch.call,
@@ -177,16 +171,14 @@ impl Run {
                         });
                     }
                 } else {
-                    for change in &changes {
-                        self.settle(
-                            settled,
-                            *change,
-                            &Settlement::new(JournalStatus::Failed)
-                                .message(message.clone())
-                                .rci(rci.clone())
-                                .with_http_status(status),
-                        );
-                    }
+                    self.settle_all(
+                        settled,
+                        &changes,
+                        &Settlement::new(JournalStatus::Failed)
+                            .message(message.clone())
+                            .rci(rci.clone())
+                            .with_http_status(status),
+                    );
                 }
             }
             _ if request.is_create()
@@ -226,16 +218,14 @@ impl Run {
                 );
             }
             _ => {
-                for change in &changes {
-                    self.settle(
-                        settled,
-                        *change,
-                        &Settlement::new(JournalStatus::Failed)
-                            .message(message.clone())
-                            .rci(rci.clone())
-                            .with_http_status(status),
-                    );
-                }
+                self.settle_all(
+                    settled,
+                    &changes,
+                    &Settlement::new(JournalStatus::Failed)
+                        .message(message.clone())
+                        .rci(rci.clone())
+                        .with_http_status(status),
+                );
             }
         }
     }

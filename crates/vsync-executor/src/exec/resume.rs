@@ -211,13 +211,11 @@ impl Run {
                     .unwrap_or_default();
                 if let Some((id, _)) = sent.iter().find_map(|c| found.get(c)) {
                     self.record_group(&mut settled, name, id.clone());
-                    for change in changes {
-                        self.settle(
-                            &mut settled,
-                            *change,
-                            &Settlement::new(JournalStatus::Applied).message("found on resume"),
-                        );
-                    }
+                    self.settle_all(
+                        &mut settled,
+                        changes,
+                        &Settlement::new(JournalStatus::Applied).message("found on resume"),
+                    );
                 }
             }
         }

@@ -81,13 +81,11 @@ impl Run {
                             match found.get(&slot.correlation_id) {
                                 Some((id, _)) => {
                                     self.record_group(settled, &slot.name, id.clone());
-                                    for change in &slot.changes {
-                                        self.settle(
-                                            settled,
-                                            *change,
-                                            &Settlement::new(JournalStatus::Applied),
-                                        );
-                                    }
+                                    self.settle_all(
+                                        settled,
+                                        &slot.changes,
+                                        &Settlement::new(JournalStatus::Applied),
+                                    );
                                 }
                                 None => absent.extend(slot.changes.iter().copied()),
                             }
@@ -117,15 +115,13 @@ impl Run {
             "outcome unknown, and the re-read failed: {}",
             error.with_causes()
         );
-        for change in changes {
-            self.settle(
-                settled,
-                *change,
-                &Settlement::new(JournalStatus::Unknown)
-                    .message(message.clone())
-                    .rci(error.rci())
-                    .with_http_status(error.http_status()),
-            );
-        }
+        self.settle_all(
+            settled,
+            changes,
+            &Settlement::new(JournalStatus::Unknown)
+                .message(message.clone())
+                .rci(error.rci())
+                .with_http_status(error.http_status()),
+        );
     }
 }
