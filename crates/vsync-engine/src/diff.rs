@@ -35,7 +35,7 @@ use crate::fast_hash::{FastMap, FastSet};
 use crate::guard::{self, GuardBases};
 use crate::policy::Policy;
 
-use lookup::{GroupTarget, Lookup};
+use lookup::{GroupTarget, Lookup, Scope};
 
 /// From this many live users on, [`diff`] computes the fingerprint on a second thread; from
 /// this many desired users on, it compares them on two threads.
@@ -86,7 +86,9 @@ fn diff_with(
                     .ok()
             })
             .flatten();
-        let mut cx = Lookup::new(desired, live, policy, scope, protected);
+        // On the heap, away from the output this thread writes while another reads it.
+        let mut cx = Box::new(Lookup::new(desired, live, policy));
+        let scope = Scope::new(live, policy, scope, protected);
         let mut out = Output {
             bases: GuardBases {
                 live_groups: live.groups.len(),
@@ -96,17 +98,18 @@ fn diff_with(
             ..Output::default()
         };
         cx.declare_groups(&mut out.problems);
-        cx.managed_groups = Differ::new(&cx, &mut out).managed_groups();
-        cx.deleted_groups = Differ::new(&cx, &mut out).diff_groups();
+        cx.managed_groups = Differ::new(&cx, &scope, &mut out).managed_groups();
+        cx.deleted_groups = Differ::new(&cx, &scope, &mut out).diff_groups();
         users::diff_users(
             &cx,
+            &scope,
             &mut out,
             users::Threads {
                 parallel_from,
                 count_user_bases: background.is_none(),
             },
         );
-        Differ::new(&cx, &mut out).delete_groups();
+        Differ::new(&cx, &scope, &mut out).delete_groups();
         let background = background.map(|handle| {
             handle
                 .join()
@@ -257,12 +260,13 @@ impl Output<'_> {
 /// The read-only lookup context and one thread's output: what every comparison step works on.
 struct Differ<'a, 'c> {
     cx: &'c Lookup<'a>,
+    scope: &'c Scope<'a>,
     out: &'c mut Output<'a>,
 }
 
 impl<'a, 'c> Differ<'a, 'c> {
-    fn new(cx: &'c Lookup<'a>, out: &'c mut Output<'a>) -> Self {
-        Self { cx, out }
+    fn new(cx: &'c Lookup<'a>, scope: &'c Scope<'a>, out: &'c mut Output<'a>) -> Self {
+        Self { cx, scope, out }
     }
 
     // ---- names ----------------------------------------------------------------------------

@@ -27,9 +27,6 @@ pub(super) struct Lookup<'a> {
     pub(super) desired: &'a DesiredState,
     pub(super) live: &'a LiveState,
     pub(super) policy: &'a Policy,
-    scope: Option<GlobSet>,
-    protected: Option<GlobSet>,
-    pub(super) tenant_ok: bool,
     pub(super) perms: FastMap<NameKey, &'a Permission>,
     perm_names: FastMap<&'a PermissionId, &'a str>,
     pub(super) profiles: FastMap<NameKey, &'a Profile>,
@@ -44,13 +41,7 @@ pub(super) struct Lookup<'a> {
 }
 
 impl<'a> Lookup<'a> {
-    pub(super) fn new(
-        desired: &'a DesiredState,
-        live: &'a LiveState,
-        policy: &'a Policy,
-        scope: Option<GlobSet>,
-        protected: Option<GlobSet>,
-    ) -> Self {
+    pub(super) fn new(desired: &'a DesiredState, live: &'a LiveState, policy: &'a Policy) -> Self {
         let mut live_groups =
             FastMap::with_capacity_and_hasher(live.groups.len(), FastBuild::default());
         for group in &live.groups {
@@ -74,9 +65,6 @@ impl<'a> Lookup<'a> {
             desired,
             live,
             policy,
-            scope,
-            protected,
-            tenant_ok: tenant_ok(live, policy),
             perms,
             perm_names: live
                 .permissions
@@ -127,10 +115,40 @@ impl<'a> Lookup<'a> {
             .get(id)
             .map_or_else(|| id.to_string(), |name| (*name).to_owned())
     }
+}
+
+/// Which users the run may change: the tenant check, the scope and the protected patterns.
+/// Each thread comparing users has its own clone: a glob set's regexes keep per-thread
+/// caches, which are best not shared.
+#[derive(Clone)]
+pub(super) struct Scope<'a> {
+    policy: &'a Policy,
+    /// Whether the policy lets the run change this tenant at all.
+    pub(super) tenant_ok: bool,
+    /// The scope patterns (`None`: every username).
+    patterns: Option<GlobSet>,
+    /// The protected patterns.
+    protected: Option<GlobSet>,
+}
+
+impl<'a> Scope<'a> {
+    pub(super) fn new(
+        live: &LiveState,
+        policy: &'a Policy,
+        scope: Option<GlobSet>,
+        protected: Option<GlobSet>,
+    ) -> Self {
+        Self {
+            policy,
+            tenant_ok: tenant_ok(live, policy),
+            patterns: scope,
+            protected,
+        }
+    }
 
     #[inline]
     pub(super) fn in_scope(&self, username: &str) -> bool {
-        in_scope(self.tenant_ok, self.scope.as_ref(), username)
+        in_scope(self.tenant_ok, self.patterns.as_ref(), username)
     }
 
     /// Why a user may not be changed, if it may not.

@@ -7,7 +7,7 @@ use crate::change::{ChangeKind, Direction, Edit, GroupRef, SkipReason, UserField
 use crate::error::EngineError;
 use crate::policy::{Deprovision, Mode};
 
-use super::lookup::{GroupTarget, Lookup};
+use super::lookup::{GroupTarget, Lookup, Scope};
 use super::matching::{keys_equal, match_renames, match_usernames, text_change, trim};
 use super::{Differ, Output, count_base};
 
@@ -23,7 +23,12 @@ pub(super) struct Threads {
 }
 
 /// Matches and compares every user, then deprovisions the live users left over.
-pub(super) fn diff_users<'a>(cx: &Lookup<'a>, out: &mut Output<'a>, threads: Threads) {
+pub(super) fn diff_users<'a>(
+    cx: &Lookup<'a>,
+    scope: &Scope<'a>,
+    out: &mut Output<'a>,
+    threads: Threads,
+) {
     let desired = cx.desired;
     let live = cx.live;
     let (mut matched, duplicates) = match_usernames(desired, live);
@@ -73,15 +78,16 @@ pub(super) fn diff_users<'a>(cx: &Lookup<'a>, out: &mut Output<'a>, threads: Thr
     };
     let (first, second) = (&desired.users[..mid], &desired.users[mid..]);
     let (first_matched, second_matched) = matched.split_at(mid);
-    std::thread::scope(|scope| {
+    std::thread::scope(|threads_scope| {
         let worker = if second.is_empty() {
             None
         } else {
             std::thread::Builder::new()
                 .name("vsync-diff".into())
-                .spawn_scoped(scope, move || {
+                .spawn_scoped(threads_scope, move || {
+                    let scope = scope.clone();
                     let mut other = Output::default();
-                    let mut differ = Differ::new(cx, &mut other);
+                    let mut differ = Differ::new(cx, &scope, &mut other);
                     for (user, matched) in second.iter().zip(second_matched) {
                         differ.diff_user(user, matched.map(|i| &live.users[i]));
                     }
@@ -89,7 +95,7 @@ pub(super) fn diff_users<'a>(cx: &Lookup<'a>, out: &mut Output<'a>, threads: Thr
                 })
                 .ok()
         };
-        let mut differ = Differ::new(cx, out);
+        let mut differ = Differ::new(cx, scope, out);
         for (user, matched) in first.iter().zip(first_matched) {
             differ.diff_user(user, matched.map(|i| &live.users[i]));
         }
@@ -108,17 +114,17 @@ pub(super) fn diff_users<'a>(cx: &Lookup<'a>, out: &mut Output<'a>, threads: Thr
         }
     });
 
-    let mut differ = Differ::new(cx, out);
+    let mut differ = Differ::new(cx, scope, out);
     for (index, user) in live.users.iter().enumerate() {
         if threads.count_user_bases {
-            let in_scope = cx.in_scope(&user.username);
+            let in_scope = scope.in_scope(&user.username);
             if in_scope {
                 count_base(&mut differ.out.bases, &cx.groups_by_id, user);
             }
             if !taken[index] && in_scope {
                 differ.deprovision(user);
             }
-        } else if !taken[index] && cx.in_scope(&user.username) {
+        } else if !taken[index] && scope.in_scope(&user.username) {
             differ.deprovision(user);
         }
     }
@@ -127,8 +133,8 @@ pub(super) fn diff_users<'a>(cx: &Lookup<'a>, out: &mut Output<'a>, threads: Thr
 impl<'a> Differ<'a, '_> {
     fn diff_user(&mut self, user: &'a DesiredUser, live: Option<&'a LiveUser>) {
         let source = &user.source;
-        if !self.cx.in_scope(&user.username) {
-            let message = if self.cx.tenant_ok {
+        if !self.scope.in_scope(&user.username) {
+            let message = if self.scope.tenant_ok {
                 "the username matches no scope pattern"
             } else {
                 "the tenant is not one the run may change"
@@ -142,7 +148,7 @@ impl<'a> Differ<'a, '_> {
             );
             return;
         }
-        if let Some(live) = live.filter(|l| !self.cx.in_scope(&l.username)) {
+        if let Some(live) = live.filter(|l| !self.scope.in_scope(&l.username)) {
             self.skip(
                 &user.username,
                 None,
@@ -156,9 +162,9 @@ impl<'a> Differ<'a, '_> {
             return;
         }
         let protection = self
-            .cx
+            .scope
             .protection(&user.username, || user.key())
-            .or_else(|| live.and_then(|l| self.cx.protection(&l.username, || l.key())));
+            .or_else(|| live.and_then(|l| self.scope.protection(&l.username, || l.key())));
         let start = self.out.changes.len();
         let skips_start = self.out.skips.len();
         match live {
@@ -466,7 +472,7 @@ impl<'a> Differ<'a, '_> {
             }
         };
         let Some(delete) = delete else { return };
-        if let Some(reason) = self.cx.protection(&user.username, || user.key()) {
+        if let Some(reason) = self.scope.protection(&user.username, || user.key()) {
             let message = match reason {
                 SkipReason::SignedInAccount => {
                     "absent from the file, but the account vsync signs in with is never removed"
