@@ -129,16 +129,16 @@ impl Run {
             .status_body()
             .map_or_else(|| error.to_string(), |s| s.to_string());
         let kind = error.kind();
+        // The error as every change of the request records it.
+        let recorded = |outcome: JournalStatus| {
+            Settlement::new(outcome)
+                .message(message.clone())
+                .rci(rci.clone())
+                .with_http_status(status)
+        };
         match kind {
             ClientKind::Auth => {
-                self.settle_all(
-                    settled,
-                    &changes,
-                    &Settlement::new(JournalStatus::Skipped)
-                        .message(message.clone())
-                        .rci(rci.clone())
-                        .with_http_status(status),
-                );
+                self.settle_all(settled, &changes, &recorded(JournalStatus::Skipped));
                 self.fail(ExecError::Auth(Box::new(error)));
             }
             ClientKind::ReadOnly => {
@@ -171,14 +171,7 @@ impl Run {
                         });
                     }
                 } else {
-                    self.settle_all(
-                        settled,
-                        &changes,
-                        &Settlement::new(JournalStatus::Failed)
-                            .message(message.clone())
-                            .rci(rci.clone())
-                            .with_http_status(status),
-                    );
+                    self.settle_all(settled, &changes, &recorded(JournalStatus::Failed));
                 }
             }
             _ if request.is_create()
@@ -218,14 +211,7 @@ impl Run {
                 );
             }
             _ => {
-                self.settle_all(
-                    settled,
-                    &changes,
-                    &Settlement::new(JournalStatus::Failed)
-                        .message(message.clone())
-                        .rci(rci.clone())
-                        .with_http_status(status),
-                );
+                self.settle_all(settled, &changes, &recorded(JournalStatus::Failed));
             }
         }
     }
