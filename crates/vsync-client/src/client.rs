@@ -9,8 +9,8 @@ use url::Url;
 use vsync_api::paths::Operation;
 
 use crate::api::{
-    AuthHandler, PermissionsHandler, ProfilesHandler, ReportsHandler, UserGroupsHandler,
-    UsersHandler,
+    AuthHandler, PermissionsHandler, ProfilesHandler, ProjectsHandler, ReportsHandler,
+    TenantsHandler, UserGroupsHandler, UsersHandler,
 };
 use crate::auth::TokenCache;
 use crate::config::ClientBuilder;
@@ -35,6 +35,8 @@ pub(crate) struct Inner {
 #[derive(Clone)]
 pub struct Client {
     pub(crate) inner: Arc<Inner>,
+    /// The default headers of this view of the client (see [`Client::in_project`]).
+    defaults: Arc<CallOptions>,
 }
 
 impl fmt::Debug for Client {
@@ -43,6 +45,7 @@ impl fmt::Debug for Client {
             .field("base", &self.inner.base)
             .field("auth", &self.inner.settings.auth)
             .field("read_only", &self.inner.settings.read_only)
+            .field("project", &self.defaults.project)
             .field("rate_limit", &self.inner.settings.rate_limit)
             .finish_non_exhaustive()
     }
@@ -68,7 +71,9 @@ impl Client {
         let base = base.as_str().trim_end_matches('/').to_owned();
         let pacer = Pacer::new(&settings.rate_limit);
         let retry_budget = settings.retry_budget.clone().unwrap_or_default();
+        let defaults = Arc::new(settings.defaults.clone());
         Client {
+            defaults,
             inner: Arc::new(Inner {
                 settings,
                 base,
@@ -79,6 +84,44 @@ impl Client {
                 retry_budget,
             }),
         }
+    }
+
+    /// This client working in `project`: the same tenant, session, pacer,
+    /// retry budget and metrics, with `project` as the default `ProjectID`
+    /// (`None`: production). The header goes only on the operations whose
+    /// spec lists it ([`Operation::takes_project`]): the versioned changes
+    /// and the reads that show them, never a user create, update or delete.
+    ///
+    /// ```
+    /// # fn demo(client: &vsync_client::Client) {
+    /// let draft = client.in_project(Some("0b6c2a46-6c38-4f0e-9d0e-3f5b1a4c9e21"));
+    /// assert_eq!(draft.project(), Some("0b6c2a46-6c38-4f0e-9d0e-3f5b1a4c9e21"));
+    /// assert_eq!(draft.in_project(None).project(), None);
+    /// # }
+    /// ```
+    pub fn in_project(&self, project: Option<&str>) -> Client {
+        let mut defaults = (*self.defaults).clone();
+        defaults.project = project.map(str::to_owned);
+        Client {
+            inner: self.inner.clone(),
+            defaults: Arc::new(defaults),
+        }
+    }
+
+    /// The default `ProjectID` of this client, if it works in a project.
+    pub fn project(&self) -> Option<&str> {
+        self.defaults.project.as_deref()
+    }
+
+    /// Draft projects and production versions: create, list, read,
+    /// `commitAndPublish`, delete.
+    pub fn projects(&self) -> ProjectsHandler {
+        ProjectsHandler::new(self.clone())
+    }
+
+    /// The analytic tenants an administrating tenant manages.
+    pub fn tenants(&self) -> TenantsHandler {
+        TenantsHandler::new(self.clone())
     }
 
     /// Users: v1 single-user calls, v2 bulk calls, v3 upsert.
@@ -153,7 +196,7 @@ impl Client {
     }
 
     pub(crate) fn defaults(&self) -> &CallOptions {
-        &self.inner.settings.defaults
+        &self.defaults
     }
 }
 

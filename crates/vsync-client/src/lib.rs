@@ -43,9 +43,15 @@
 //! - Handlers per resource, named after the SDK's operations:
 //!   [`Client::users`] ([`UsersHandler`]), [`Client::user_groups`],
 //!   [`Client::permissions`], [`Client::profiles`], [`Client::reports`]
-//!   (XLSX streamed to a file) and [`Client::auth`]. Each takes per-call
+//!   (XLSX streamed to a file), [`Client::projects`] (draft projects and
+//!   production versions), [`Client::tenants`] and [`Client::auth`]. Each takes per-call
 //!   header overrides with `with_*`. Requests and answers are the
 //!   `vsync-api` DTOs; path IDs are the `vsync-model` newtypes.
+//! - [`Client::in_project`]: the same client working in a draft project,
+//!   its `ProjectID` sent on the versioned changes and the reads that show
+//!   them (never on user creates, updates and deletes, which Visier applies
+//!   at once), so a run publishes one production version, not one per
+//!   request.
 //! - Lists return a [`Lister`]: `.send()` for one [`Page`],
 //!   `.into_stream()` for every item, `.all()` to collect. A short page
 //!   ends the list, so no call is wasted (see [`page`]).
@@ -101,8 +107,8 @@ mod request;
 pub mod retry;
 
 pub use api::{
-    AuthHandler, GroupUser, PermissionUser, PermissionsHandler, ProfilesHandler, ReportFile,
-    ReportsHandler, UserGroupsHandler, UsersHandler,
+    AuthHandler, GroupUser, PermissionUser, PermissionsHandler, ProfilesHandler, ProjectsHandler,
+    ReportFile, ReportsHandler, TenantsHandler, UserGroupsHandler, UsersHandler,
 };
 pub use client::{Client, RawCall};
 pub use config::{Auth, CallOptions, ClientBuilder, RateLimit, RetryPolicy, Timeouts};
@@ -114,4 +120,4 @@ pub use retry::RetryBudget;
 
 pub use secrecy::SecretString;
 pub use vsync_api::paths::Operation;
-pub use vsync_model::{PermissionId, ProfileId, UserGroupId, UserId};
+pub use vsync_model::{PermissionId, ProfileId, ProjectId, UserGroupId, UserId};

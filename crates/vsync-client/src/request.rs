@@ -80,36 +80,6 @@ pub(crate) enum Mode {
     Raw,
 }
 
-/// `ProjectID` is in the spec of these operations.
-pub(crate) fn takes_project(op: Operation) -> bool {
-    use Operation as O;
-    matches!(
-        op,
-        O::ListPermissions
-            | O::CreatePermissions
-            | O::AssignPermissionsToUsers
-            | O::RemovePermissionsFromUsers
-            | O::ListPermissionUsers
-            | O::ListUserGroupsV1
-            | O::AssignPermissionsToUserGroups
-            | O::RemovePermissionsFromUserGroups
-            | O::AddUsersToUserGroups
-            | O::RemoveUsersFromUserGroups
-            | O::ListUserGroupUsers
-            | O::ListUsers
-            | O::GetUser
-            | O::ListUserGroupsV2
-            | O::PutUserGroups
-            | O::CreateUserGroups
-            | O::DeleteUserGroups
-            | O::PatchUserGroups
-            | O::RevertUserGroups
-            | O::GetUserGroup
-            | O::DeleteUserGroup
-            | O::UpsertUser
-    )
-}
-
 /// `NonVersioned` is in the spec of these operations.
 pub(crate) fn takes_non_versioned(op: Operation) -> bool {
     use Operation as O;
@@ -221,7 +191,7 @@ impl Client {
             );
         }
         if let Some(p) = &o.project
-            && takes_project(op)
+            && op.takes_project()
         {
             h.insert(
                 header_name(headers::PROJECT_ID),
@@ -285,8 +255,6 @@ mod tests {
 
     #[test]
     fn header_tables_follow_the_spec() {
-        assert!(takes_project(Operation::UpsertUser));
-        assert!(!takes_project(Operation::AddUsers));
         assert!(takes_prefer(Operation::PatchUserGroups));
         assert!(!takes_prefer(Operation::PutUserGroups));
         assert!(!takes_non_versioned(Operation::ListUserGroupsV1));

@@ -66,7 +66,9 @@ use vsync_api::paths::Operation;
 
 use crate::RetryPolicy;
 
-/// Whether repeating `op` after it may have reached the server is safe.
+/// Whether repeating `op` after it may have reached the server is safe: not
+/// for the creates (users, groups, permissions, projects) nor for a project's
+/// `commitAndPublish`, whose lost answers are settled by reading instead.
 pub fn is_idempotent(op: Operation) -> bool {
     !matches!(
         op,
@@ -74,6 +76,8 @@ pub fn is_idempotent(op: Operation) -> bool {
             | Operation::AddUsers
             | Operation::CreateUserGroups
             | Operation::CreatePermissions
+            | Operation::CreateProject
+            | Operation::RunProjectOperation
     )
 }
 
@@ -231,7 +235,9 @@ mod tests {
                 Operation::CreatePermissions,
                 Operation::AddUser,
                 Operation::CreateUserGroups,
-                Operation::AddUsers
+                Operation::AddUsers,
+                Operation::CreateProject,
+                Operation::RunProjectOperation
             ]
         );
     }

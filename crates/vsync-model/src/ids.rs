@@ -71,6 +71,10 @@ id_type!(
     ProfileId
 );
 id_type!(
+    /// The ID of a draft project (`ProjectDTO.id`, the `ProjectID` header).
+    ProjectId
+);
+id_type!(
     /// The code of an analytic or administrating tenant (`tenantCode`, `TargetTenantID`).
     TenantCode
 );

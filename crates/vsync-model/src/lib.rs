@@ -1,6 +1,6 @@
 //! Domain types of vsync, shared by every other crate.
 //!
-//! - [`ids`]: newtype IDs ([`UserId`], [`UserGroupId`], [`PermissionId`], [`ProfileId`]) so an
+//! - [`ids`]: newtype IDs ([`UserId`], [`UserGroupId`], [`PermissionId`], [`ProfileId`], [`ProjectId`]) so an
 //!   ID of one kind cannot be passed where another is expected.
 //! - [`key`]: normalisation ([`normalize_text`]) and the case-insensitive keys ([`UserKey`],
 //!   [`NameKey`]) that users, groups, permissions and profiles are matched by.
@@ -42,7 +42,7 @@ pub mod names;
 pub use desired::{
     DerivedGroup, DesiredGroup, DesiredState, DesiredUser, InputInfo, Managed, SourceRef,
 };
-pub use ids::{PermissionId, ProfileId, TenantCode, UserGroupId, UserId};
+pub use ids::{PermissionId, ProfileId, ProjectId, TenantCode, UserGroupId, UserId};
 pub use key::{NameKey, UserKey, normalize_text};
 pub use live::{LiveGroup, LiveState, LiveUser, Permission, Profile};
 pub use names::NameSet;

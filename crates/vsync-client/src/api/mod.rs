@@ -4,6 +4,7 @@
 mod auth;
 mod permissions;
 mod profiles;
+mod projects;
 mod reports;
 mod user_groups;
 mod users;
@@ -11,6 +12,7 @@ mod users;
 pub use auth::AuthHandler;
 pub use permissions::{PermissionUser, PermissionsHandler};
 pub use profiles::ProfilesHandler;
+pub use projects::{ProjectsHandler, TenantsHandler};
 pub use reports::{ReportFile, ReportsHandler};
 pub use user_groups::{GroupUser, UserGroupsHandler};
 pub use users::UsersHandler;

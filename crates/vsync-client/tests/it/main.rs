@@ -13,6 +13,7 @@ mod pacing;
 mod paging;
 mod permissions;
 mod profiles;
+mod projects;
 mod raw;
 mod read_only;
 mod redaction;
