@@ -63,7 +63,6 @@ async fn a_project_is_created_listed_changed_published_once_and_another_deleted(
                 user_groups: Some(vec![UsersToUserGroupRequestDto {
                     user_group_id: Some(group.clone()),
                     user_ids: Some(vec![user.clone()]),
-                    ..UsersToUserGroupRequestDto::default()
                 }]),
                 ..UsersToUserGroupsRequestDto::default()
             })
