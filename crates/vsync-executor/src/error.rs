@@ -32,6 +32,8 @@ pub enum ErrorKind {
     Client,
     /// The plan cannot be applied (another plan version).
     Plan,
+    /// The project the run must work in is not open (published, deleted, unknown).
+    Project,
 }
 
 impl fmt::Display for ErrorKind {
@@ -45,6 +47,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Journal => "journal",
             ErrorKind::Client => "client",
             ErrorKind::Plan => "plan",
+            ErrorKind::Project => "project",
         })
     }
 }
@@ -109,6 +112,14 @@ pub enum ExecError {
     /// The plan cannot be applied.
     #[error("cannot apply the plan: {0}")]
     Plan(String),
+    /// The project the run must work in cannot take its changes.
+    #[error("project {id}: {message}")]
+    Project {
+        /// The project.
+        id: vsync_model::ProjectId,
+        /// What is wrong with it, and what to do.
+        message: String,
+    },
 }
 
 impl ExecError {
@@ -123,6 +134,7 @@ impl ExecError {
             ExecError::Journal { .. } => ErrorKind::Journal,
             ExecError::Client { .. } => ErrorKind::Client,
             ExecError::Plan(_) => ErrorKind::Plan,
+            ExecError::Project { .. } => ErrorKind::Project,
         }
     }
 

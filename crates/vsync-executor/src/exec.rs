@@ -47,8 +47,11 @@ use vsync_engine::{CallBody, CallId, Change, ChangeId, PLAN_VERSION, PhaseKind, 
 use vsync_model::{NameKey, UserGroupId, UserId, UserKey};
 
 mod classify;
+mod project;
 mod resume;
 mod unknown;
+
+pub use project::{NewProject, ProjectChoice, ProjectOutcome, ProjectState, PublishedVersion};
 
 use crate::answer::{self, Answer};
 use crate::batching;
@@ -78,6 +81,13 @@ pub struct ExecOptions {
     pub max_split_depth: u32,
     /// Withhold the deletion phases when an earlier change failed.
     pub withhold_deletes_after_failure: bool,
+    /// Where the versioned changes are made (see [`ProjectChoice`]).
+    pub project: ProjectChoice,
+    /// Publish the run's project even when some of its versioned changes did not apply.
+    pub publish_partial: bool,
+    /// Without a project: list the production versions before and after the run (two more
+    /// reads, only when it has versioned changes) to report the versions it published.
+    pub count_versions: bool,
 }
 
 impl Default for ExecOptions {
@@ -90,6 +100,9 @@ impl Default for ExecOptions {
             max_attempts: 6,
             max_split_depth: 8,
             withhold_deletes_after_failure: true,
+            project: ProjectChoice::None,
+            publish_partial: false,
+            count_versions: false,
         }
     }
 }
@@ -111,6 +124,11 @@ pub struct ApplyOutcome {
     pub throttled: u64,
     /// Wall time.
     pub duration: Duration,
+    /// The project the versioned changes were made in, and whether it was published.
+    pub project: Option<ProjectOutcome>,
+    /// The production versions the run published, latest first, when known: the project's
+    /// one (or none), or without a project those listed since the run started.
+    pub production_versions: Option<Vec<PublishedVersion>>,
 }
 
 impl ApplyOutcome {
@@ -177,7 +195,8 @@ impl Executor {
             .transpose()?;
         let run = Run::new(self, plan, journal, shutdown);
         run.header(plan, false)?;
-        run.execute(plan).await
+        Box::pin(run.open_project(plan, None)).await?;
+        Box::pin(run.execute(plan)).await
     }
 }
 
@@ -216,6 +235,8 @@ fn dry_run(plan: &Plan) -> ApplyOutcome {
         rate_limit_waits: 0,
         throttled: 0,
         duration: Duration::ZERO,
+        project: None,
+        production_versions: None,
     }
 }
 
@@ -242,6 +263,7 @@ struct Run {
     stop: CancellationToken,
     started: Instant,
     metrics_before: vsync_client::Metrics,
+    project: project::ProjectSlot,
 }
 
 /// How a change ended, or that it is tried again: what [`Run::settle`] records.
@@ -323,6 +345,7 @@ impl Run {
             shutdown,
             started: Instant::now(),
             metrics_before: exec.client.metrics(),
+            project: project::ProjectSlot::default(),
         })
     }
 
@@ -455,7 +478,7 @@ impl Run {
                 "dry run: the executor sends no mutating request".into(),
             ));
         }
-        answer::send(&self.client, request).await
+        answer::send(self.client_for(request.operation()), request).await
     }
 
     async fn run_batch(self: Arc<Self>, batch: Batch) -> Vec<Batch> {
@@ -678,6 +701,13 @@ impl Run {
             });
         }
         let interrupted = self.shutdown.is_cancelled();
+        let failed = self
+            .fatal
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .is_some();
+        let (project, production_versions) =
+            Box::pin(self.close_project(plan, interrupted, failed)).await;
         self.journal(&Record::End {
             interrupted,
             finished: now_rfc3339(),
@@ -707,6 +737,8 @@ impl Run {
                 .saturating_sub(before.rate_limit_waits),
             throttled: after.throttled.saturating_sub(before.throttled),
             duration: self.started.elapsed(),
+            project,
+            production_versions,
         })
     }
 }

@@ -21,6 +21,11 @@
 //!   `retry` for a transient failure that a later batch retries, `unknown`), Visier's message
 //!   and `rci`, and the IDs of the users and groups the batch created, so later phases can
 //!   resolve `UserRef::Key` / `GroupRef::Name` after a resume.
+//! - `projectCreating`, `project`, `projectPublished`: the draft project the run makes its
+//!   versioned changes in. `projectCreating` (its name) is written before the create is sent,
+//!   `project` (its id) before the first change goes into it, `projectPublished` after its one
+//!   `commitAndPublish`; a resume or the next sync continues in a project that has a `project`
+//!   record and no `projectPublished`, and finds one that has only `projectCreating` by name.
 //! - `end`: the run finished or was interrupted cleanly.
 //!
 //! An intent without a result is a batch whose outcome is unknown (the process died while
@@ -35,7 +40,7 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use vsync_engine::{ChangeId, Plan};
-use vsync_model::{NameKey, UserGroupId, UserId, UserKey};
+use vsync_model::{NameKey, ProjectId, UserGroupId, UserId, UserKey};
 
 use crate::error::ExecError;
 
@@ -139,6 +144,32 @@ pub enum Record {
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
         created_groups: BTreeMap<String, UserGroupId>,
     },
+    /// A draft project is about to be created for the run.
+    #[serde(rename_all = "camelCase")]
+    ProjectCreating {
+        /// The name it is created with (how a lost answer is settled).
+        name: String,
+    },
+    /// The project the run's versioned changes go to, written before the first of them.
+    #[serde(rename_all = "camelCase")]
+    Project {
+        /// The project.
+        id: ProjectId,
+        /// Its name, when known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+        /// Whether vsync created it for the run (rather than being given it).
+        created: bool,
+    },
+    /// The project was published with `commitAndPublish`.
+    #[serde(rename_all = "camelCase")]
+    ProjectPublished {
+        /// The project.
+        id: ProjectId,
+        /// The production version it became, when the answer named one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        version: Option<String>,
+    },
     /// The run ended without being killed.
     #[serde(rename_all = "camelCase")]
     End {
@@ -234,6 +265,19 @@ pub struct PendingBatch {
     pub correlation_ids: BTreeMap<String, String>,
 }
 
+/// The project a journal names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JournalProject {
+    /// The project.
+    pub id: ProjectId,
+    /// Its name, when known.
+    pub name: Option<String>,
+    /// Whether vsync created it for the run.
+    pub created: bool,
+    /// Whether the run published it.
+    pub published: bool,
+}
+
 /// What a journal says about a run, read back for a resume.
 #[derive(Debug, Clone, Default)]
 pub struct JournalState {
@@ -258,6 +302,19 @@ pub struct JournalState {
     pub sent_correlation_ids: HashMap<String, Vec<String>>,
     /// Whether the run ended cleanly.
     pub ended: bool,
+    /// The project the run made its versioned changes in.
+    pub project: Option<JournalProject>,
+    /// The name of a project the run was creating when it stopped, if no `project` record
+    /// followed.
+    pub project_creating: Option<String>,
+}
+
+impl JournalState {
+    /// The project of the run that is still to be published: named by the journal, not
+    /// published by the run.
+    pub fn unpublished_project(&self) -> Option<&JournalProject> {
+        self.project.as_ref().filter(|p| !p.published)
+    }
 }
 
 impl JournalState {
@@ -363,11 +420,26 @@ impl JournalState {
                         state.created_groups.insert(NameKey::new(&name), id);
                     }
                 }
+                Record::ProjectCreating { name } => state.project_creating = Some(name),
+                Record::Project { id, name, created } => {
+                    state.project_creating = None;
+                    state.project = Some(JournalProject {
+                        id,
+                        name,
+                        created,
+                        published: false,
+                    });
+                }
+                Record::ProjectPublished { id, .. } => {
+                    if let Some(project) = state.project.as_mut().filter(|p| p.id == id) {
+                        project.published = true;
+                    }
+                }
                 Record::End { .. } => state.ended = true,
             }
         }
         if !saw_header {
-            if order.is_empty() && state.outcomes.is_empty() {
+            if order.is_empty() && state.outcomes.is_empty() && state.project.is_none() {
                 return Ok(state);
             }
             return Err(ExecError::journal(path, "has no header line", None));
@@ -471,6 +543,44 @@ mod tests {
         std::fs::write(&path, "").unwrap();
         let state = JournalState::load(&path).unwrap();
         assert!(!state.started && state.pending.is_empty());
+    }
+
+    #[test]
+    fn the_project_is_unpublished_until_its_published_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.journal");
+        let journal = JournalWriter::open(&path).unwrap();
+        journal.append(&header()).unwrap();
+        journal
+            .append(&Record::ProjectCreating {
+                name: "vsync sync".into(),
+            })
+            .unwrap();
+        let state = JournalState::load(&path).unwrap();
+        assert_eq!(state.project_creating.as_deref(), Some("vsync sync"));
+        assert!(state.unpublished_project().is_none());
+        journal
+            .append(&Record::Project {
+                id: ProjectId::new("p-1"),
+                name: Some("vsync sync".into()),
+                created: true,
+            })
+            .unwrap();
+        let state = JournalState::load(&path).unwrap();
+        assert_eq!(state.project_creating, None);
+        assert_eq!(
+            state.unpublished_project().map(|p| p.id.as_str()),
+            Some("p-1")
+        );
+        journal
+            .append(&Record::ProjectPublished {
+                id: ProjectId::new("p-1"),
+                version: Some("v-1".into()),
+            })
+            .unwrap();
+        let state = JournalState::load(&path).unwrap();
+        assert!(state.project.as_ref().unwrap().published);
+        assert!(state.unpublished_project().is_none());
     }
 
     #[test]

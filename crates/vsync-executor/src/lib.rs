@@ -81,9 +81,12 @@ mod signals;
 mod verify;
 
 pub use error::{ErrorKind, ExecError};
-pub use exec::{ApplyOutcome, ExecOptions, Executor};
+pub use exec::{
+    ApplyOutcome, ExecOptions, Executor, NewProject, ProjectChoice, ProjectOutcome, ProjectState,
+    PublishedVersion,
+};
 pub use fetch::{FetchOptions, fetch_live};
-pub use journal::{JournalState, plan_hash};
+pub use journal::{JournalProject, JournalState, plan_hash};
 pub use lock::TenantLock;
 pub use progress::ProgressMode;
 pub use signals::cancel_on_signals;

@@ -115,6 +115,44 @@ pub(crate) enum Request {
 }
 
 impl Request {
+    /// The API operation the request calls.
+    pub(crate) fn operation(&self) -> vsync_api::paths::Operation {
+        use vsync_api::paths::Operation as O;
+        let add = |direction: &Direction, add: O, remove: O| {
+            if *direction == Direction::Add {
+                add
+            } else {
+                remove
+            }
+        };
+        match self {
+            Request::CreateUsers { .. } => O::AddUsers,
+            Request::UpdateUsers { .. } => O::UpdateUsers,
+            Request::DeleteUsers { .. } => O::DeleteUsers,
+            Request::CreateGroups { .. } => O::CreateUserGroups,
+            Request::PatchGroups { .. } => O::PatchUserGroups,
+            Request::DeleteGroups { .. } => O::DeleteUserGroups,
+            Request::Members { direction, .. } => add(
+                direction,
+                O::AddUsersToUserGroups,
+                O::RemoveUsersFromUserGroups,
+            ),
+            Request::UserPermissions { direction, .. } => add(
+                direction,
+                O::AssignPermissionsToUsers,
+                O::RemovePermissionsFromUsers,
+            ),
+            Request::GroupPermissions { direction, .. } => add(
+                direction,
+                O::AssignPermissionsToUserGroups,
+                O::RemovePermissionsFromUserGroups,
+            ),
+            Request::Profile { direction, .. } => {
+                add(direction, O::AssignProfile, O::RemoveProfile)
+            }
+        }
+    }
+
     /// Every change the request carries.
     pub(crate) fn changes(&self) -> Vec<ChangeId> {
         match self {

@@ -32,15 +32,14 @@ impl Executor {
         let hash = plan_hash(plan);
         if !state.started {
             // The run died before its first line: nothing was sent, start over.
-            return Executor {
+            let fresh = Executor {
                 opts: ExecOptions {
                     journal: Some(journal.to_owned()),
                     ..self.opts.clone()
                 },
                 ..self.clone()
-            }
-            .apply(plan, shutdown)
-            .await;
+            };
+            return Box::pin(fresh.apply(plan, shutdown)).await;
         }
         if state.plan_hash != hash {
             return Err(ExecError::journal(
@@ -58,8 +57,10 @@ impl Executor {
         let writer = JournalWriter::open(journal)?;
         let run = Run::new(self, plan, Some(writer), shutdown);
         run.header(plan, true)?;
-        run.restore(plan, &state).await?;
-        run.execute(plan).await
+        // Into the run's project first: the re-reads below must see its changes.
+        Box::pin(run.open_project(plan, Some(&state))).await?;
+        Box::pin(run.restore(plan, &state)).await?;
+        Box::pin(run.execute(plan)).await
     }
 }
 
@@ -202,7 +203,7 @@ impl Run {
                         .unwrap_or_default()
                 })
                 .collect();
-            let found = fetch::groups_by_correlation(&self.client, &ids).await?;
+            let found = fetch::groups_by_correlation(self.versioned_reads(), &ids).await?;
             for (name, changes) in &group_creates {
                 let sent = journal
                     .sent_correlation_ids
@@ -220,7 +221,7 @@ impl Run {
             }
         }
         if !group_deletes.is_empty() {
-            let groups = fetch::group_ids_by_name(&self.client).await?;
+            let groups = fetch::group_ids_by_name(self.versioned_reads()).await?;
             let live: HashSet<&UserGroupId> = groups.values().collect();
             for (change, id) in &group_deletes {
                 if !live.contains(id) {

@@ -75,7 +75,7 @@ impl Run {
                     .filter(|s| s.changes.iter().any(|c| wanted.contains(c)))
                     .collect();
                 let ids: Vec<String> = slots.iter().map(|s| s.correlation_id.clone()).collect();
-                match fetch::groups_by_correlation(&self.client, &ids).await {
+                match fetch::groups_by_correlation(self.versioned_reads(), &ids).await {
                     Ok(found) => {
                         for slot in slots {
                             match found.get(&slot.correlation_id) {

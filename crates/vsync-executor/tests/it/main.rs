@@ -5,4 +5,5 @@ mod faults;
 mod harness;
 mod model;
 mod process;
+mod projects;
 mod tenant;

@@ -51,78 +51,82 @@ async fn plan_is_refused_when_the_tenant_changed_since_planning() {
 /// `Skipped`; a resume from the journal then finishes the job.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn interrupted_apply_journals_and_resumes_to_convergence() {
-    within(60, async {
-        let sim = Sim::builder()
-            .empty()
-            .no_rate_limit()
-            .latency(Duration::from_millis(30))
-            .start()
-            .await
-            .unwrap();
-        let client = client(&sim, None, false);
-        let desired = desired(2000);
-        let plan = plan_for(&client, &desired).await;
-        let dir = tempfile::tempdir().unwrap();
-        let journal = dir.path().join("run.journal");
-        let opts = ExecOptions {
-            journal: Some(journal.clone()),
-            concurrency: 2,
-            ..quiet()
-        };
-        let shutdown = CancellationToken::new();
-        let trigger = shutdown.clone();
-        let watched = journal.clone();
-        tokio::spawn(async move {
-            // Ctrl-C once a few batches have been sent.
-            loop {
-                tokio::time::sleep(Duration::from_millis(5)).await;
-                let text = std::fs::read_to_string(&watched).unwrap_or_default();
-                if text.matches("\"type\":\"result\"").count() >= 3 {
-                    trigger.cancel();
-                    return;
+    // Boxed: the test holds two executors and two outcomes across its awaits.
+    within(
+        60,
+        Box::pin(async {
+            let sim = Sim::builder()
+                .empty()
+                .no_rate_limit()
+                .latency(Duration::from_millis(30))
+                .start()
+                .await
+                .unwrap();
+            let client = client(&sim, None, false);
+            let desired = desired(2000);
+            let plan = plan_for(&client, &desired).await;
+            let dir = tempfile::tempdir().unwrap();
+            let journal = dir.path().join("run.journal");
+            let opts = ExecOptions {
+                journal: Some(journal.clone()),
+                concurrency: 2,
+                ..quiet()
+            };
+            let shutdown = CancellationToken::new();
+            let trigger = shutdown.clone();
+            let watched = journal.clone();
+            tokio::spawn(async move {
+                // Ctrl-C once a few batches have been sent.
+                loop {
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                    let text = std::fs::read_to_string(&watched).unwrap_or_default();
+                    if text.matches("\"type\":\"result\"").count() >= 3 {
+                        trigger.cancel();
+                        return;
+                    }
                 }
-            }
-        });
-        let first = Executor::new(client.clone(), opts.clone())
-            .apply(&plan, shutdown)
-            .await
-            .unwrap();
-        assert!(first.interrupted);
-        assert_eq!(first.outcomes.len(), plan.changes.len());
-        eprintln!(
-            "interrupted: {} applied, {} skipped of {}",
-            first.count(Status::Applied),
-            first.count(Status::Skipped),
-            plan.changes.len()
-        );
-        assert!(
-            first.count(Status::Skipped) > 0 && first.count(Status::Applied) > 0,
-            "stopped part way"
-        );
-        let state = JournalState::load(&journal).unwrap();
-        assert!(
-            state.ended && state.pending.is_empty(),
-            "in-flight batches were finished and journaled"
-        );
-        assert!(
-            state
-                .outcomes
-                .values()
-                .any(|o| o.status == JournalStatus::Applied)
-        );
+            });
+            let first = Executor::new(client.clone(), opts.clone())
+                .apply(&plan, shutdown)
+                .await
+                .unwrap();
+            assert!(first.interrupted);
+            assert_eq!(first.outcomes.len(), plan.changes.len());
+            eprintln!(
+                "interrupted: {} applied, {} skipped of {}",
+                first.count(Status::Applied),
+                first.count(Status::Skipped),
+                plan.changes.len()
+            );
+            assert!(
+                first.count(Status::Skipped) > 0 && first.count(Status::Applied) > 0,
+                "stopped part way"
+            );
+            let state = JournalState::load(&journal).unwrap();
+            assert!(
+                state.ended && state.pending.is_empty(),
+                "in-flight batches were finished and journaled"
+            );
+            assert!(
+                state
+                    .outcomes
+                    .values()
+                    .any(|o| o.status == JournalStatus::Applied)
+            );
 
-        let second = Executor::new(client.clone(), opts)
-            .resume(&plan, &journal, CancellationToken::new())
-            .await
-            .unwrap();
-        assert_all_applied(&second);
-        assert!(
-            second.calls_used < plan.call_count() as u64,
-            "done calls are not repeated"
-        );
-        assert_converged(&client, &desired).await;
-        assert!(duplicates(&sim).is_empty());
-    })
+            let second = Executor::new(client.clone(), opts)
+                .resume(&plan, &journal, CancellationToken::new())
+                .await
+                .unwrap();
+            assert_all_applied(&second);
+            assert!(
+                second.calls_used < plan.call_count() as u64,
+                "done calls are not repeated"
+            );
+            assert_converged(&client, &desired).await;
+            assert!(duplicates(&sim).is_empty());
+        }),
+    )
     .await;
 }
 
