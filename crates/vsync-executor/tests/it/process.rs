@@ -15,7 +15,8 @@ use rand_chacha::ChaCha8Rng;
 use vsync_engine::Plan;
 use vsync_engine::outcome::Status;
 use vsync_executor::{
-    CancellationToken, ExecError, ExecOptions, Executor, ProgressMode, TenantLock,
+    CancellationToken, ExecError, ExecOptions, Executor, NewProject, ProgressMode, ProjectChoice,
+    ProjectState, TenantLock,
 };
 use vsync_sim::Sim;
 
@@ -40,9 +41,19 @@ async fn worker() {
         .map(|dir| TenantLock::acquire(Path::new(&dir), &uri, "a test child").unwrap());
     let client = client_at(&uri, None, false);
     client.auth().login().await.unwrap();
+    let project = std::env::var("VSYNC_WORKER_PROJECT")
+        .ok()
+        .map_or(ProjectChoice::None, |name| ProjectChoice::Auto {
+            project: NewProject {
+                name,
+                ..NewProject::default()
+            },
+            continue_in: None,
+        });
     let opts = ExecOptions {
         journal: Some(journal),
         progress: ProgressMode::Off,
+        project,
         ..ExecOptions::default()
     };
     println!("{APPLYING}");
@@ -54,6 +65,17 @@ async fn worker() {
 
 /// Starts the worker on `plan` against `uri` and waits until it is about to send.
 fn spawn_worker(uri: &str, plan: &Plan, dir: &Path, lock_dir: Option<&Path>) -> Child {
+    spawn_worker_in(uri, plan, dir, lock_dir, None)
+}
+
+/// [`spawn_worker`], making the versioned changes in a draft project named `project`.
+fn spawn_worker_in(
+    uri: &str,
+    plan: &Plan,
+    dir: &Path,
+    lock_dir: Option<&Path>,
+    project: Option<&str>,
+) -> Child {
     let plan_path = dir.join("plan.json");
     std::fs::write(&plan_path, serde_json::to_vec(plan).unwrap()).unwrap();
     let mut command = Command::new(std::env::current_exe().unwrap());
@@ -73,6 +95,9 @@ fn spawn_worker(uri: &str, plan: &Plan, dir: &Path, lock_dir: Option<&Path>) -> 
         .stderr(Stdio::null());
     if let Some(lock_dir) = lock_dir {
         command.env("VSYNC_WORKER_LOCK_DIR", lock_dir);
+    }
+    if let Some(project) = project {
+        command.env("VSYNC_WORKER_PROJECT", project);
     }
     let mut child = command.spawn().unwrap();
     let stdout = child.stdout.take().unwrap();
@@ -190,6 +215,80 @@ async fn sigkill_at_a_random_point_then_resume_or_fresh_sync_converges() {
                 check.remaining
             );
         }
+    })
+    .await;
+}
+
+/// Acceptance: SIGKILL half way through an apply that works in a draft project, then a resume:
+/// one project, one production version, no duplicate, every change in production.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_in_a_project_then_resume_publishes_one_version() {
+    within(120, async {
+        let sim = Sim::builder()
+            .empty()
+            .no_rate_limit()
+            .latency(Duration::from_millis(5))
+            .start()
+            .await
+            .unwrap();
+        let client = client(&sim, None, false);
+        let desired = desired(3000);
+        let plan = plan_for(&client, &desired).await;
+        let before = sim.production_versions();
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = spawn_worker_in(
+            &sim.uri(),
+            &plan,
+            dir.path(),
+            None,
+            Some("vsync apply killed"),
+        );
+        let half = plan.call_count() / 2;
+        while sim.mutating_request_count() < half && child.try_wait().unwrap().is_none() {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        assert_eq!(
+            sim.production_versions(),
+            before,
+            "killed before publishing"
+        );
+        let journal = dir.path().join("run.journal");
+        let outcome = Executor::new(
+            client.clone(),
+            ExecOptions {
+                progress: ProgressMode::Off,
+                project: ProjectChoice::Auto {
+                    project: NewProject {
+                        name: "vsync apply resumed".into(),
+                        ..NewProject::default()
+                    },
+                    continue_in: None,
+                },
+                ..ExecOptions::default()
+            },
+        )
+        .resume(&plan, &journal, CancellationToken::new())
+        .await
+        .unwrap();
+        assert!(
+            outcome.all_applied(),
+            "{:?}",
+            outcome
+                .outcomes
+                .iter()
+                .find(|o| o.status != Status::Applied)
+        );
+        let project = outcome.project.expect("the killed run's project");
+        assert_eq!(project.state, ProjectState::Published);
+        assert_eq!(project.name.as_deref(), Some("vsync apply killed"));
+        let snapshot = sim.snapshot();
+        assert_eq!(snapshot.projects.len(), 1, "one project");
+        assert_eq!(sim.production_versions(), before + 1, "one version");
+        assert!(duplicates(&sim).is_empty(), "{:?}", duplicates(&sim));
+        let check = verification(&client, &desired).await;
+        assert!(check.converged, "{:?}", check.remaining);
     })
     .await;
 }
