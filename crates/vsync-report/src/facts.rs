@@ -46,6 +46,34 @@ pub struct RateLimitWaits {
     pub total_ms: u64,
 }
 
+/// The draft project a run made its versioned changes in (user groups, memberships,
+/// permission assignments), so that they publish as one production version.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunProject {
+    /// The project's ID.
+    pub id: String,
+    /// Its name, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Whether the run published it.
+    pub published: bool,
+    /// Why it was not published and how to publish or discard it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The production versions a run published.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProductionVersions {
+    /// How many.
+    pub count: u64,
+    /// Their IDs, latest first, where the tenant named them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ids: Vec<String>,
+}
+
 /// Facts about a run that the plan and the outcomes do not carry, supplied by the caller.
 ///
 /// Nothing here can hold a credential: there is no field for headers, tokens, passwords or
@@ -103,9 +131,49 @@ pub struct RunFacts {
     /// The run's result in one word or phrase (`success`, `partial failure`, `blocked by guard`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
+    /// The draft project the versioned changes were made in; `None` when the run used none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<RunProject>,
+    /// The production versions the run published, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub production_versions: Option<ProductionVersions>,
 }
 
 impl RunFacts {
+    /// The project in one line: its ID and name, and whether it was published.
+    pub(crate) fn project_text(&self) -> Option<String> {
+        let project = self.project.as_ref()?;
+        let mut text = project.id.clone();
+        if let Some(name) = &project.name {
+            text.push_str(&format!(" ({name})"));
+        }
+        text.push_str(if project.published {
+            ": published"
+        } else {
+            ": not published"
+        });
+        Some(text)
+    }
+
+    /// The production versions the run published, in a few words.
+    pub(crate) fn versions_text(&self) -> Option<String> {
+        let versions = self.production_versions.as_ref()?;
+        let mut text = format!(
+            "{} production version{}",
+            versions.count,
+            if versions.count == 1 { "" } else { "s" }
+        );
+        if !versions.ids.is_empty() {
+            let shown: Vec<&str> = versions.ids.iter().take(5).map(String::as_str).collect();
+            text.push_str(&format!(" ({}", shown.join(", ")));
+            if versions.ids.len() > shown.len() {
+                text.push_str(&format!(" and {} more", versions.ids.len() - shown.len()));
+            }
+            text.push(')');
+        }
+        Some(text)
+    }
+
     /// The facts with [`target_url`](Self::target_url) reduced to what is safe to show.
     pub(crate) fn redacted(mut self) -> Self {
         self.target_url = self.target_url.as_deref().map(redact_url);

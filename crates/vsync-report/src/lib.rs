@@ -70,7 +70,7 @@ use std::path::{Path, PathBuf};
 
 pub use atomic::write_atomic;
 pub use error::{ErrorKind, ReportError};
-pub use facts::{RateLimitWaits, RunFacts, RunMode, redact_url};
+pub use facts::{ProductionVersions, RateLimitWaits, RunFacts, RunMode, RunProject, redact_url};
 pub use format::{Label, thousands};
 pub use model::{
     CallRow, EntityActionCount, FieldRow, GuardRow, REPORT_FORMAT, REPORT_VERSION, Report,

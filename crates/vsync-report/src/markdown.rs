@@ -105,6 +105,22 @@ impl Report {
             fact("Retries", thousands(run.retries as usize));
         }
         fact(
+            "Project",
+            run.project_text().map(|t| cell(&t)).unwrap_or_default(),
+        );
+        fact(
+            "Project note",
+            run.project
+                .as_ref()
+                .and_then(|p| p.note.as_deref())
+                .map(cell)
+                .unwrap_or_default(),
+        );
+        fact(
+            "Production versions",
+            run.versions_text().map(|t| cell(&t)).unwrap_or_default(),
+        );
+        fact(
             "Converged",
             match run.converged {
                 Some(true) => "yes".to_owned(),

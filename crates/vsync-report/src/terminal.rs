@@ -440,6 +440,27 @@ impl Report {
             line.plain(calls).truncate(width);
             line.render(color, &mut out);
         }
+        if let Some(project) = run.project_text() {
+            let published = run.project.as_ref().is_some_and(|p| p.published);
+            let mut text = format!("project {project}");
+            if let Some(versions) = run.versions_text() {
+                text.push_str(&format!(", {versions}"));
+            }
+            let style = if published { Style::Plain } else { Style::Red };
+            render_wrapped(&text, style, width, "  ", color, &mut out);
+            if let Some(note) = run.project.as_ref().and_then(|p| p.note.as_deref()) {
+                render_wrapped(note, Style::Plain, width, "  ", color, &mut out);
+            }
+        } else if let Some(versions) = run.versions_text() {
+            render_wrapped(
+                &format!("published {versions} (no project)"),
+                Style::Plain,
+                width,
+                "  ",
+                color,
+                &mut out,
+            );
+        }
         match run.converged {
             Some(true) => {
                 Line(vec![(

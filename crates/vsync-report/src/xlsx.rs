@@ -514,6 +514,19 @@ impl Report {
             ("Retries", big(run.retries)),
         ];
         let mut facts = facts;
+        if let Some(project) = &run.project {
+            facts.push(("Project ID", project.id.as_str().into()));
+            facts.push(("Project name", project.name.as_deref().into()));
+            facts.push((
+                "Project published",
+                if project.published { "yes" } else { "no" }.into(),
+            ));
+            facts.push(("Project note", project.note.as_deref().into()));
+        }
+        if let Some(versions) = &run.production_versions {
+            facts.push(("Production versions", big(versions.count)));
+            facts.push(("Production version IDs", versions.ids.join(", ").into()));
+        }
         if self.changes.len() > MAX_DATA_ROWS {
             facts.push((
                 "Note",

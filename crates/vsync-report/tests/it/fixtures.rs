@@ -267,6 +267,8 @@ pub fn sample_facts(plan: &Plan, mode: RunMode) -> RunFacts {
             }
             .into(),
         ),
+        project: None,
+        production_versions: None,
     }
 }
 

@@ -45,7 +45,21 @@ fn reports_match_the_schema() {
         &[],
         sample_facts(&groups, vsync_report::RunMode::Plan),
     );
+    let plan = crate::fixtures::sample_plan();
+    let mut facts = sample_facts(&plan, vsync_report::RunMode::Sync);
+    facts.project = Some(vsync_report::RunProject {
+        id: "p-1".into(),
+        name: Some("vsync sync".into()),
+        published: false,
+        note: Some("held".into()),
+    });
+    facts.production_versions = Some(vsync_report::ProductionVersions {
+        count: 2,
+        ids: vec!["v-2".into(), "v-1".into()],
+    });
+    let with_project = Report::new(&plan, &[], facts);
     for (what, report) in [
+        ("with a project", with_project),
         ("applied", applied_report()),
         ("dry run", dry_run_report()),
         ("empty", empty_report()),

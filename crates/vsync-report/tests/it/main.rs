@@ -2,6 +2,7 @@
 
 mod fixtures;
 mod json;
+mod project;
 mod rows;
 mod safety;
 mod text;
