@@ -1,6 +1,7 @@
 //! [`RunFacts`]: what the caller knows about a run that the plan and outcomes do not say.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
@@ -145,7 +146,7 @@ impl RunFacts {
         let project = self.project.as_ref()?;
         let mut text = project.id.clone();
         if let Some(name) = &project.name {
-            text.push_str(&format!(" ({name})"));
+            let _ = write!(text, " ({name})");
         }
         text.push_str(if project.published {
             ": published"
@@ -165,9 +166,9 @@ impl RunFacts {
         );
         if !versions.ids.is_empty() {
             let shown: Vec<&str> = versions.ids.iter().take(5).map(String::as_str).collect();
-            text.push_str(&format!(" ({}", shown.join(", ")));
+            let _ = write!(text, " ({}", shown.join(", "));
             if versions.ids.len() > shown.len() {
-                text.push_str(&format!(" and {} more", versions.ids.len() - shown.len()));
+                let _ = write!(text, " and {} more", versions.ids.len() - shown.len());
             }
             text.push(')');
         }

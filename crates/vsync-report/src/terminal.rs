@@ -444,7 +444,7 @@ impl Report {
             let published = run.project.as_ref().is_some_and(|p| p.published);
             let mut text = format!("project {project}");
             if let Some(versions) = run.versions_text() {
-                text.push_str(&format!(", {versions}"));
+                let _ = write!(text, ", {versions}");
             }
             let style = if published { Style::Plain } else { Style::Red };
             render_wrapped(&text, style, width, "  ", color, &mut out);

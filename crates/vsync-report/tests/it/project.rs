@@ -78,8 +78,7 @@ fn the_json_and_the_workbook_carry_the_project() {
         summary
             .rows()
             .find(|r| matches!(r.first(), Some(Data::String(s)) if s == label))
-            .map(|r| r[1].to_string())
-            .unwrap_or_else(|| panic!("no {label}"))
+            .map_or_else(|| panic!("no {label}"), |r| r[1].to_string())
     };
     assert_eq!(value("Project ID"), ID);
     assert_eq!(value("Project published"), "no");
