@@ -124,6 +124,12 @@ pub enum Command {
     )]
     Bench(BenchArgs),
 
+    /// List the open draft projects, or publish or discard one (a run's held draft).
+    #[command(
+        after_help = "Examples:\n  vsync project list\n  vsync project publish 0b6c2a46-6c38-4f0e-9d0e-3f5b1a4c9e21\n  vsync project discard 0b6c2a46-6c38-4f0e-9d0e-3f5b1a4c9e21"
+    )]
+    Project(ProjectCommandArgs),
+
     /// Show every setting as resolved (flag, environment, settings file, default) and where
     /// it came from; secrets are never shown.
     #[command(after_help = "Example:\n  vsync --config /etc/vsync/vsync.toml config")]
@@ -215,9 +221,30 @@ pub struct ConnectionArgs {
 #[derive(Debug, Clone, Default, Args)]
 #[command(next_help_heading = "Project")]
 pub struct ProjectArgs {
-    /// Make changes inside this project instead of publishing to production.
-    #[arg(long, value_name = "UUID")]
+    /// Where the versioned changes (user groups, memberships, permission assignments) are
+    /// made. `auto` [default]: in a draft project made for the run when it has such changes,
+    /// published once at the end (one production version per run); `none`: in production,
+    /// one production version per request; a project's UUID: in that project, published only
+    /// with `--publish` (for `plan`, the plan is made against that draft's state).
+    #[arg(long, value_name = "auto|none|UUID")]
+    pub project: Option<String>,
+
+    /// The same as `--project <UUID>`.
+    #[arg(long, value_name = "UUID", hide = true, conflicts_with = "project")]
     pub project_id: Option<String>,
+
+    /// Publish the project given with `--project <UUID>` after the run.
+    #[arg(long)]
+    pub publish: bool,
+
+    /// Publish the run's project even when some of its versioned changes failed (by default
+    /// it is kept as a draft holding the applied part).
+    #[arg(long)]
+    pub publish_partial: bool,
+
+    /// The change ticket recorded on the run's project (`ticketNumber`).
+    #[arg(long, value_name = "TICKET")]
+    pub ticket: Option<String>,
 
     /// Apply changes without a new production version (`NonVersioned: true`).
     #[arg(long)]
@@ -461,9 +488,38 @@ pub struct ExportArgs {
     /// The file to write: `.xlsx`, or a folder for CSV files.
     #[arg(long, short = 'o', value_name = "PATH")]
     pub out: PathBuf,
+    /// Export a draft project's state (production with its unpublished changes) instead of
+    /// production.
+    #[arg(long, value_name = "UUID")]
+    pub project: Option<String>,
     /// The tenant.
     #[command(flatten)]
     pub target: ConnectionArgs,
+}
+
+/// `vsync project`.
+#[derive(Debug, Args)]
+pub struct ProjectCommandArgs {
+    /// What to do.
+    #[arg(value_enum)]
+    pub action: ProjectAction,
+    /// The project (for `publish` and `discard`).
+    #[arg(value_name = "UUID", required_if_eq_any = [("action", "publish"), ("action", "discard")])]
+    pub id: Option<String>,
+    /// The tenant.
+    #[command(flatten)]
+    pub target: ConnectionArgs,
+}
+
+/// What `vsync project` does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProjectAction {
+    /// List the open draft projects.
+    List,
+    /// Publish a draft project as one production version (`commitAndPublish`).
+    Publish,
+    /// Discard a draft project and its changes.
+    Discard,
 }
 
 /// `vsync validate`.

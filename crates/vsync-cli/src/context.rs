@@ -81,7 +81,7 @@ impl Context {
         project: &ProjectArgs,
     ) -> anyhow::Result<Target> {
         let layers = self.layers();
-        layers.connection(args).target(&layers.project(project))
+        layers.connection(args).target(&layers.project(project)?)
     }
 
     /// Terminal options for the report.

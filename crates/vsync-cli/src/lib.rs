@@ -118,6 +118,7 @@ fn command_name(command: &Command) -> &'static str {
         Command::Sim(_) => "sim",
         Command::Demo(_) => "demo",
         Command::Bench(_) => "bench",
+        Command::Project(_) => "project",
         Command::Config(_) => "config",
         Command::Completions { .. } => "completions",
     }
@@ -150,11 +151,12 @@ pub async fn run(cli: Cli, sources: ArgSources) -> anyhow::Result<Finished> {
         Command::Apply(args) => commands::apply::run(&ctx, args).await,
         Command::Sync(args) => commands::sync::run(&ctx, args).await,
         Command::Export(args) => commands::export::run(&ctx, args).await,
+        Command::Project(args) => commands::project::run(&ctx, args).await,
         Command::Validate(args) => commands::validate::run(&ctx, args),
         Command::Audit(args) => commands::audit::run(&ctx, args).await,
         Command::Demo(args) => commands::demo::run(&ctx, args).await,
         Command::Bench(args) => commands::bench::run(&ctx, args).await,
-        Command::Config(args) => Ok(commands::config::run(&ctx, args)),
+        Command::Config(args) => commands::config::run(&ctx, args),
         Command::Sim(_) | Command::Completions { .. } => unreachable!("handled above"),
     }
 }

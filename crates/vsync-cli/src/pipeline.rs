@@ -10,16 +10,18 @@ use time::format_description::well_known::Rfc3339;
 use vsync_client::Client;
 use vsync_engine::outcome::{ChangeOutcome, Status};
 use vsync_engine::{BatchLimits, Plan, Policy};
-use vsync_executor::{ApplyOutcome, ExecError, FetchOptions, Verification};
+use vsync_executor::{
+    ApplyOutcome, ExecError, FetchOptions, NewProject, ProjectChoice, ProjectState, Verification,
+};
 use vsync_model::{DesiredState, LiveState};
 use vsync_reader::{Mapping, ReadOptions, ReadSummary};
-use vsync_report::{RateLimitWaits, Report, RunFacts, RunMode};
+use vsync_report::{ProductionVersions, RateLimitWaits, Report, RunFacts, RunMode, RunProject};
 
 use crate::context::Context;
 use crate::exit::{Exit, Failure};
 use crate::output::RunSummary;
 use crate::runs::RunDir;
-use crate::settings::{ResolvedInput, Target};
+use crate::settings::{ProjectMode, ResolvedInput, Target};
 
 /// Reads the input; problems are an invalid-input failure.
 pub fn read_input(input: &ResolvedInput) -> Result<DesiredState, Failure> {
@@ -116,6 +118,9 @@ pub struct PlanFile {
     pub input: PlanInput,
     /// The policy the plan was made under.
     pub policy: Policy,
+    /// Where the versioned changes are to be made: `auto`, `none` or a project's UUID.
+    #[serde(default)]
+    pub project: ProjectMode,
     /// The plan.
     pub plan: Plan,
 }
@@ -193,8 +198,16 @@ impl PlanFile {
             tenant,
             input,
             policy,
+            project: ProjectMode::default(),
             plan,
         }
+    }
+
+    /// The plan, to be applied in `project`.
+    #[must_use]
+    pub fn in_project(mut self, project: ProjectMode) -> Self {
+        self.project = project;
+        self
     }
 
     /// Writes the plan atomically.
@@ -341,6 +354,8 @@ pub struct RunRecord<'a> {
     pub verification: Option<&'a Verification>,
     /// The run whose journal this run continued.
     pub resumes: Option<PathBuf>,
+    /// What the apply did, when it applied: its project and production versions.
+    pub applied: Option<&'a ApplyOutcome>,
     /// The exit code.
     pub exit: Exit,
 }
@@ -358,6 +373,7 @@ struct RunJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     account: Option<&'a str>,
     auth_method: String,
+    project: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     project_id: Option<&'a str>,
     non_versioned: bool,
@@ -400,6 +416,19 @@ impl RunRecord<'_> {
                 .unwrap_or_default(),
             exit_code: Some(i32::from(self.exit.code())),
             result: Some(self.exit.label().to_owned()),
+            project: self.applied.and_then(|a| a.project.as_ref()).map(|p| RunProject {
+                id: p.id.to_string(),
+                name: p.name.clone(),
+                published: p.published(),
+                note: p.message.clone(),
+            }),
+            production_versions: self
+                .applied
+                .and_then(|a| a.production_versions.as_ref())
+                .map(|versions| ProductionVersions {
+                    count: versions.len() as u64,
+                    ids: versions.iter().filter_map(|v| v.id.clone()).collect(),
+                }),
         }
     }
 
@@ -414,7 +443,12 @@ impl RunRecord<'_> {
             target_url: vsync_report::redact_url(&self.target.base_url),
             account: self.target.account.as_deref(),
             auth_method: self.target.method.to_string(),
-            project_id: self.target.project_id.as_deref(),
+            project: self.target.project.to_string(),
+            project_id: self
+                .applied
+                .and_then(|a| a.project.as_ref())
+                .map(|p| p.id.as_str())
+                .or_else(|| self.target.project.id().map(vsync_model::ProjectId::as_str)),
             non_versioned: self.target.non_versioned,
             input: self.input,
             policy: self.policy,
@@ -465,20 +499,98 @@ pub fn report(
     })
 }
 
-/// The exit code of a finished apply.
+/// The exit code of a finished apply: a project held back or not published is a partial
+/// failure.
 pub fn apply_exit(plan: &Plan, outcome: &ApplyOutcome) -> Exit {
+    let held = outcome.project.as_ref().is_some_and(|p| {
+        matches!(p.state, ProjectState::Held | ProjectState::PublishFailed)
+    });
     if outcome.interrupted {
         Exit::Interrupted
-    } else if outcome
-        .outcomes
-        .iter()
-        .any(|o| matches!(o.status, Status::Failed | Status::Unknown))
+    } else if held
+        || outcome
+            .outcomes
+            .iter()
+            .any(|o| matches!(o.status, Status::Failed | Status::Unknown))
     {
         Exit::PartialFailure
     } else if plan.blocked() {
         Exit::GuardTripped
     } else {
         Exit::Ok
+    }
+}
+
+/// Where the executor makes the versioned changes of a run of `command` on `target` that
+/// started at `started_at` from the input with SHA-256 `checksum`: a new draft project named
+/// after all four (`auto`), continuing in `continue_in` when the last run left one.
+pub fn project_choice(
+    target: &Target,
+    mode: &ProjectMode,
+    command: &str,
+    (started_at, checksum): (&str, &str),
+    continue_in: Option<vsync_model::ProjectId>,
+) -> ProjectChoice {
+    match mode {
+        ProjectMode::None => ProjectChoice::None,
+        ProjectMode::Id(id) => ProjectChoice::Existing {
+            id: id.clone(),
+            publish: target.publish,
+        },
+        ProjectMode::Auto => {
+            let hash: String = checksum.chars().take(8).collect();
+            ProjectChoice::Auto {
+                project: NewProject {
+                    name: format!("vsync {command} {started_at} input {hash}"),
+                    description: Some(format!(
+                        "User groups, memberships and permission assignments changed by vsync {}                          ({command} of the input with SHA-256 {checksum}), published as one                          production version.",
+                        env!("CARGO_PKG_VERSION")
+                    )),
+                    ticket_number: target.ticket.clone(),
+                },
+                continue_in,
+            }
+        }
+    }
+}
+
+/// The draft project the last applying run in `report_dir` left unpublished for this tenant,
+/// when it is still open: read from that run's journal (its `project` record without a
+/// `projectPublished` one), then checked against the tenant's open projects.
+pub async fn earlier_draft(
+    report_dir: &Path,
+    target: &Target,
+    client: &Client,
+) -> Option<vsync_model::ProjectId> {
+    let run = crate::runs::resumable(report_dir)?;
+    let kept = PlanFile::load(&run.kept_plan()).ok()?;
+    if kept.tenant != target.tenant_label() {
+        return None;
+    }
+    let journal = vsync_executor::JournalState::load(&run.journal()).ok()?;
+    let project = journal.unpublished_project()?;
+    match client.projects().list_open_projects().await {
+        Ok(open) if open.iter().any(|p| p.id.as_deref() == Some(project.id.as_str())) => {
+            tracing::info!(project = %project.id, run = %run.path.display(), "continuing in the draft project the last run left unpublished");
+            Some(project.id.clone())
+        }
+        Ok(_) => {
+            tracing::warn!(project = %project.id, "the last run's draft project is no longer open (published or discarded in Visier): this run starts from the tenant as it is");
+            None
+        }
+        Err(error) => {
+            tracing::warn!(project = %project.id, "could not check the last run's draft project: {error}");
+            None
+        }
+    }
+}
+
+/// The client to check an apply with: in its project while the project is unpublished, in
+/// production otherwise.
+pub fn verify_client(client: &Client, outcome: &ApplyOutcome) -> Client {
+    match &outcome.project {
+        Some(project) if !project.published() => client.in_project(Some(project.id.as_str())),
+        _ => client.clone(),
     }
 }
 

@@ -13,6 +13,7 @@ use crate::context::Context;
 use crate::exit::{Exit, Failure};
 use crate::output::Finished;
 use crate::pipeline::{self, PlanFile, RunRecord};
+use crate::settings::{ProjectMode, Setting, Source};
 
 /// Applies the plan.
 pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<Finished> {
@@ -36,7 +37,12 @@ pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<Finished> {
         (None, None) => anyhow::bail!("no plan: pass the plan file made by `vsync plan --out`"),
     };
     let mut file = PlanFile::load(&plan_path)?;
-    let target = ctx.target_in(&args.target, &args.project)?;
+    // The plan says where its versioned changes go; `--project` (or its variable) overrides it.
+    let mut project = layers.project(&args.project)?;
+    if matches!(project.project.source, Source::Default | Source::File(_)) {
+        project.project = Setting::new(file.project.clone(), Source::File(plan_path.clone()));
+    }
+    let target = layers.connection(&args.target).target(&project)?;
     if file.tenant != target.tenant_label() {
         return Err(Failure::new(
             Exit::StalePlan,
@@ -63,6 +69,15 @@ pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<Finished> {
             concurrency: layers.concurrency(args.concurrency).value,
             journal: Some(journal.clone()),
             progress: crate::commands::progress(ctx),
+            project: pipeline::project_choice(
+                &target,
+                &target.project,
+                "apply",
+                (&started_at, &file.input.checksum),
+                None,
+            ),
+            publish_partial: target.publish_partial,
+            count_versions: target.project == ProjectMode::None,
             ..ExecOptions::default()
         },
     );
@@ -103,7 +118,8 @@ pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<Finished> {
             .map_err(pipeline::exec_failure)?
     };
 
-    let verification = verify(ctx, &client, &target, &file, &outcome).await;
+    let checked = pipeline::verify_client(&client, &outcome);
+    let verification = verify(ctx, &checked, &target, &file, &outcome).await;
     let exit = pipeline::apply_exit(&file.plan, &outcome);
     let record = RunRecord {
         command: "apply",
@@ -116,6 +132,7 @@ pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<Finished> {
         client: &client,
         verification: verification.as_ref(),
         resumes: resumed.as_ref().map(|r| r.path.clone()),
+        applied: Some(&outcome),
         exit,
     };
     let mut summary = pipeline::report(

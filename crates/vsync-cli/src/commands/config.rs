@@ -10,10 +10,10 @@ use crate::settings::show::Shown;
 
 /// Prints the resolved settings. Reads no secret file (it only says whether each can be
 /// read) and calls no tenant.
-pub fn run(ctx: &Context, args: &ConfigArgs) -> Finished {
+pub fn run(ctx: &Context, args: &ConfigArgs) -> anyhow::Result<Finished> {
     let layers = ctx.layers();
     let connection = layers.connection(&args.target);
-    let project = layers.project(&args.project);
+    let project = layers.project(&args.project)?;
     let input = layers.input(&args.input);
     let policy = layers.policy(&args.policy);
     let report = layers.report(&args.report);
@@ -40,5 +40,5 @@ pub fn run(ctx: &Context, args: &ConfigArgs) -> Finished {
         ctx.out
             .answer(&format!("settings file: {file}\n{}", shown.table()));
     }
-    Finished::new(Exit::Ok, RunSummary::new("config"))
+    Ok(Finished::new(Exit::Ok, RunSummary::new("config")))
 }

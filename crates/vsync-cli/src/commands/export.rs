@@ -10,7 +10,23 @@ use crate::pipeline;
 
 /// Writes the tenant to `--out` (`.xlsx`, or a folder of CSV files).
 pub async fn run(ctx: &Context, args: &ExportArgs) -> anyhow::Result<Finished> {
-    let target = ctx.target(&args.target)?;
+    let project = args
+        .project
+        .as_deref()
+        .map(crate::settings::ProjectMode::parse)
+        .transpose()
+        .map_err(|e| crate::exit::Failure::new(Exit::Usage, e))?;
+    if matches!(project, Some(crate::settings::ProjectMode::Auto)) {
+        return Err(crate::exit::Failure::new(
+            Exit::Usage,
+            anyhow::anyhow!("export reads production (`none`) or a draft project's UUID, not `auto`"),
+        )
+        .into());
+    }
+    let target = ctx
+        .layers()
+        .connection(&args.target)
+        .target(&crate::settings::Project::reading(project))?;
     let client = target.signed_in_client(true).await?;
     let live = pipeline::fetch(&client, &target).await?;
     let desired = vsync_engine::desired_from_live(&live);

@@ -7,6 +7,7 @@ pub mod config;
 pub mod demo;
 pub mod export;
 pub mod plan;
+pub mod project;
 pub mod sync;
 pub mod validate;
 

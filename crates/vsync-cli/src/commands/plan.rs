@@ -36,7 +36,8 @@ pub async fn run(ctx: &Context, args: &PlanArgs) -> anyhow::Result<Finished> {
         PlanInput::new(&input, &desired),
         policy,
         plan,
-    );
+    )
+    .in_project(target.project.clone());
     file.save(&out)?;
 
     let exit = if file.plan.blocked() {
@@ -57,6 +58,7 @@ pub async fn run(ctx: &Context, args: &PlanArgs) -> anyhow::Result<Finished> {
         client: &client,
         verification: None,
         resumes: None,
+        applied: None,
         exit,
     };
     let mut summary = pipeline::report(

@@ -11,6 +11,7 @@ use crate::context::Context;
 use crate::exit::Exit;
 use crate::output::Finished;
 use crate::pipeline::{self, PlanFile, PlanInput, RunRecord};
+use crate::settings::ProjectMode;
 
 /// Runs the sync.
 pub async fn run(ctx: &Context, args: &SyncArgs) -> anyhow::Result<Finished> {
@@ -30,14 +31,28 @@ pub async fn run(ctx: &Context, args: &SyncArgs) -> anyhow::Result<Finished> {
     } else {
         Some(crate::commands::lock(&report, &target, "sync").await?)
     };
-    let live = pipeline::fetch(&client, &target).await?;
+    // A draft the last run left unpublished (a partial failure, a crash) is continued: the
+    // plan is made against it, so only what it lacks is planned, and it is published once.
+    let continue_in = if !args.dry_run && target.project == ProjectMode::Auto {
+        pipeline::earlier_draft(&report.dir.value, &target, &client).await
+    } else {
+        None
+    };
+    let reads = client.in_project(
+        continue_in
+            .as_ref()
+            .or(target.project.id())
+            .map(vsync_model::ProjectId::as_str),
+    );
+    let live = pipeline::fetch(&reads, &target).await?;
     let plan = pipeline::make_plan(&desired, &live, &policy)?;
     let file = PlanFile::new(
         target.tenant_label(),
         PlanInput::new(&input, &desired),
         policy,
         plan,
-    );
+    )
+    .in_project(target.project.clone());
     let run = crate::commands::run_dir(&report, "sync")?;
     if !args.dry_run {
         file.save(&run.kept_plan())?;
@@ -50,6 +65,15 @@ pub async fn run(ctx: &Context, args: &SyncArgs) -> anyhow::Result<Finished> {
             dry_run: args.dry_run,
             journal: (!args.dry_run).then(|| run.journal()),
             progress: crate::commands::progress(ctx),
+            project: pipeline::project_choice(
+                &target,
+                &target.project,
+                "sync",
+                (&started_at, &file.input.checksum),
+                continue_in,
+            ),
+            publish_partial: target.publish_partial,
+            count_versions: target.project == ProjectMode::None,
             ..ExecOptions::default()
         },
     );
@@ -57,10 +81,11 @@ pub async fn run(ctx: &Context, args: &SyncArgs) -> anyhow::Result<Finished> {
         .apply(&file.plan, vsync_executor::cancel_on_signals())
         .await
         .map_err(pipeline::exec_failure)?;
-    let verification = if args.dry_run || file.plan.is_empty() {
+    let verification = if args.dry_run || (file.plan.is_empty() && outcome.project.is_none()) {
         None
     } else {
-        verify(ctx, &client, &target, &file, &outcome).await
+        let checked = pipeline::verify_client(&client, &outcome);
+        verify(ctx, &checked, &target, &file, &outcome).await
     };
     let exit = if args.dry_run {
         if file.plan.blocked() {
@@ -86,6 +111,7 @@ pub async fn run(ctx: &Context, args: &SyncArgs) -> anyhow::Result<Finished> {
         client: &client,
         verification: verification.as_ref(),
         resumes: None,
+        applied: (!args.dry_run).then_some(&outcome),
         exit,
     };
     let stem = if args.dry_run {
@@ -94,16 +120,16 @@ pub async fn run(ctx: &Context, args: &SyncArgs) -> anyhow::Result<Finished> {
         "sync-report"
     };
     let interrupted = outcome.interrupted;
-    let outcomes = if args.dry_run {
-        Vec::new()
+    let outcomes: &[_] = if args.dry_run {
+        &[]
     } else {
-        outcome.outcomes
+        &outcome.outcomes
     };
     let summary = pipeline::report(
         ctx,
         &run,
         stem,
-        (&file.plan, &outcomes),
+        (&file.plan, outcomes),
         &record,
         args.report.max_rows,
     )?;

@@ -52,7 +52,11 @@ pub struct TenantConfig {
     pub(crate) client_id: Option<String>,
     #[serde(alias = "target_tenant")]
     pub(crate) tenant_code: Option<String>,
-    pub(crate) project_id: Option<String>,
+    #[serde(alias = "project_id")]
+    pub(crate) project: Option<String>,
+    pub(crate) publish: Option<bool>,
+    pub(crate) publish_partial: Option<bool>,
+    pub(crate) ticket: Option<String>,
     pub(crate) non_versioned: Option<bool>,
     pub(crate) allow_insecure_http: Option<bool>,
     pub(crate) api_key_file: Option<PathBuf>,

@@ -16,7 +16,7 @@ use vsync_engine::{Guard, GuardSettings};
 use super::file::ConfigFile;
 pub use super::resolved::{
     Connection, DEFAULT_KEEP_RUNS, GUARD_CLASSES, InputSettings, PolicySettings, Project,
-    ReportSettings, ResolvedInput, parse_deprovision,
+    ProjectMode, ReportSettings, ResolvedInput, parse_deprovision,
 };
 use crate::cli::{ConnectionArgs, InputArgs, PolicyArgs, ProjectArgs, ReportArgs};
 
@@ -329,16 +329,52 @@ impl Layers<'_> {
         }
     }
 
-    /// The project and versioning headers.
-    pub fn project(&self, args: &ProjectArgs) -> Project {
+    /// The project and versioning headers; a project that is not `auto`, `none` or a UUID
+    /// is a usage error naming where it came from.
+    pub fn project(&self, args: &ProjectArgs) -> anyhow::Result<Project> {
         let t = &self.file.tenant;
-        Project {
-            project_id: self.pick(
-                "project_id",
-                "--project-id",
+        let given = self.pick(
+            "project",
+            if args.project_id.is_some() {
+                "--project-id"
+            } else {
+                "--project"
+            },
+            None,
+            args.project.clone().or_else(|| args.project_id.clone()),
+            t.project.clone(),
+            "auto".to_owned(),
+        );
+        let mode = ProjectMode::parse(&given.value).map_err(|e| {
+            crate::exit::Failure::new(
+                crate::exit::Exit::Usage,
+                e.context(format!("invalid project setting (from {})", given.source)),
+            )
+        })?;
+        Ok(Project {
+            project: Setting::new(mode, given.source),
+            publish: self.pick(
+                "publish",
+                "--publish",
                 None,
-                args.project_id.clone().map(Some),
-                t.project_id.clone().map(Some),
+                args.publish.then_some(true),
+                t.publish,
+                false,
+            ),
+            publish_partial: self.pick(
+                "publish_partial",
+                "--publish-partial",
+                None,
+                args.publish_partial.then_some(true),
+                t.publish_partial,
+                false,
+            ),
+            ticket: self.pick(
+                "ticket",
+                "--ticket",
+                None,
+                args.ticket.clone().map(Some),
+                t.ticket.clone().map(Some),
                 None,
             ),
             non_versioned: self.pick(
@@ -349,7 +385,7 @@ impl Layers<'_> {
                 t.non_versioned,
                 false,
             ),
-        }
+        })
     }
 
     /// The input file, mapping and delimiter.

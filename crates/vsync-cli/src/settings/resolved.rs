@@ -48,11 +48,82 @@ pub struct Connection {
     pub rate_time_scale: Setting<f64>,
 }
 
+/// Where a run makes its versioned changes: `tenant.project`, `--project`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum ProjectMode {
+    /// A draft project made for the run when it has versioned changes, published once.
+    #[default]
+    Auto,
+    /// Production: one production version per versioned request.
+    None,
+    /// This project, as it is (published only when asked).
+    Id(vsync_model::ProjectId),
+}
+
+impl ProjectMode {
+    /// `auto`, `none`, or a project's UUID (any case; written back in its canonical form).
+    pub fn parse(value: &str) -> anyhow::Result<Self> {
+        let value = value.trim();
+        if value.eq_ignore_ascii_case("auto") {
+            return Ok(Self::Auto);
+        }
+        if value.eq_ignore_ascii_case("none") {
+            return Ok(Self::None);
+        }
+        match uuid::Uuid::try_parse(value) {
+            Ok(id) => Ok(Self::Id(vsync_model::ProjectId::new(
+                id.hyphenated().to_string(),
+            ))),
+            Err(_) => bail!(
+                "the project must be `auto`, `none` or a project's UUID (such as \
+                 0b6c2a46-6c38-4f0e-9d0e-3f5b1a4c9e21), not {value:?}"
+            ),
+        }
+    }
+
+    /// The project's ID, when one is given.
+    pub fn id(&self) -> Option<&vsync_model::ProjectId> {
+        match self {
+            Self::Id(id) => Some(id),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for ProjectMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Auto => f.write_str("auto"),
+            Self::None => f.write_str("none"),
+            Self::Id(id) => f.write_str(id.as_str()),
+        }
+    }
+}
+
+impl serde::Serialize for ProjectMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectMode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Self::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
 /// The project a run works in, and whether changes are versioned.
 #[derive(Debug, Clone)]
 pub struct Project {
-    /// `tenant.project_id`.
-    pub project_id: Setting<Option<String>>,
+    /// `tenant.project`.
+    pub project: Setting<ProjectMode>,
+    /// `tenant.publish`: publish a given project after the run.
+    pub publish: Setting<bool>,
+    /// `tenant.publish_partial`: publish the run's project even after a partial failure.
+    pub publish_partial: Setting<bool>,
+    /// `tenant.ticket`: the change ticket recorded on the run's project.
+    pub ticket: Setting<Option<String>>,
     /// `tenant.non_versioned`.
     pub non_versioned: Setting<bool>,
 }
@@ -61,9 +132,21 @@ impl Project {
     /// No project, versioned changes: what read-only commands use.
     pub fn none() -> Self {
         Self {
-            project_id: Setting::new(None, Source::Default),
+            project: Setting::new(ProjectMode::None, Source::Default),
+            publish: Setting::new(false, Source::Default),
+            publish_partial: Setting::new(false, Source::Default),
+            ticket: Setting::new(None, Source::Default),
             non_versioned: Setting::new(false, Source::Default),
         }
+    }
+
+    /// Reads in the draft project `id` (`export --project`), otherwise production.
+    pub fn reading(id: Option<ProjectMode>) -> Self {
+        let mut project = Self::none();
+        if let Some(id) = id {
+            project.project = Setting::new(id, Source::Flag("--project"));
+        }
+        project
     }
 }
 

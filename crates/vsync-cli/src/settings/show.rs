@@ -93,7 +93,14 @@ impl Shown<'_> {
             row("tenant.password", &c.password, secret),
             row("tenant.client_secret", &c.client_secret, secret),
             row("tenant.token", &c.token, secret),
-            row("tenant.project_id", &self.project.project_id, text),
+            row("tenant.project", &self.project.project, ToString::to_string),
+            row("tenant.publish", &self.project.publish, ToString::to_string),
+            row(
+                "tenant.publish_partial",
+                &self.project.publish_partial,
+                ToString::to_string,
+            ),
+            row("tenant.ticket", &self.project.ticket, text),
             row(
                 "tenant.non_versioned",
                 &self.project.non_versioned,

@@ -26,8 +26,15 @@ pub struct Target {
     pub account: Option<String>,
     /// The user vsync signs in as, when it signs in as one.
     pub signed_in_as: Option<String>,
-    /// The `ProjectID` header.
-    pub project_id: Option<String>,
+    /// Where the versioned changes are made; with a project's ID, its `ProjectID` header goes
+    /// on every call whose spec has one (reads included).
+    pub project: super::ProjectMode,
+    /// Publish a given project after the run.
+    pub publish: bool,
+    /// Publish the run's project even after a partial failure.
+    pub publish_partial: bool,
+    /// The change ticket recorded on the run's project.
+    pub ticket: Option<String>,
     /// The `NonVersioned` header.
     pub non_versioned: bool,
     /// Whether plain http to a non-loopback host is allowed.
@@ -89,7 +96,10 @@ impl Connection {
             base_url,
             credentials,
             method,
-            project_id: project.project_id.value.clone(),
+            project: project.project.value.clone(),
+            publish: project.publish.value,
+            publish_partial: project.publish_partial.value,
+            ticket: project.ticket.value.clone(),
             non_versioned: project.non_versioned.value,
             allow_insecure_http: self.allow_insecure_http.value,
             rate_limit,
@@ -138,8 +148,8 @@ impl Target {
             .non_versioned(self.non_versioned)
             .read_only(read_only)
             .user_agent(concat!("vsync/", env!("CARGO_PKG_VERSION")));
-        if let Some(project) = &self.project_id {
-            builder = builder.project(project.clone());
+        if let Some(project) = self.project.id() {
+            builder = builder.project(project.as_str());
         }
         builder.build().context("failed to set up the API client")
     }
