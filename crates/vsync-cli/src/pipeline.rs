@@ -416,12 +416,15 @@ impl RunRecord<'_> {
                 .unwrap_or_default(),
             exit_code: Some(i32::from(self.exit.code())),
             result: Some(self.exit.label().to_owned()),
-            project: self.applied.and_then(|a| a.project.as_ref()).map(|p| RunProject {
-                id: p.id.to_string(),
-                name: p.name.clone(),
-                published: p.published(),
-                note: p.message.clone(),
-            }),
+            project: self
+                .applied
+                .and_then(|a| a.project.as_ref())
+                .map(|p| RunProject {
+                    id: p.id.to_string(),
+                    name: p.name.clone(),
+                    published: p.published(),
+                    note: p.message.clone(),
+                }),
             production_versions: self
                 .applied
                 .and_then(|a| a.production_versions.as_ref())
@@ -502,9 +505,10 @@ pub fn report(
 /// The exit code of a finished apply: a project held back or not published is a partial
 /// failure.
 pub fn apply_exit(plan: &Plan, outcome: &ApplyOutcome) -> Exit {
-    let held = outcome.project.as_ref().is_some_and(|p| {
-        matches!(p.state, ProjectState::Held | ProjectState::PublishFailed)
-    });
+    let held = outcome
+        .project
+        .as_ref()
+        .is_some_and(|p| matches!(p.state, ProjectState::Held | ProjectState::PublishFailed));
     if outcome.interrupted {
         Exit::Interrupted
     } else if held
@@ -539,9 +543,11 @@ pub fn project_choice(
         },
         ProjectMode::Auto => {
             let hash: String = checksum.chars().take(8).collect();
+            // To the second: `2026-12-01T02:00:00Z`.
+            let time = started_at.split(['.', 'Z']).next().unwrap_or(started_at);
             ProjectChoice::Auto {
                 project: NewProject {
-                    name: format!("vsync {command} {started_at} input {hash}"),
+                    name: format!("vsync {command} {time}Z input {hash}"),
                     description: Some(format!(
                         "User groups, memberships and permission assignments changed by vsync {}                          ({command} of the input with SHA-256 {checksum}), published as one                          production version.",
                         env!("CARGO_PKG_VERSION")
@@ -570,7 +576,11 @@ pub async fn earlier_draft(
     let journal = vsync_executor::JournalState::load(&run.journal()).ok()?;
     let project = journal.unpublished_project()?;
     match client.projects().list_open_projects().await {
-        Ok(open) if open.iter().any(|p| p.id.as_deref() == Some(project.id.as_str())) => {
+        Ok(open)
+            if open
+                .iter()
+                .any(|p| p.id.as_deref() == Some(project.id.as_str())) =>
+        {
             tracing::info!(project = %project.id, run = %run.path.display(), "continuing in the draft project the last run left unpublished");
             Some(project.id.clone())
         }

@@ -19,7 +19,9 @@ pub async fn run(ctx: &Context, args: &ExportArgs) -> anyhow::Result<Finished> {
     if matches!(project, Some(crate::settings::ProjectMode::Auto)) {
         return Err(crate::exit::Failure::new(
             Exit::Usage,
-            anyhow::anyhow!("export reads production (`none`) or a draft project's UUID, not `auto`"),
+            anyhow::anyhow!(
+                "export reads production (`none`) or a draft project's UUID, not `auto`"
+            ),
         )
         .into());
     }

@@ -63,9 +63,7 @@ pub async fn run(ctx: &Context, args: &ProjectCommandArgs) -> anyhow::Result<Fin
                 .commit_and_publish(&id)
                 .await
                 .with_context(|| format!("failed to publish project {id}"))?;
-            let version = answer
-                .commit_and_publish
-                .and_then(|c| c.published_version);
+            let version = answer.commit_and_publish.and_then(|c| c.published_version);
             ctx.say(&match version {
                 Some(v) => format!(
                     "published project {id} as production version {}",

@@ -120,11 +120,7 @@ pub async fn run(ctx: &Context, args: &SyncArgs) -> anyhow::Result<Finished> {
         "sync-report"
     };
     let interrupted = outcome.interrupted;
-    let outcomes: &[_] = if args.dry_run {
-        &[]
-    } else {
-        &outcome.outcomes
-    };
+    let outcomes: &[_] = if args.dry_run { &[] } else { &outcome.outcomes };
     let summary = pipeline::report(
         ctx,
         &run,

@@ -19,7 +19,7 @@ pub mod target;
 pub use file::ConfigFile;
 pub use layers::{
     ArgSources, Connection, Env, InputSettings, Layers, PolicySettings, Project, ProjectMode,
-    ReportSettings,
-    ResolvedInput, STATE_DIR_VAR, Secret, Setting, Source, parse_deprovision, process_env,
+    ReportSettings, ResolvedInput, STATE_DIR_VAR, Secret, Setting, Source, parse_deprovision,
+    process_env,
 };
 pub use target::Target;

@@ -6,4 +6,5 @@ mod examples;
 mod harness;
 mod input_files;
 mod output;
+mod projects;
 mod runs;
