@@ -5,6 +5,9 @@
 # permission and profile assignment, the analytic tenants, a draft project created, listed,
 # changed, published as one production version and another deleted, the production versions,
 # a bulk update and delete, and an XLSX report. The SDK's strict models parse every answer.
+# Then `vsync sync` (the binary the tests build) of 300 memberships in 5 new groups and 20
+# permission assignments, read back with the SDK without ProjectID: one production version,
+# no open project, every change in production; a second sync publishes none.
 #
 # Installs the pinned SDK into .venv-sdk on first use. Needs python3 and cargo.
 # `--install-only` sets up the virtual environment and stops (CI runs it while cargo builds).
@@ -48,4 +51,4 @@ if [ -z "$url" ]; then
     exit 1
 fi
 
-"$VENV/bin/python" scripts/python_sdk_check.py "$url"
+"$VENV/bin/python" scripts/python_sdk_check.py "$url" "$target_dir/debug/vsync"

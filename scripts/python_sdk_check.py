@@ -1,11 +1,19 @@
 """Checks the simulated tenant with Visier's official Python SDK.
 
-Usage: python_sdk_check.py http://127.0.0.1:PORT
+Usage: python_sdk_check.py http://127.0.0.1:PORT [VSYNC_BINARY]
+
+With the vsync binary, it also runs `vsync sync` of 300 memberships in 5 new groups and 20
+direct permission assignments against the tenant, then reads the result back with the SDK,
+without ProjectID: one new production version, no open project, every change in production;
+a second sync publishes none.
 
 Exits non-zero, naming the step, when the SDK cannot do what it does against a real tenant.
 """
 
+import os
+import subprocess
 import sys
+import tempfile
 
 import visier_platform_sdk as sdk
 from visier_platform_sdk.api.permissions_api import PermissionsApi
@@ -140,8 +148,14 @@ def groups_and_grants(client, user_id):
 
 
 def group_members(users_v1, group_id, project_id=None):
-    page = users_v1.get_user_group_users(group_id, project_id=project_id)
-    return [u.user_id for t in (page.tenants or []) for u in (t.users or [])]
+    members, start = [], 0
+    while True:
+        page = users_v1.get_user_group_users(group_id, project_id=project_id, limit=100, start=start)
+        batch = [u.user_id for t in (page.tenants or []) for u in (t.users or [])]
+        members.extend(batch)
+        if len(batch) < 100:
+            return members
+        start += 100
 
 
 def projects_and_versions(client, user_id):
@@ -228,8 +242,80 @@ def update_report_delete(client, user_id):
     check("bulk delete: the user is gone", all(u.user_id != user_id for u in remaining))
 
 
+SYNC_USERS = 300
+SYNC_GROUPS = 5
+SYNC_GRANTS = 20
+
+
+def vsync_sync(vsync, host, workdir):
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "VISIER_HOST": host,
+        "VISIER_APIKEY": "dev-apikey",
+        "VISIER_USERNAME": "admin",
+        "VISIER_PASSWORD": "admin",
+        "VSYNC_STATE_DIR": os.path.join(workdir, "state"),
+    }
+    command = [vsync, "--color", "never", "-q", "sync", "--input", "input", "--mode", "upsert", "--ticket", "SDK-SYNC"]
+    return subprocess.run(command, cwd=workdir, env=env, capture_output=True, text=True, timeout=300)
+
+
+def one_version_per_sync(client, host, vsync):
+    """`vsync sync` makes its versioned changes in a draft project and publishes it once; read
+    back with the SDK, without ProjectID."""
+    permissions = PermissionsApi(client).get_permissions().permissions or []
+    permission = permissions[1]
+    versions_api = ProductionVersionsApi(client)
+    before = versions_api.get_production_versions().published_versions or []
+    with tempfile.TemporaryDirectory() as workdir:
+        folder = os.path.join(workdir, "input")
+        os.makedirs(folder)
+        with open(os.path.join(folder, "users.csv"), "w") as f:
+            f.write("username,displayName,employeeId,userGroups,permissions\n")
+            for i in range(SYNC_USERS):
+                grant = permission.display_name if i < SYNC_GRANTS else ""
+                f.write(f"sdk.sync.{i}@example.com,Sync {i},SYNC{i:05},SDK Sync Team {i % SYNC_GROUPS},{grant}\n")
+        with open(os.path.join(folder, "user_groups.csv"), "w") as f:
+            f.write("displayName,description\n")
+            for g in range(SYNC_GROUPS):
+                f.write(f"SDK Sync Team {g},made by vsync sync\n")
+
+        first = vsync_sync(vsync, host, workdir)
+        check("vsync sync: exits 0", first.returncode == 0, f"exit {first.returncode}: {first.stdout}{first.stderr}")
+        after = versions_api.get_production_versions().published_versions or []
+        check("vsync sync: exactly one new production version", len(after) == len(before) + 1, f"{len(before)} then {len(after)}")
+        if after:
+            check("vsync sync: the version is vsync's project", (after[0].name or "").startswith("vsync sync ") and after[0].ticket_number == "SDK-SYNC", f"got {after[0]}")
+        still_open = ProjectsApi(client).get_projects().open_projects or []
+        check("vsync sync: no project is left open", not still_open, f"got {still_open}")
+
+        groups = UserGroupsV2Api(client).get_user_groups(limit=1000).user_groups or []
+        teams = [g for g in groups if (g.display_name or "").startswith("SDK Sync Team")]
+        check("vsync sync: the 5 groups are in production", len(teams) == SYNC_GROUPS, f"got {len(teams)}")
+        users_v1 = UsersV1Api(client)
+        sizes = [len(group_members(users_v1, g.user_group_id)) for g in teams]
+        check("vsync sync: the 300 memberships are in production", sum(sizes) == SYNC_USERS, f"got {sizes}")
+        names, start = set(), 0
+        while True:
+            page = users_v1.get_permission_assigned_users(permission.permission_id, limit=100, start=start)
+            batch = [u.username for t in (page.tenants or []) for u in (t.users or [])]
+            names.update(batch)
+            if len(batch) < 100:
+                break
+            start += 100
+        granted = [n for n in names if (n or "").startswith("sdk.sync.")]
+        check("vsync sync: the 20 permission assignments are in production", len(granted) == SYNC_GRANTS, f"got {len(granted)}")
+
+        second = vsync_sync(vsync, host, workdir)
+        check("vsync sync again: exits 0", second.returncode == 0, f"exit {second.returncode}: {second.stdout}{second.stderr}")
+        final = versions_api.get_production_versions().published_versions or []
+        check("vsync sync again: no new production version", len(final) == len(after), f"{len(after)} then {len(final)}")
+        print(f"vsync sync: {SYNC_USERS} memberships in {SYNC_GROUPS} new groups and {SYNC_GRANTS} permissions published as {len(after) - len(before)} production version; the second sync published {len(final) - len(after)}")
+
+
 def main():
     host = sys.argv[1]
+    vsync = sys.argv[2] if len(sys.argv) > 2 else None
     asid = sdk.Configuration(host=host, api_key="dev-apikey", username="admin", password="admin")
     run(asid, "asid")
 
@@ -273,6 +359,8 @@ def main():
             "bulk add: the new user is listed",
             any(u.username == "sdk.check.one@example.com" for u in again),
         )
+        if vsync:
+            one_version_per_sync(client, host, vsync)
         new_user = successes[0].user_id if successes else None
         if new_user:
             groups_and_grants(client, new_user)
