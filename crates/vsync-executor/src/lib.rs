@@ -15,6 +15,11 @@
 //!   next to the report; [`Executor::resume`] continues a run from it after a crash.
 //! - [`verify`] re-reads the tenant after an apply and reports [`Verification`]: converged, or
 //!   what is still different and why.
+//! - [`ProjectChoice`] (in [`ExecOptions::project`]): the versioned changes (user groups,
+//!   memberships, permission assignments) made in a draft project created for the run and
+//!   published once ([`ProjectOutcome`] in [`ApplyOutcome::project`], the versions in
+//!   [`ApplyOutcome::production_versions`]); held unpublished, with what to do, when some of
+//!   them failed; continued by a resume from the journal.
 //!
 //! [`cancel_on_signals`] gives the shutdown token: on Ctrl-C or SIGTERM no new batch starts,
 //! the ones in flight finish and are journaled, and the outcome says `interrupted`.
