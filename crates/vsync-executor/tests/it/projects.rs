@@ -383,3 +383,50 @@ async fn a_given_project_is_published_only_when_asked() {
     })
     .await;
 }
+
+/// Regression test for settling a lost group create inside a project: the groups exist only in
+/// the draft, so the re-read by correlation id must carry the project's ID; read in production
+/// it finds nothing and the create is sent again, making every group twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_group_create_in_a_project_is_settled_by_a_read_in_the_project() {
+    within(60, async {
+        let lost = ScriptedFault::first(
+            Method::POST,
+            vsync_api::paths::USER_GROUPS_V2,
+            1,
+            FaultKind::ConnectionReset,
+        );
+        let (sim, client, desired) = tenant(vec![lost]).await;
+        let plan = plan_in(&client, &desired).await;
+        let outcome = run(
+            &client,
+            &plan,
+            ExecOptions {
+                project: auto(),
+                ..quiet()
+            },
+        )
+        .await;
+        assert_all_applied(&outcome);
+        assert_eq!(
+            sim.call_count(Operation::CreateUserGroups),
+            1,
+            "not sent again"
+        );
+        let reread = sim
+            .received_requests()
+            .into_iter()
+            .find(|r| {
+                r.operation == Some(Operation::ListUserGroupsV2)
+                    && r.query
+                        .as_deref()
+                        .is_some_and(|q| q.contains("correlationIds"))
+            })
+            .expect("a re-read by correlation id");
+        let project = outcome.project.unwrap();
+        assert_eq!(reread.header("projectid"), Some(project.id.as_str()));
+        assert!(duplicates(&sim).is_empty(), "{:?}", duplicates(&sim));
+        assert_eq!(project.state, ProjectState::Published);
+    })
+    .await;
+}
