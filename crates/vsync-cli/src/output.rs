@@ -184,6 +184,9 @@ pub struct RunSummary {
     /// Other files written (an export, audit reports).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<PathBuf>,
+    /// The draft project the run made its versioned changes in, and whether it was published.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project: Option<vsync_report::RunProject>,
 }
 
 impl RunSummary {

@@ -478,6 +478,14 @@ pub fn report(
 ) -> anyhow::Result<RunSummary> {
     let facts = record.facts();
     let report = Report::new(plan, outcomes, facts.clone());
+    if let Some(project) = report.run.project.as_ref().filter(|p| !p.published) {
+        // On stderr too, where a scheduler's log has it.
+        tracing::warn!(
+            project = %project.id,
+            "{}",
+            project.note.as_deref().unwrap_or("the run's project was not published")
+        );
+    }
     let written = report
         .write_all(&run.path, stem)
         .with_context(|| format!("failed to write the report in {}", run.path.display()))?;
@@ -498,6 +506,7 @@ pub fn report(
         calls: Some(report.run.api_calls_used),
         converged: report.run.converged,
         reports: written.paths().map(Path::to_path_buf).to_vec(),
+        project: report.run.project.clone(),
         ..RunSummary::new(record.command)
     })
 }

@@ -272,10 +272,26 @@ async fn plans_record_the_project_and_drafts_can_be_read_published_and_discarded
     let run = vsync(
         dir.path(),
         Some(&host),
-        &["apply", "plan.json", "--project", &draft],
+        &[
+            "--log-format",
+            "json",
+            "apply",
+            "plan.json",
+            "--project",
+            &draft,
+        ],
     )
     .await;
     assert_eq!(run.code, 0, "{}", run.all());
+    let finished: serde_json::Value =
+        serde_json::from_str(run.stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(finished["project"]["id"], draft.as_str(), "{finished}");
+    assert_eq!(finished["project"]["published"], false, "{finished}");
+    assert!(
+        run.stderr.contains("left open") && run.stderr.contains(&draft),
+        "a scheduler's log says it: {}",
+        run.all()
+    );
     assert_eq!(open_projects(&sim), vec![draft.clone()], "left open");
     assert_eq!(sim.call_count(Operation::CreateProject), 0);
     // Its state can be planned against and exported.
