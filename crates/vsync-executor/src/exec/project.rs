@@ -117,6 +117,13 @@ pub struct PublishedVersion {
     pub version_number: Option<i32>,
 }
 
+/// What became of a project a journal names.
+enum Found {
+    Open,
+    Published,
+    Gone,
+}
+
 /// The project a run is working in.
 #[derive(Debug)]
 pub(super) struct ActiveProject {
@@ -184,9 +191,15 @@ impl Run {
         });
     }
 
-    /// Whether a versioned change of `plan` is still to be made.
-    fn versioned_pending(&self, plan: &Plan) -> bool {
-        ids_of(plan, true).into_iter().any(|c| !self.is_final(c))
+    /// Whether a versioned change of `plan` is still to be made (by the run so far, and by the
+    /// journal a resume continues).
+    fn versioned_pending(&self, plan: &Plan, journal: Option<&JournalState>) -> bool {
+        ids_of(plan, true).into_iter().any(|c| {
+            !self.is_final(c)
+                && journal
+                    .and_then(|j| j.outcomes.get(&c))
+                    .is_none_or(|o| !o.status.is_final())
+        })
     }
 
     /// Before the first batch: the project the versioned changes go to (created, continued
@@ -201,7 +214,7 @@ impl Run {
         let earlier = journal.and_then(|j| j.unpublished_project());
         match &self.opts.project {
             ProjectChoice::None if earlier.is_none() => {
-                if self.opts.count_versions && self.versioned_pending(plan) {
+                if self.opts.count_versions && self.versioned_pending(plan, journal) {
                     match self.latest_version().await {
                         Ok(latest) => {
                             let _ = self.project.versions_before.set(latest);
@@ -242,16 +255,33 @@ impl Run {
                     ),
                 };
                 if let Some((id, name, created)) = continued {
-                    self.require_open(&id).await?;
-                    if earlier.is_none() {
-                        self.journal(&Record::Project {
-                            id: id.clone(),
-                            name: name.clone(),
-                            created,
-                        });
+                    match self.status_of(&id).await? {
+                        Found::Open => {
+                            if earlier.is_none() {
+                                self.journal(&Record::Project {
+                                    id: id.clone(),
+                                    name: name.clone(),
+                                    created,
+                                });
+                            }
+                            self.activate(id, name, created, true);
+                            return Ok(());
+                        }
+                        // Published after its last change, before the journal could say so
+                        // (a crash between the two): its changes are in production.
+                        Found::Published => {
+                            tracing::info!(project = %id, "the run's project was already published");
+                            self.journal(&Record::ProjectPublished { id, version: None });
+                        }
+                        Found::Gone => {
+                            return Err(ExecError::Project {
+                                id,
+                                message: "the run's project was discarded, and the changes it \
+                                          held with it: plan again"
+                                    .to_owned(),
+                            });
+                        }
                     }
-                    self.activate(id, name, created, true);
-                    return Ok(());
                 }
                 let Some(new) = new else { return Ok(()) };
                 if let Some(name) = journal.and_then(|j| j.project_creating.as_deref())
@@ -260,7 +290,7 @@ impl Run {
                     self.adopt(found, name);
                     return Ok(());
                 }
-                if self.versioned_pending(plan) {
+                if self.versioned_pending(plan, journal) {
                     self.create(new).await?;
                 }
                 Ok(())
@@ -285,6 +315,25 @@ impl Run {
                       its changes cannot be continued; plan again"
                 .to_owned(),
         })
+    }
+
+    /// Whether a project is open, was published, or is gone (deleted or unknown).
+    async fn status_of(&self, id: &ProjectId) -> Result<Found, ExecError> {
+        let projects = self.client.projects();
+        let open = projects
+            .list_open_projects()
+            .await
+            .map_err(|e| ExecError::client("list the open projects", e))?;
+        if open.iter().any(|p| p.id.as_deref() == Some(id.as_str())) {
+            return Ok(Found::Open);
+        }
+        match projects.get_project(id).await {
+            Ok(_) => Ok(Found::Published),
+            Err(e) if e.status().is_some_and(|s| s.is_client_error()) && !e.is_auth() => {
+                Ok(Found::Gone)
+            }
+            Err(e) => Err(ExecError::client("read the run's project", e)),
+        }
     }
 
     async fn find_by_name(&self, name: &str) -> Result<Option<ProjectDto>, ExecError> {

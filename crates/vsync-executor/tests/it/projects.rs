@@ -430,3 +430,58 @@ async fn a_lost_group_create_in_a_project_is_settled_by_a_read_in_the_project() 
     })
     .await;
 }
+
+/// A crash between the publish and its journal line: the resume finds the project published
+/// (no longer open, still there) and neither publishes again nor makes another project.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resume_after_an_unjournaled_publish_publishes_nothing_more() {
+    within(60, async {
+        let (sim, client, desired) = tenant(Vec::new()).await;
+        let dir = tempfile::tempdir().unwrap();
+        let journal = dir.path().join("run.journal");
+        let plan = plan_in(&client, &desired).await;
+        let opts = ExecOptions {
+            project: auto(),
+            journal: Some(journal.clone()),
+            ..quiet()
+        };
+        let first = run(&client, &plan, opts.clone()).await;
+        assert_eq!(first.project.unwrap().state, ProjectState::Published);
+        let versions = sim.production_versions();
+        // The journal as a crash right after the publish leaves it.
+        let text = std::fs::read_to_string(&journal).unwrap();
+        let mut cut = String::new();
+        for line in text
+            .lines()
+            .take_while(|l| !l.contains("\"projectPublished\""))
+        {
+            cut.push_str(line);
+            cut.push('\n');
+        }
+        assert!(cut.len() < text.len());
+        std::fs::write(&journal, cut).unwrap();
+        assert!(
+            JournalState::load(&journal)
+                .unwrap()
+                .unpublished_project()
+                .is_some()
+        );
+
+        let executor = Executor::new(client.clone(), opts);
+        let second = Box::pin(executor.resume(&plan, &journal, CancellationToken::new()))
+            .await
+            .unwrap();
+        assert_all_applied(&second);
+        assert!(second.project.is_none(), "{:?}", second.project);
+        assert_eq!(sim.production_versions(), versions);
+        assert_eq!(sim.call_count(Operation::CreateProject), 1);
+        assert_eq!(sim.call_count(Operation::RunProjectOperation), 1);
+        assert!(
+            JournalState::load(&journal)
+                .unwrap()
+                .unpublished_project()
+                .is_none()
+        );
+    })
+    .await;
+}
