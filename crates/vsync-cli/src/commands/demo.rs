@@ -9,11 +9,13 @@
 //! 3. The full export: `plan` previews creates, renames, display-name fixes, office moves and
 //!    leavers; `apply` makes them, and Visier rejects one new hire's username: a partial
 //!    failure, reported with its `rci`.
-//! 4. The next night HR has fixed that row: `sync` converges.
+//! 4. The next night HR has fixed that row: `sync` finishes the draft project the apply left
+//!    unpublished, publishes it, and converges.
 //! 5. A final `plan` shows zero changes.
 //!
 //! Every step runs the same code as the matching command, and leaves its reports in a
-//! numbered folder.
+//! numbered folder; the apply and the next night's sync share one report folder (`nightly/`,
+//! a run folder each), as a scheduled job does, so the sync finds the draft the apply held.
 
 use std::path::{Path, PathBuf};
 
@@ -145,7 +147,7 @@ pub async fn run(ctx: &Context, args: &DemoArgs) -> anyhow::Result<Finished> {
     ));
 
     demo.heading("Apply exactly that plan (vsync apply).");
-    let applied = crate::commands::apply::run(
+    let applied_run = crate::commands::apply::run(
         &demo.ctx(),
         &ApplyArgs {
             plan: Some(out.join("2-plan").join("plan.json")),
@@ -154,34 +156,34 @@ pub async fn run(ctx: &Context, args: &DemoArgs) -> anyhow::Result<Finished> {
             concurrency: None,
             target: demo.target(),
             project: ProjectArgs::default(),
-            report: demo.report("3-apply"),
+            report: demo.nightly_report(),
         },
     )
-    .await?
-    .exit;
+    .await?;
+    let applied = applied_run.exit;
     demo.say(&format!(
         "Exit code {} ({}): Visier rejected {}; the report gives its rci for Visier support. \
-         Everything else was applied.",
+         Everything else was applied; the versioned changes wait in a draft project, unpublished.",
         applied.code(),
         applied.label(),
         scenario.rejected
     ));
 
     demo.heading("Night 2. HR fixed that row in the export; the nightly job runs (vsync sync).");
-    let synced = crate::commands::sync::run(
+    let synced_run = crate::commands::sync::run(
         &demo.ctx(),
         &SyncArgs {
             input: demo.input(&files.corrected, true),
             policy: PolicyArgs::default(),
             target: demo.target(),
             project: ProjectArgs::default(),
-            report: demo.report("4-sync"),
+            report: demo.nightly_report(),
             concurrency: None,
             dry_run: false,
         },
     )
-    .await?
-    .exit;
+    .await?;
+    let synced = synced_run.exit;
     demo.say(&format!(
         "Exit code {} ({}).",
         synced.code(),
@@ -203,16 +205,15 @@ pub async fn run(ctx: &Context, args: &DemoArgs) -> anyhow::Result<Finished> {
         "Done. Inputs and reports are in {}",
         out.display()
     ));
-    let steps = [
-        "0-yesterday",
-        "1-truncated-export",
-        "2-plan",
-        "3-apply",
-        "4-sync",
-        "5-replan",
-    ];
-    for step in steps {
-        demo.say(&format!("  {}", out.join(step).display()));
+    let mut folders: Vec<PathBuf> = ["0-yesterday", "1-truncated-export", "2-plan"]
+        .iter()
+        .map(|step| out.join(step))
+        .collect();
+    folders.extend(applied_run.summary.run_dir.clone());
+    folders.extend(synced_run.summary.run_dir.clone());
+    folders.push(out.join("5-replan"));
+    for folder in folders {
+        demo.say(&format!("  {}", folder.display()));
     }
     let ok = truncated == Exit::GuardTripped
         && applied == Exit::PartialFailure
@@ -432,6 +433,17 @@ impl Demo<'_> {
             max_rows: 25,
             in_place: true,
             // The demo's own folder: a home folder may not exist where it runs.
+            state_dir: Some(self.out.join(".state")),
+            ..ReportArgs::default()
+        }
+    }
+
+    /// The report folder of the nightly runs (the apply and the next night's sync): one run
+    /// folder each, so the sync finds the draft project the apply left unpublished.
+    fn nightly_report(&self) -> ReportArgs {
+        ReportArgs {
+            report_dir: Some(self.out.join("nightly")),
+            max_rows: 25,
             state_dir: Some(self.out.join(".state")),
             ..ReportArgs::default()
         }
