@@ -148,6 +148,11 @@ impl UserFields {
             && self.email.is_none()
             && self.account_enabled.is_none()
     }
+
+    /// Whether the change turns an enabled account off.
+    pub fn disables(&self) -> bool {
+        self.account_enabled.as_ref().is_some_and(|e| !e.after)
+    }
 }
 
 /// A field a change sets, named in reports as the API names it (its serde name).
@@ -351,19 +356,38 @@ impl Change {
         }
     }
 
-    /// The class of removals the change belongs to, as the guards count them.
+    /// The class of removals the change belongs to, as the guards count them: whatever its
+    /// cause, a change that takes access away counts. A user update that sets
+    /// `accountEnabled` to false is a disable as much as a deprovisioning is.
     pub fn guard_class(&self) -> Option<GuardKind> {
-        match (self.entity(), self.action()) {
-            (Entity::User, Action::Delete) => Some(GuardKind::Deletes),
-            (Entity::User, Action::Disable) => Some(GuardKind::Disables),
-            (Entity::Membership, Action::Remove) => Some(GuardKind::MembershipRemovals),
-            (
-                Entity::UserPermission | Entity::GroupPermission | Entity::Profile,
-                Action::Revoke,
-            ) => Some(GuardKind::PermissionRevocations),
-            (Entity::Group, Action::Delete) => Some(GuardKind::GroupDeletes),
+        match &self.kind {
+            ChangeKind::DeleteUser { .. } => Some(GuardKind::Deletes),
+            ChangeKind::DisableUser { .. } => Some(GuardKind::Disables),
+            ChangeKind::UpdateUser { fields, .. } if fields.disables() => Some(GuardKind::Disables),
+            ChangeKind::Membership {
+                direction: Direction::Remove,
+                ..
+            } => Some(GuardKind::MembershipRemovals),
+            ChangeKind::UserPermission {
+                direction: Direction::Remove,
+                ..
+            }
+            | ChangeKind::GroupPermission {
+                direction: Direction::Remove,
+                ..
+            }
+            | ChangeKind::Profile {
+                direction: Direction::Remove,
+                ..
+            } => Some(GuardKind::PermissionRevocations),
+            ChangeKind::DeleteGroup { .. } => Some(GuardKind::GroupDeletes),
             _ => None,
         }
+    }
+
+    /// Whether the change takes access away (it belongs to a class the guards count).
+    pub fn takes_away(&self) -> bool {
+        self.guard_class().is_some()
     }
 
     /// The user the change is about or relates, if any.
@@ -483,7 +507,7 @@ pub struct Skip {
 pub enum GuardKind {
     /// User deletions.
     Deletes,
-    /// Deprovisioning disables.
+    /// User disables, by deprovisioning or by `accountEnabled = false` in the file.
     Disables,
     /// Membership removals.
     MembershipRemovals,
@@ -517,6 +541,38 @@ pub struct GuardOutcome {
     pub withheld: usize,
     /// The outcome in words.
     pub message: String,
+    /// The first changes of the class, for the message and the report: the rows (or, for
+    /// users absent from the file, the usernames) that caused the count.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub causes: Vec<GuardCause>,
+}
+
+/// A change a guard counted, as a report names it: its input row, or the user or group when
+/// no row asks for it (deprovisioning, deletions).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GuardCause {
+    /// The username or group name.
+    pub key: String,
+    /// The related group, permission or profile, for a relation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// The input row; `None` for a user or group absent from the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<SourceRef>,
+}
+
+impl fmt::Display for GuardCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match &self.target {
+            Some(target) => format!("{} / {target}", self.key),
+            None => self.key.clone(),
+        };
+        match &self.source {
+            Some(source) => write!(f, "{source} ({what})"),
+            None => write!(f, "{what} (not in the file)"),
+        }
+    }
 }
 
 impl GuardOutcome {

@@ -35,7 +35,7 @@ use crate::fast_hash::{FastMap, FastSet};
 use crate::guard::{self, GuardBases};
 use crate::policy::Policy;
 
-use lookup::{GroupTarget, Lookup, Scope};
+use lookup::{At, GroupTarget, Lookup, Scope};
 
 /// From this many live users on, [`diff`] computes the fingerprint on a second thread; from
 /// this many desired users on, it compares them on two threads.
@@ -271,7 +271,7 @@ impl<'a, 'c> Differ<'a, 'c> {
 
     // ---- names ----------------------------------------------------------------------------
 
-    fn report_unknown(&mut self, what: NameKind, name: &str, at: &SourceRef) {
+    fn report_unknown(&mut self, what: NameKind, name: &str, at: At<'_>) {
         let tag = what as u8;
         if !self.out.reported.insert((tag, NameKey::new(name))) {
             return;
@@ -297,12 +297,13 @@ impl<'a, 'c> Differ<'a, 'c> {
         self.out.problems.push(EngineError::UnknownName {
             what,
             name: name.to_owned(),
-            at: Some(at.clone()),
+            at: Some(at.source.clone()),
+            column: Some(at.column.to_owned()),
             suggestion,
         });
     }
 
-    fn group(&mut self, name: &'a str, at: &SourceRef) -> Option<GroupTarget<'a>> {
+    fn group(&mut self, name: &'a str, at: At<'_>) -> Option<GroupTarget<'a>> {
         if let Some(found) = self.out.group_cache.get(name) {
             return *found;
         }
@@ -325,7 +326,7 @@ impl<'a, 'c> Differ<'a, 'c> {
         found
     }
 
-    fn permission(&mut self, name: &'a str, at: &SourceRef) -> Option<&'a Permission> {
+    fn permission(&mut self, name: &'a str, at: At<'_>) -> Option<&'a Permission> {
         if let Some(found) = self.out.perm_cache.get(name) {
             return *found;
         }
@@ -337,7 +338,7 @@ impl<'a, 'c> Differ<'a, 'c> {
         found
     }
 
-    fn profile(&mut self, name: &'a str, at: &SourceRef) -> Option<&'a Profile> {
+    fn profile(&mut self, name: &'a str, at: At<'_>) -> Option<&'a Profile> {
         if let Some(found) = self.out.profile_cache.get(name) {
             return *found;
         }

@@ -48,14 +48,17 @@ pub enum ErrorKind {
 #[non_exhaustive]
 pub enum EngineError {
     /// A name the input uses is not in the tenant's catalog (nor declared by the file).
-    #[error("unknown {what} {name:?}{}{}", at_text(at.as_ref()), suggestion_text(suggestion.as_deref()))]
+    #[error("unknown {what} {name:?}{}{}{}", at_text(at.as_ref()), column_text(column.as_deref()), suggestion_text(suggestion.as_deref()))]
     UnknownName {
         /// What the name was looked up as.
         what: NameKind,
         /// The name as the file spells it.
         name: String,
-        /// Where the name was read.
+        /// Where the name was read: the row of a long-form sheet, or the user's or group's.
         at: Option<SourceRef>,
+        /// The column it was read from.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        column: Option<String>,
         /// The closest known name, when one is close enough.
         suggestion: Option<String>,
     },
@@ -84,6 +87,12 @@ fn at_text(at: Option<&SourceRef>) -> String {
     at.map(|at| format!(" at {at}")).unwrap_or_default()
 }
 
+fn column_text(column: Option<&str>) -> String {
+    column
+        .map(|column| format!(", column {column}"))
+        .unwrap_or_default()
+}
+
 fn suggestion_text(suggestion: Option<&str>) -> String {
     suggestion
         .map(|s| format!(" (did you mean {s:?}?)"))
@@ -106,6 +115,39 @@ impl EngineError {
         match self {
             Self::Multiple(all) => all,
             single => std::slice::from_ref(single),
+        }
+    }
+
+    /// Where the problem was found in the input, if it has a place.
+    pub fn at(&self) -> Option<&SourceRef> {
+        match self {
+            Self::UnknownName { at, .. } | Self::Contradiction { at, .. } => at.as_ref(),
+            Self::InvalidPattern { .. } | Self::Multiple(_) => None,
+        }
+    }
+
+    /// The column the problem was found in, if it has one.
+    pub fn column(&self) -> Option<&str> {
+        match self {
+            Self::UnknownName { column, .. } => column.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The problem without its place, for grouping and for a report's message column.
+    pub fn message(&self) -> String {
+        match self {
+            Self::UnknownName {
+                what,
+                name,
+                suggestion,
+                ..
+            } => format!(
+                "unknown {what} {name:?}{}",
+                suggestion_text(suggestion.as_deref())
+            ),
+            Self::Contradiction { message, .. } => message.clone(),
+            other => other.to_string(),
         }
     }
 
@@ -156,11 +198,12 @@ mod tests {
             what: NameKind::Group,
             name: "Sales Teem".into(),
             at: Some(SourceRef::csv("users.csv", 4)),
+            column: Some("userGroups".into()),
             suggestion: Some("Sales Team".into()),
         };
         assert_eq!(
             err.to_string(),
-            "unknown user group \"Sales Teem\" at users.csv, row 4 (did you mean \"Sales Team\"?)"
+            "unknown user group \"Sales Teem\" at users.csv, row 4, column userGroups (did you mean \"Sales Team\"?)"
         );
         assert_eq!(err.kind(), ErrorKind::UnknownName);
     }

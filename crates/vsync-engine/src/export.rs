@@ -87,6 +87,7 @@ pub fn desired_from_live(live: &LiveState) -> DesiredState {
         users,
         groups: desired_groups,
         derived: Vec::new(),
+        relation_rows: Vec::new(),
         managed: Managed {
             memberships: true,
             user_permissions: true,

@@ -66,7 +66,8 @@ pub mod sim_model;
 
 pub use change::{
     Action, Change, ChangeId, ChangeKind, ChangeSet, Direction, Edit, Entity, Field, FieldText,
-    GroupBaseline, GroupRef, GuardKind, GuardOutcome, Skip, SkipReason, UserFields, UserRef,
+    GroupBaseline, GroupRef, GuardCause, GuardKind, GuardOutcome, Skip, SkipReason, UserFields,
+    UserRef,
 };
 pub use diff::diff;
 pub use error::{EngineError, ErrorKind, NameKind};

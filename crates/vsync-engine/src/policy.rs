@@ -92,7 +92,8 @@ impl Guard {
 pub struct GuardSettings {
     /// User deletions, against the in-scope live users.
     pub deletes: Guard,
-    /// User disables by deprovisioning, against the in-scope live users.
+    /// User disables (by deprovisioning or by `accountEnabled = false` in the file), against
+    /// the in-scope live users.
     pub disables: Guard,
     /// Membership removals, against the in-scope users' manual memberships.
     pub membership_removals: Guard,
@@ -101,12 +102,13 @@ pub struct GuardSettings {
     pub permission_revocations: Guard,
     /// Group deletions, against the live groups.
     pub group_deletes: Guard,
-    /// An input with no user rows plans no removal at all.
+    /// An input with no user rows that would take anything away plans no change at all.
     pub refuse_removals_on_empty_input: bool,
     /// An input whose user rows fall more than this many percent below the in-scope live
-    /// users plans no removal at all; `None` disables the check.
+    /// users, and that would take anything away, plans no change at all (a cut file's last
+    /// rows are as suspect as its missing ones); `None` disables the check.
     pub max_row_drop_percent: Option<u32>,
-    /// Plan removals even when a source-file check trips (recorded in the outcome).
+    /// Plan the changes even when a source-file check trips (recorded in the outcome).
     #[serde(default)]
     pub override_source_checks: bool,
 }

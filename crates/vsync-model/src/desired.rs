@@ -223,6 +223,56 @@ pub struct Managed {
     pub group_permissions: bool,
 }
 
+/// A relation a long-form sheet lists one row per entry of (a user's group, permission or
+/// profile, a group's permission).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Relation {
+    /// A user's manual membership of a group (the Memberships sheet).
+    Membership,
+    /// A permission assigned to a user (the UserPermissions sheet).
+    UserPermission,
+    /// A profile assigned to a user (the UserProfiles sheet).
+    UserProfile,
+    /// A permission a group grants (the GroupPermissions sheet).
+    GroupPermission,
+}
+
+impl Relation {
+    /// The column a long-form sheet names the entry in.
+    pub fn long_column(self) -> &'static str {
+        match self {
+            Self::Membership => "userGroup",
+            Self::UserPermission | Self::GroupPermission => "permission",
+            Self::UserProfile => "profile",
+        }
+    }
+
+    /// The column a wide sheet lists the entries in.
+    pub fn wide_column(self) -> &'static str {
+        match self {
+            Self::Membership => "userGroups",
+            Self::UserPermission | Self::GroupPermission => "permissions",
+            Self::UserProfile => "profiles",
+        }
+    }
+}
+
+/// Where one entry of a relation was read, when a long-form sheet gave it a row of its own
+/// (a wide column's entries share their user's or group's row, [`DesiredUser::source`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RelationRow {
+    /// The relation.
+    pub relation: Relation,
+    /// The user's username or the group's name, exactly as the desired state holds it.
+    pub owner: Box<str>,
+    /// The group, permission or profile name, exactly as the owner's set holds it.
+    pub item: CompactString,
+    /// The row of the long-form sheet.
+    pub source: SourceRef,
+}
+
 /// Facts about the input the desired state was read from, for reports and guards.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -251,6 +301,10 @@ pub struct DesiredState {
     pub derived: Vec<DerivedGroup>,
     /// Which relations the file manages.
     pub managed: Managed,
+    /// The rows of the long-form sheets, one per entry: where each entry of a relation was
+    /// read, so that a problem or a change it causes is reported at its own row.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub relation_rows: Vec<RelationRow>,
     /// Where the state was read from.
     pub input: InputInfo,
 }

@@ -40,7 +40,8 @@ pub mod live;
 pub mod names;
 
 pub use desired::{
-    DerivedGroup, DesiredGroup, DesiredState, DesiredUser, InputInfo, Managed, SourceRef,
+    DerivedGroup, DesiredGroup, DesiredState, DesiredUser, InputInfo, Managed, Relation,
+    RelationRow, SourceRef,
 };
 pub use ids::{PermissionId, ProfileId, ProjectId, TenantCode, UserGroupId, UserId};
 pub use key::{NameKey, UserKey, normalize_text};

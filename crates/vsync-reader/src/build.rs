@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use vsync_model::{
-    DerivedGroup, DesiredGroup, DesiredState, DesiredUser, Managed, NameKey, SourceRef,
+    DerivedGroup, DesiredGroup, DesiredState, DesiredUser, Managed, NameKey, RelationRow, SourceRef,
 };
 
 use crate::error::{Problem, ProblemKind};
@@ -141,6 +141,8 @@ pub(crate) struct Builder<'o> {
     /// Folded derived group name to its index in `derived`.
     derived_index: HashMap<String, u32>,
     long: [HashMap<u32, Long>; 4],
+    /// Every entry of a long-form sheet with its row, in row order.
+    relation_rows: Vec<RelationRow>,
     managed: Managed,
     pub(crate) user_rows: usize,
     users_seen: bool,
@@ -177,6 +179,7 @@ impl<'o> Builder<'o> {
                 HashMap::new(),
                 HashMap::new(),
             ],
+            relation_rows: Vec::new(),
             managed: Managed::default(),
             user_rows: 0,
             users_seen: false,
@@ -298,6 +301,7 @@ impl<'o> Builder<'o> {
             users: self.users,
             groups: self.groups,
             derived: self.derived,
+            relation_rows: self.relation_rows,
             managed: self.managed,
             input: vsync_model::InputInfo::default(),
         };

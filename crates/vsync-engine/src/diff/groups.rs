@@ -1,9 +1,9 @@
 //! The groups the file declares: created, their descriptions and permissions updated, and (in
 //! mirror mode with group management) the undeclared ones deleted.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
-use vsync_model::{UserGroupId, normalize_text};
+use vsync_model::{Relation, UserGroupId, normalize_text};
 
 use crate::change::{ChangeKind, Direction, GroupRef, SkipReason};
 use crate::fast_hash::FastSet;
@@ -34,7 +34,10 @@ impl<'a> Differ<'a, '_> {
         }
         for user in &desired.users {
             for name in &user.groups {
-                if let Some(GroupTarget::Live(group)) = self.group(name, &user.source) {
+                let at = self
+                    .cx
+                    .at(Relation::Membership, &user.username, name, &user.source);
+                if let Some(GroupTarget::Live(group)) = self.group(name, at) {
                     managed.insert(&group.id);
                 }
             }
@@ -59,10 +62,14 @@ impl<'a> Differ<'a, '_> {
                 continue; // a duplicate, reported
             }
             let wanted = if manage_permissions {
-                let mut wanted = BTreeSet::new();
+                // Each permission with the row that asks for it.
+                let mut wanted = BTreeMap::new();
                 for name in &group.permissions {
-                    if let Some(permission) = self.permission(name, &group.source) {
-                        wanted.insert(&permission.id);
+                    let at =
+                        self.cx
+                            .at(Relation::GroupPermission, &group.name, name, &group.source);
+                    if let Some(permission) = self.permission(name, at) {
+                        wanted.entry(&permission.id).or_insert(at.source);
                     }
                 }
                 Some(wanted)
@@ -92,17 +99,24 @@ impl<'a> Differ<'a, '_> {
                             permission,
                             direction,
                         };
-                    for id in wanted.iter().filter(|id| !live.permissions.contains(**id)) {
+                    for (id, row) in wanted
+                        .iter()
+                        .filter(|(id, _)| !live.permissions.contains(**id))
+                    {
                         let name = self.cx.permission_name(id);
                         self.push(
                             &live.name,
                             Some(name),
-                            source,
+                            Some(row),
                             permission(&live.id, (*id).clone(), Direction::Add),
                         );
                     }
                     if mode.removes() {
-                        for id in live.permissions.iter().filter(|id| !wanted.contains(id)) {
+                        for id in live
+                            .permissions
+                            .iter()
+                            .filter(|id| !wanted.contains_key(id))
+                        {
                             let name = self.cx.permission_name(id);
                             self.push(
                                 &live.name,
@@ -128,12 +142,12 @@ impl<'a> Differ<'a, '_> {
                             description,
                         },
                     );
-                    for id in wanted.into_iter().flatten() {
+                    for (id, row) in wanted.into_iter().flatten() {
                         let name = self.cx.permission_name(id);
                         self.push(
                             &group.name,
                             Some(name),
-                            source,
+                            Some(row),
                             ChangeKind::GroupPermission {
                                 group: GroupRef::Name(group.name.clone()),
                                 permission: id.clone(),

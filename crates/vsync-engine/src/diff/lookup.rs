@@ -5,7 +5,7 @@
 use globset::GlobSet;
 use vsync_model::{
     DesiredGroup, DesiredState, LiveGroup, LiveState, NameKey, Permission, PermissionId, Profile,
-    ProfileId, UserGroupId, UserKey,
+    ProfileId, Relation, SourceRef, UserGroupId, UserKey,
 };
 
 use crate::change::SkipReason;
@@ -20,6 +20,14 @@ use super::{in_scope, tenant_ok};
 pub(super) enum GroupTarget<'a> {
     Live(&'a LiveGroup),
     Declared(&'a DesiredGroup),
+}
+
+/// Where an entry of a relation was read: its own row of a long-form sheet, or its owner's
+/// row and the wide column.
+#[derive(Clone, Copy)]
+pub(super) struct At<'a> {
+    pub(super) source: &'a SourceRef,
+    pub(super) column: &'static str,
 }
 
 /// What every comparison looks things up in; never changed while users are compared.
@@ -38,6 +46,8 @@ pub(super) struct Lookup<'a> {
     pub(super) managed_groups: FastSet<&'a UserGroupId>,
     /// Live groups the run deletes (their members are not removed first).
     pub(super) deleted_groups: FastSet<&'a UserGroupId>,
+    /// The long-form sheets' rows by relation, owner and entry, exactly as spelt.
+    relation_rows: FastMap<(Relation, &'a str, &'a str), &'a SourceRef>,
 }
 
 impl<'a> Lookup<'a> {
@@ -82,6 +92,34 @@ impl<'a> Lookup<'a> {
             declared: FastMap::default(),
             managed_groups: FastSet::default(),
             deleted_groups: FastSet::default(),
+            relation_rows: desired
+                .relation_rows
+                .iter()
+                .map(|r| ((r.relation, &*r.owner, r.item.as_str()), &r.source))
+                .collect(),
+        }
+    }
+
+    /// Where `owner`'s entry `item` of `relation` was read: its own long-form row if it has
+    /// one, else `row` (the owner's) in the wide column.
+    pub(super) fn at(
+        &self,
+        relation: Relation,
+        owner: &str,
+        item: &str,
+        row: &'a SourceRef,
+    ) -> At<'a> {
+        if !self.relation_rows.is_empty()
+            && let Some(source) = self.relation_rows.get(&(relation, owner, item))
+        {
+            return At {
+                source,
+                column: relation.long_column(),
+            };
+        }
+        At {
+            source: row,
+            column: relation.wide_column(),
         }
     }
 

@@ -120,6 +120,71 @@ pub(super) fn keys_equal(a: &str, b: &str) -> bool {
         || (!(a.is_ascii() && b.is_ascii()) && UserKey::new(a) == UserKey::new(b))
 }
 
+/// Checks that no row joins two people: a row whose username belongs to one live user and
+/// whose employee ID belongs to another would overwrite the first with the second's identity
+/// (and, the second's row gone, disable the second). Each such row is a problem naming both
+/// users and the way out.
+///
+/// Only rows whose employee ID differs from their matched user's can collide, and nearly none
+/// do, so the live users are indexed by employee ID only when one does.
+pub(super) fn check_identities(
+    desired: &DesiredState,
+    live: &LiveState,
+    matched: &[Option<usize>],
+    problems: &mut Vec<EngineError>,
+) {
+    fn employee(id: Option<&str>) -> Option<&str> {
+        id.map(trim).filter(|e| !e.is_empty())
+    }
+    let suspects: Vec<(usize, usize)> = matched
+        .iter()
+        .enumerate()
+        .filter_map(|(row, m)| {
+            let live_index = (*m)?;
+            let wanted = employee(desired.users[row].employee_id.as_deref())?;
+            (employee(live.users[live_index].employee_id.as_deref()) != Some(wanted))
+                .then_some((row, live_index))
+        })
+        .collect();
+    if suspects.is_empty() {
+        return;
+    }
+    let mut by_employee: HashMap<&str, usize> = HashMap::new();
+    for (index, user) in live.users.iter().enumerate() {
+        if let Some(id) = employee(user.employee_id.as_deref()) {
+            by_employee.entry(id).or_insert(index);
+        }
+    }
+    for (row, live_index) in suspects {
+        let user = &desired.users[row];
+        let wanted = employee(user.employee_id.as_deref()).unwrap_or_default();
+        let Some(&owner) = by_employee.get(wanted) else {
+            continue;
+        };
+        if owner == live_index {
+            continue;
+        }
+        let (holder, other) = (&live.users[live_index], &live.users[owner]);
+        let id_of = |u: &vsync_model::LiveUser| {
+            u.employee_id
+                .as_deref()
+                .filter(|e| !trim(e).is_empty())
+                .map_or_else(|| "none".to_owned(), |e| format!("{e:?}"))
+        };
+        problems.push(EngineError::Contradiction {
+            message: format!(
+                "the row joins two people: its username {:?} is the live user {:?} (employeeId {}), but its employeeId {wanted:?} is the live user {:?} (employeeId {}); applying it would overwrite one with the other. Fix the file, or, if the employee's username really changes to one another user holds, change that user's username in Visier first",
+                user.username,
+                holder.username,
+                id_of(holder),
+                other.username,
+                id_of(other),
+            ),
+            at: Some(user.source.clone()),
+        });
+    }
+}
+
 /// Rows whose username matches nobody but whose employee ID matches exactly one unmatched live
 /// user are renames of that user; ambiguous ones are problems.
 pub(super) fn match_renames(

@@ -1,14 +1,16 @@
 //! The users: matched, compared field by field and relation by relation (on two threads for a
 //! large file), and the live users the file does not list deprovisioned.
 
-use vsync_model::{DesiredUser, LiveUser, normalize_text};
+use vsync_model::{DesiredUser, LiveUser, Relation, normalize_text};
 
 use crate::change::{ChangeKind, Direction, Edit, GroupRef, SkipReason, UserFields, UserRef};
 use crate::error::EngineError;
 use crate::policy::{Deprovision, Mode};
 
 use super::lookup::{GroupTarget, Lookup, Scope};
-use super::matching::{keys_equal, match_renames, match_usernames, text_change, trim};
+use super::matching::{
+    check_identities, keys_equal, match_renames, match_usernames, text_change, trim,
+};
 use super::{Differ, Output, count_base};
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
@@ -60,6 +62,7 @@ pub(super) fn diff_users<'a>(
         }
     }
 
+    check_identities(desired, live, &matched, &mut out.problems);
     match_renames(
         desired,
         live,
@@ -286,12 +289,15 @@ impl<'a> Differ<'a, '_> {
                 direction,
             };
             for name in &user.groups {
-                match self.group(name, source) {
+                let at = self
+                    .cx
+                    .at(Relation::Membership, &user.username, name, source);
+                match self.group(name, at) {
                     None => {}
                     Some(GroupTarget::Live(group)) if group.dynamic => self.skip(
                         &user.username,
                         Some(group.name.clone()),
-                        Some(source),
+                        Some(at.source),
                         SkipReason::DynamicGroup,
                         "the group's members are computed by Visier and cannot be assigned".into(),
                     ),
@@ -305,7 +311,7 @@ impl<'a> Differ<'a, '_> {
                             self.push(
                                 &user.username,
                                 Some(group.name.clone()),
-                                Some(source),
+                                Some(at.source),
                                 membership(GroupRef::Id(group.id.clone()), Direction::Add),
                             );
                         }
@@ -318,14 +324,14 @@ impl<'a> Differ<'a, '_> {
                         self.push(
                             &user.username,
                             Some(group.name.clone()),
-                            Some(source),
+                            Some(at.source),
                             membership(GroupRef::Name(group.name.clone()), Direction::Add),
                         );
                     }
                     Some(GroupTarget::Declared(group)) => self.skip(
                         &user.username,
                         Some(group.name.clone()),
-                        Some(source),
+                        Some(at.source),
                         SkipReason::ModeForbids,
                         "the group does not exist and update-only mode creates nothing".into(),
                     ),
@@ -364,7 +370,10 @@ impl<'a> Differ<'a, '_> {
                 direction,
             };
             for name in &user.permissions {
-                let Some(permission) = self.permission(name, source) else {
+                let at = self
+                    .cx
+                    .at(Relation::UserPermission, &user.username, name, source);
+                let Some(permission) = self.permission(name, at) else {
                     continue;
                 };
                 if wanted.contains(&&permission.id) {
@@ -375,7 +384,7 @@ impl<'a> Differ<'a, '_> {
                     self.push(
                         &user.username,
                         Some(permission.name.clone()),
-                        Some(source),
+                        Some(at.source),
                         assignment(permission.id.clone(), Direction::Add),
                     );
                 }
@@ -402,7 +411,10 @@ impl<'a> Differ<'a, '_> {
                 direction,
             };
             for name in &user.profiles {
-                let Some(profile) = self.profile(name, source) else {
+                let at = self
+                    .cx
+                    .at(Relation::UserProfile, &user.username, name, source);
+                let Some(profile) = self.profile(name, at) else {
                     continue;
                 };
                 if wanted.contains(&&profile.id) {
@@ -413,7 +425,7 @@ impl<'a> Differ<'a, '_> {
                     self.push(
                         &user.username,
                         Some(profile.name.clone()),
-                        Some(source),
+                        Some(at.source),
                         assignment(profile.id.clone(), Direction::Add),
                     );
                 }

@@ -74,6 +74,100 @@ fn unknown_names_are_all_reported_with_suggestions() {
     ));
 }
 
+/// Regression test: employee A's row took employee B's username (B's row gone), and the sync
+/// overwrote B's account with A's identity and disabled A. A row whose username is one live
+/// user and whose employee ID is another is a problem naming both, and nothing is planned.
+#[test]
+fn a_row_joining_two_people_is_refused_naming_both() {
+    let mut ann = live_user("u1", "ann@x.com");
+    ann.employee_id = Some("E1".into());
+    let mut bob = live_user("u2", "bob@x.com");
+    bob.employee_id = Some("E2".into());
+    let live = tenant(vec![ann, bob]);
+    let mut row = desired_user("bob@x.com", 2);
+    row.employee_id = Some("E1".into());
+    row.display_name = Some("Ann".into());
+    let err = diff(&desired(vec![row]), &live, &unguarded()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Contradiction);
+    let text = err.to_string();
+    for part in [
+        "\"bob@x.com\" (employeeId \"E2\")",
+        "\"ann@x.com\" (employeeId \"E1\")",
+        "users.csv, row 2",
+        "Fix the file",
+        "username in Visier first",
+    ] {
+        assert!(text.contains(part), "{part:?} missing from {text}");
+    }
+
+    // The same user keeping its employee ID, or taking a new one nobody holds, is fine.
+    let mut row = desired_user("bob@x.com", 2);
+    row.employee_id = Some("E9".into());
+    let changes = diff(&desired(vec![row]), &live, &unguarded()).unwrap();
+    assert_eq!(changes.changes.len(), 2, "{:?}", summary(&changes));
+}
+
+/// Regression test: an entry of a long-form sheet was reported at its user's Users row. Every
+/// problem and every change an entry causes is placed at the entry's own row and column.
+#[test]
+fn long_sheet_entries_keep_their_own_rows() {
+    use vsync_model::{Relation, RelationRow, SourceRef};
+    let live = tenant(vec![live_user("u1", "ann@x.com")]);
+    let mut row = desired_user("ann@x.com", 3);
+    row.source = SourceRef::sheet("t.xlsx", "Users", 3);
+    row.groups.insert("Sales");
+    row.groups.insert("Salez");
+    row.profiles.insert("Powr");
+    let mut state = desired(vec![row]);
+    let entry = |relation, item: &str, sheet: &str, at: u64| RelationRow {
+        relation,
+        owner: "ann@x.com".into(),
+        item: item.into(),
+        source: SourceRef::sheet("t.xlsx", sheet, at),
+    };
+    state.relation_rows = vec![
+        entry(Relation::Membership, "Sales", "Memberships", 5),
+        entry(Relation::Membership, "Salez", "Memberships", 6),
+        entry(Relation::UserProfile, "Powr", "UserProfiles", 2),
+    ];
+    let err = diff(&state, &live, &unguarded()).unwrap_err();
+    let places: Vec<_> = err
+        .problems()
+        .iter()
+        .map(|p| {
+            (
+                p.at().map(ToString::to_string),
+                p.column().map(str::to_owned),
+            )
+        })
+        .collect();
+    assert_eq!(
+        places,
+        [
+            (
+                Some("t.xlsx, sheet Memberships, row 6".to_owned()),
+                Some("userGroup".to_owned())
+            ),
+            (
+                Some("t.xlsx, sheet UserProfiles, row 2".to_owned()),
+                Some("profile".to_owned())
+            ),
+        ]
+    );
+    state.users[0].groups.remove("Salez");
+    state.users[0].profiles.remove("Powr");
+    let changes = diff(&state, &live, &unguarded()).unwrap();
+    let add = changes
+        .changes
+        .iter()
+        .find(|c| c.action() == Action::Add)
+        .expect("the membership is added");
+    assert_eq!(
+        add.source.as_ref().map(ToString::to_string).as_deref(),
+        Some("t.xlsx, sheet Memberships, row 5")
+    );
+}
+
 #[test]
 fn duplicate_usernames_are_a_contradiction() {
     let err = diff(

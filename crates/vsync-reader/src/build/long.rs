@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use vsync_model::{DesiredGroup, NameKey, NameSet};
+use vsync_model::{DesiredGroup, NameKey, NameSet, RelationRow};
 
 use crate::error::ProblemKind;
 use crate::schema::Column;
@@ -24,6 +24,18 @@ pub(super) enum Relation {
     UserPermissions,
     UserProfiles,
     GroupPermissions,
+}
+
+impl Relation {
+    /// The relation as the desired state names it.
+    fn model(self) -> vsync_model::Relation {
+        match self {
+            Self::Memberships => vsync_model::Relation::Membership,
+            Self::UserPermissions => vsync_model::Relation::UserPermission,
+            Self::UserProfiles => vsync_model::Relation::UserProfile,
+            Self::GroupPermissions => vsync_model::Relation::GroupPermission,
+        }
+    }
 }
 impl Builder<'_> {
     pub(super) fn long_row(
@@ -74,6 +86,17 @@ impl Builder<'_> {
             self.problems.push(p);
             return;
         };
+        let owner: Box<str> = if relation == Relation::GroupPermissions {
+            self.groups[idx as usize].name.as_str().into()
+        } else {
+            self.users[idx as usize].username.clone()
+        };
+        self.relation_rows.push(RelationRow {
+            relation: relation.model(),
+            owner,
+            item: (&*item).into(),
+            source: plan.place.source(row_no),
+        });
         self.long[relation as usize]
             .entry(idx)
             .or_insert_with(|| Long {

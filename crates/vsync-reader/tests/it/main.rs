@@ -51,5 +51,6 @@ pub fn without_places(mut state: DesiredState) -> DesiredState {
         group.source = SourceRef::default();
     }
     state.input = InputInfo::default();
+    state.relation_rows.clear();
     state
 }

@@ -121,6 +121,7 @@ fn state() -> impl Strategy<Value = DesiredState> {
             managed,
             input: InputInfo::default(),
             derived: Vec::new(),
+            relation_rows: Vec::new(),
         }
     })
 }

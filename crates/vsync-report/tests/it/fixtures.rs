@@ -111,6 +111,7 @@ fn desired() -> DesiredState {
             desired_user(7, "admin@acme.com", "Admin (renamed)", "E0", &[], &[]),
         ],
         groups: Vec::new(),
+        relation_rows: Vec::new(),
         managed: Managed {
             memberships: true,
             user_permissions: true,
