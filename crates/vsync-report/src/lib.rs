@@ -7,12 +7,17 @@
 //! [`CallRow`]s. Every format renders those same rows, so counts agree across formats:
 //!
 //! - [`Report::write_xlsx`]: Summary (figures and a chart), Changes, Failures, Skipped and
-//!   Calls sheets as Excel tables ([`SHEETS`]);
+//!   Calls sheets as Excel tables ([`SHEETS`]), and a Problems sheet ([`PROBLEMS_SHEET`])
+//!   when the input's problems stopped the run;
 //! - [`Report::write_json`]: the versioned JSON ([`REPORT_VERSION`], schema in
 //!   `schema/report-v1.schema.json`);
 //! - [`Report::write_markdown`]: a summary for an email or a ticket;
 //! - [`Report::render_terminal`]: a compact summary and change table with inline diffs,
 //!   under [`TerminalOptions`].
+//!
+//! [`Report::of_problems`] is the report of a run the input's problems stopped before it
+//! planned: every [`ProblemRow`] with its file, sheet, row and column, and
+//! [`Report::problems_text`] groups them for the terminal.
 //!
 //! [`Report::write_all`] writes the XLSX, JSON and Markdown files with [`write_atomic`], so a
 //! crash never leaves half a report in place of the last good one. [`sanitize_cell`] escapes
@@ -62,6 +67,7 @@ mod format;
 mod json;
 mod markdown;
 mod model;
+mod problems;
 mod sanitize;
 mod terminal;
 mod xlsx;
@@ -76,6 +82,7 @@ pub use model::{
     CallRow, EntityActionCount, FieldRow, GuardRow, REPORT_FORMAT, REPORT_VERSION, Report,
     ReportRow, RowSource, STATUSES, SkipKind, SkipRow, StatusCounts, Summary,
 };
+pub use problems::{PROBLEMS_SHEET, ProblemRow};
 pub use sanitize::sanitize_cell;
 pub use terminal::{TerminalOptions, color_enabled};
 pub use xlsx::SHEETS;

@@ -169,6 +169,20 @@ impl Report {
             md.push('\n');
         }
 
+        if !self.problems.is_empty() {
+            let _ = writeln!(md, "\n## Problems ({})\n", thousands(self.problems.len()));
+            let _ = writeln!(md, "| Kind | Place | Problem |\n| --- | --- | --- |");
+            for problem in &self.problems {
+                let _ = writeln!(
+                    md,
+                    "| {} | {} | {} |",
+                    cell(&problem.kind),
+                    cell(problem.place().as_deref().unwrap_or("")),
+                    cell(&problem.message)
+                );
+            }
+        }
+
         if !self.guards.is_empty() {
             let _ = writeln!(md, "\n## Guards\n");
             for guard in &self.guards {

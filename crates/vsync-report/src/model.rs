@@ -7,12 +7,13 @@ use std::fmt::Write as _;
 use serde::{Deserialize, Serialize};
 use vsync_engine::outcome::{ChangeOutcome, Status};
 use vsync_engine::{
-    Action, Change, ChangeId, Entity, GuardKind, GuardOutcome, PhaseKind, Plan, Skip,
+    Action, Change, ChangeId, Entity, GuardCause, GuardKind, GuardOutcome, PhaseKind, Plan, Skip,
 };
 use vsync_model::SourceRef;
 
 use crate::facts::RunFacts;
 use crate::format::{Label, thousands};
+use crate::problems::ProblemRow;
 
 /// The report format's name, the `format` field of the JSON.
 pub const REPORT_FORMAT: &str = "vsync-report";
@@ -263,6 +264,9 @@ pub struct GuardRow {
     /// For a guard that withheld changes: the policy setting that lets them through.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub how_to_override: Option<String>,
+    /// The first changes the guard counted: their rows, or the users absent from the file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub causes: Vec<GuardCause>,
 }
 
 impl GuardRow {
@@ -277,6 +281,7 @@ impl GuardRow {
             withheld: outcome.withheld,
             message: outcome.message.clone(),
             how_to_override: outcome.blocked().then(|| override_hint(outcome.guard)),
+            causes: outcome.causes.clone(),
         }
     }
 
@@ -392,6 +397,9 @@ pub struct Report {
     pub skipped: Vec<SkipRow>,
     /// One row per planned call, in execution order.
     pub calls: Vec<CallRow>,
+    /// The problems that kept the run from planning at all (then every other list is empty).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<ProblemRow>,
 }
 
 struct Placement {
@@ -516,6 +524,7 @@ impl Report {
             changes,
             skipped,
             calls,
+            problems: Vec::new(),
         }
     }
 

@@ -311,6 +311,19 @@ fn skip_cells(row: &SkipRow) -> Vec<Cell> {
     ]
 }
 
+const PROBLEM_HEADERS: [&str; 6] = ["Kind", "File", "Sheet", "Row", "Column", "Problem"];
+
+fn problem_cells(row: &crate::ProblemRow) -> Vec<Cell> {
+    vec![
+        row.kind.as_str().into(),
+        row.source.as_ref().map(|s| s.file.as_str()).into(),
+        row.source.as_ref().and_then(|s| s.sheet.as_deref()).into(),
+        row.source.as_ref().map(|s| s.row as f64).into(),
+        row.column.as_deref().into(),
+        row.message.as_str().into(),
+    ]
+}
+
 const CALL_HEADERS: [&str; 15] = [
     "Call",
     "Phase",
@@ -368,6 +381,24 @@ impl Report {
         let sheet = workbook.add_worksheet();
         name_sheet(sheet, SHEETS[0])?;
         self.write_summary(sheet, &formats)?;
+
+        if !self.problems.is_empty() {
+            let sheet = workbook.add_worksheet();
+            name_sheet(sheet, crate::PROBLEMS_SHEET)?;
+            sheet.set_tab_color(Color::RGB(0x00C0_0000));
+            let rows: Vec<Vec<Cell>> = self.problems.iter().map(problem_cells).collect();
+            write_table(
+                sheet,
+                "Problems",
+                0,
+                &PROBLEM_HEADERS,
+                &rows,
+                &|_| None,
+                true,
+                100.0,
+            )?;
+            freeze(sheet)?;
+        }
 
         let sheet = workbook.add_worksheet();
         name_sheet(sheet, SHEETS[1])?;

@@ -58,7 +58,28 @@ fn reports_match_the_schema() {
         ids: vec!["v-2".into(), "v-1".into()],
     });
     let with_project = Report::new(&plan, &[], facts);
+    let problems = Report::of_problems(
+        &vsync_engine::EngineError::Multiple(vec![
+            vsync_engine::EngineError::UnknownName {
+                what: vsync_engine::NameKind::Profile,
+                name: "Powr".into(),
+                at: Some(vsync_model::SourceRef::sheet("t.xlsx", "UserProfiles", 2)),
+                column: Some("profile".into()),
+                suggestion: Some("Power".into()),
+            },
+            vsync_engine::EngineError::InvalidPattern {
+                pattern: "[".into(),
+                message: "unclosed".into(),
+            },
+        ]),
+        vsync_report::RunFacts::default(),
+    );
+    assert_eq!(
+        to_json(&problems)["problems"][0]["source"]["sheet"],
+        "UserProfiles"
+    );
     for (what, report) in [
+        ("problems", problems),
         ("with a project", with_project),
         ("applied", applied_report()),
         ("dry run", dry_run_report()),
