@@ -3,6 +3,7 @@
 
 mod commands;
 mod examples;
+mod guards;
 mod harness;
 mod input_files;
 mod output;
