@@ -87,19 +87,73 @@ pub fn fetch_options(target: &Target) -> FetchOptions {
     }
 }
 
-/// Diffs and plans; unknown names in the file are an invalid-input failure.
+/// How many problems of each kind the terminal shows before "and N more" (the reports list
+/// all of them).
+const PROBLEMS_SHOWN: usize = 20;
+
+/// Diffs and plans; the input's problems against the tenant (unknown names, collisions) are
+/// an invalid-input failure listing every one at its place.
 pub fn make_plan(
     desired: &DesiredState,
     live: &LiveState,
     policy: &Policy,
 ) -> Result<Plan, Failure> {
-    let changes = vsync_engine::diff(desired, live, policy).map_err(|e| {
+    diff_plan(desired, live, policy).map_err(|e| {
+        let grouped = Report::of_problems(&e, RunFacts::default()).problems_text(PROBLEMS_SHOWN);
         Failure::new(
             Exit::InvalidInput,
-            anyhow::anyhow!("the input does not fit the tenant; nothing was applied:\n{e}"),
+            anyhow::anyhow!("the input does not fit the tenant; nothing was applied:\n{grouped}"),
         )
-    })?;
+    })
+}
+
+/// Diffs and plans.
+pub fn diff_plan(
+    desired: &DesiredState,
+    live: &LiveState,
+    policy: &Policy,
+) -> Result<Plan, vsync_engine::EngineError> {
+    let changes = vsync_engine::diff(desired, live, policy)?;
     Ok(vsync_engine::plan(&changes, &BatchLimits::default()))
+}
+
+/// Diffs and plans a run of `record.command`; when the input does not fit the tenant, every
+/// problem is written, at its file, sheet, row and column, to the reports (XLSX Problems
+/// sheet, JSON, Markdown) and `run.json` of a run folder in `report`, and the failure (exit 3)
+/// lists them grouped and counted, with where the reports are.
+pub fn plan_or_report(
+    (desired, live): (&DesiredState, &LiveState),
+    report: &crate::settings::ReportSettings,
+    stem: &str,
+    record: &RunRecord<'_>,
+) -> Result<Plan, Failure> {
+    let error = match diff_plan(desired, live, record.policy) {
+        Ok(plan) => return Ok(plan),
+        Err(error) => error,
+    };
+    let facts = record.facts();
+    let problems = Report::of_problems(&error, facts.clone());
+    let grouped = problems.problems_text(PROBLEMS_SHOWN);
+    let written = crate::commands::run_dir(report, record.command).and_then(|run| {
+        let written = problems
+            .write_all(&run.path, stem)
+            .with_context(|| format!("failed to write the report in {}", run.path.display()))?;
+        record.write(&run, facts)?;
+        Ok(written)
+    });
+    let reports = match written {
+        Ok(written) => format!(
+            "the problems are listed in {}",
+            written.paths().map(|p| p.display().to_string()).join(", ")
+        ),
+        Err(error) => format!("the problems could not be written to a report: {error:#}"),
+    };
+    Err(Failure::new(
+        Exit::InvalidInput,
+        anyhow::anyhow!(
+            "the input does not fit the tenant; nothing was applied:\n{grouped}{reports}"
+        ),
+    ))
 }
 
 /// A saved plan: the engine's plan and what is needed to apply and verify it later.

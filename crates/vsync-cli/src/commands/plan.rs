@@ -24,20 +24,34 @@ pub async fn run(ctx: &Context, args: &PlanArgs) -> anyhow::Result<Finished> {
         .policy(target.signed_in_as.as_deref(), pipeline::now_ms())?;
     let client = target.signed_in_client(true).await?;
     let live = pipeline::fetch(&client, &target).await?;
-    let plan = pipeline::make_plan(&desired, &live, &policy)?;
+    let plan_input = PlanInput::new(&input, &desired);
+    let plan = pipeline::plan_or_report(
+        (&desired, &live),
+        &report,
+        "plan-report",
+        &RunRecord {
+            command: "plan",
+            mode: RunMode::DryRun,
+            target: &target,
+            input: &plan_input,
+            policy: &policy,
+            started_at: started_at.clone(),
+            started,
+            client: &client,
+            verification: None,
+            resumes: None,
+            applied: None,
+            exit: Exit::InvalidInput,
+        },
+    )?;
 
     let run = crate::commands::run_dir(&report, "plan")?;
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| run.path.join("plan.json"));
-    let file = PlanFile::new(
-        target.tenant_label(),
-        PlanInput::new(&input, &desired),
-        policy,
-        plan,
-    )
-    .in_project(target.project.clone());
+    let file = PlanFile::new(target.tenant_label(), plan_input, policy, plan)
+        .in_project(target.project.clone());
     file.save(&out)?;
 
     let exit = if file.plan.blocked() {

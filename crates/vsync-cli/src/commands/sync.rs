@@ -45,14 +45,36 @@ pub async fn run(ctx: &Context, args: &SyncArgs) -> anyhow::Result<Finished> {
             .map(vsync_model::ProjectId::as_str),
     );
     let live = pipeline::fetch(&reads, &target).await?;
-    let plan = pipeline::make_plan(&desired, &live, &policy)?;
-    let file = PlanFile::new(
-        target.tenant_label(),
-        PlanInput::new(&input, &desired),
-        policy,
-        plan,
-    )
-    .in_project(target.project.clone());
+    let plan_input = PlanInput::new(&input, &desired);
+    let plan = pipeline::plan_or_report(
+        (&desired, &live),
+        &report,
+        if args.dry_run {
+            "plan-report"
+        } else {
+            "sync-report"
+        },
+        &RunRecord {
+            command: "sync",
+            mode: if args.dry_run {
+                RunMode::DryRun
+            } else {
+                RunMode::Sync
+            },
+            target: &target,
+            input: &plan_input,
+            policy: &policy,
+            started_at: started_at.clone(),
+            started,
+            client: &client,
+            verification: None,
+            resumes: None,
+            applied: None,
+            exit: Exit::InvalidInput,
+        },
+    )?;
+    let file = PlanFile::new(target.tenant_label(), plan_input, policy, plan)
+        .in_project(target.project.clone());
     let run = crate::commands::run_dir(&report, "sync")?;
     if !args.dry_run {
         file.save(&run.kept_plan())?;

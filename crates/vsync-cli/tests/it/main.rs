@@ -7,5 +7,6 @@ mod guards;
 mod harness;
 mod input_files;
 mod output;
+mod problems;
 mod projects;
 mod runs;
