@@ -5,8 +5,8 @@
 //! | 0 | in sync, or every planned change applied |
 //! | 1 | an unexpected error (network, configuration, a bug) |
 //! | 2 | changes pending (`plan --detailed-exitcode` only) |
-//! | 3 | invalid input: the file or mapping has problems; nothing applied |
-//! | 4 | a guard tripped: nothing destructive applied |
+//! | 3 | invalid input: the file or mapping has problems, or the file does not fit the tenant (unknown names, identity collisions); nothing applied |
+//! | 4 | a guard tripped: its class withheld (a source check: no change at all) |
 //! | 5 | partial failure: some changes failed or their outcome is unknown |
 //! | 6 | stale plan: the tenant changed since the plan was made |
 //! | 7 | lock held: another run is working on the same tenant |
