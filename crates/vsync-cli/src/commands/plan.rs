@@ -2,6 +2,7 @@
 
 use std::time::Instant;
 
+use vsync_engine::GuardKind;
 use vsync_report::RunMode;
 
 use crate::cli::PlanArgs;
@@ -85,8 +86,15 @@ pub async fn run(ctx: &Context, args: &PlanArgs) -> anyhow::Result<Finished> {
     )?;
     ctx.say(&format!("plan: {}", out.display()));
     summary.plan = Some(out);
-    if file.plan.blocked() {
-        ctx.say("a guard tripped: the plan holds nothing destructive (see above); `--force GUARD` overrides one guard");
+    let source_check = file
+        .plan
+        .guards
+        .iter()
+        .any(|g| g.blocked() && matches!(g.guard, GuardKind::EmptyInput | GuardKind::RowDrop));
+    if source_check {
+        ctx.say("a source check tripped: the plan holds no change of any kind (see above); check the input, and `--force source-checks` if it is right");
+    } else if file.plan.blocked() {
+        ctx.say("a guard tripped: the plan holds nothing of the guarded classes (see above); `--force GUARD` overrides one guard");
     }
     Ok(Finished::new(exit, summary))
 }

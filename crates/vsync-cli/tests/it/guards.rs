@@ -112,6 +112,21 @@ async fn a_file_disabling_everyone_trips_the_disables_guard() {
         guard["causes"][0]["source"]["row"].as_u64() > Some(1),
         "the first cause is a data row of the file: {guard}"
     );
+    let latest = dir.path().join("vsync-reports/latest");
+    let markdown = std::fs::read_to_string(latest.join("sync-report.md")).unwrap();
+    assert!(
+        markdown.contains("caused by tenant/users.csv, row "),
+        "{markdown}"
+    );
+    let mut xlsx: calamine::Xlsx<_> =
+        calamine::open_workbook(latest.join("sync-report.xlsx")).unwrap();
+    let summary = calamine::Reader::worksheet_range(&mut xlsx, "Summary").unwrap();
+    assert!(
+        summary
+            .cells()
+            .any(|(_, _, c)| c.to_string().contains("caused by tenant/users.csv, row ")),
+        "the workbook's guards table names the rows"
+    );
     assert_no_secret(&run.all());
 }
 
