@@ -5,7 +5,7 @@
 //! 1. A simulated tenant starts on a loopback port and is loaded with "yesterday's" users and
 //!    groups (`baseline.xlsx`, written to the demo folder).
 //! 2. A truncated HRIS export arrives: the plan trips the row-drop guard, explains it, and
-//!    nothing destructive is planned.
+//!    no change of any kind is planned.
 //! 3. The full export: `plan` previews creates, renames, display-name fixes, office moves and
 //!    leavers; `apply` makes them, and Visier rejects one new hire's username: a partial
 //!    failure, reported with its `rci`.
@@ -132,8 +132,8 @@ pub async fn run(ctx: &Context, args: &DemoArgs) -> anyhow::Result<Finished> {
     ));
     let truncated = demo.plan(&files.truncated, "1-truncated-export").await?;
     demo.say(&format!(
-        "Exit code {} ({}): the row-drop guard refused every removal. Had vsync trusted this file, \
-         it would have disabled most of the company.",
+        "Exit code {} ({}): the row-drop guard planned no change at all, the rows the file still \
+         has included. Had vsync trusted this file, it would have disabled most of the company.",
         truncated.code(),
         truncated.label()
     ));

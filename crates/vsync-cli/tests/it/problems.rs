@@ -52,6 +52,7 @@ async fn two_problems_in_two_sheets_are_both_reported_at_their_own_rows() {
         row(&["username", "profile"]),
         row(&[&users[0], "Nonexistent Profile"]), // row 2
     ];
+    let (users_ok, memberships_ok) = (users_sheet.clone(), memberships[..5].to_vec());
     let input = dir.path().join("tenant.xlsx");
     workbook(
         &input,
@@ -144,4 +145,40 @@ async fn two_problems_in_two_sheets_are_both_reported_at_their_own_rows() {
     assert_eq!(rows[1][2..5], ["Memberships", "6", "userGroup"]);
     assert_eq!(rows[2][2..5], ["UserProfiles", "2", "profile"]);
     assert!(rows[2][1].ends_with("tenant.xlsx"), "{rows:?}");
+
+    // Fixed, the plan's membership changes keep their own rows in the reports.
+    let mut fixed = memberships_ok;
+    fixed.push(row(&[&users[4], &group]));
+    workbook(&input, &[("Users", users_ok), ("Memberships", fixed)]);
+    let run = vsync(
+        dir.path(),
+        Some(&sim.uri()),
+        &["plan", "--input", "tenant.xlsx", "--mode", "upsert"],
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}", run.all());
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(run_dir.join("plan-report.json")).expect("the JSON report"),
+    )
+    .unwrap();
+    let mut rows: Vec<(String, u64)> = json["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["entity"] == "membership")
+        .map(|c| {
+            (
+                c["source"]["sheet"].as_str().unwrap_or_default().to_owned(),
+                c["source"]["row"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    rows.sort();
+    assert_eq!(
+        rows,
+        (2..=6)
+            .map(|r| ("Memberships".to_owned(), r))
+            .collect::<Vec<_>>(),
+        "each membership at its own Memberships row"
+    );
 }
