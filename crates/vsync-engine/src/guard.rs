@@ -10,6 +10,8 @@
 //! itself: when one trips, **no change of any kind** is planned, not only the removals, since
 //! the rows a damaged file still has are as suspect as the ones it lost.
 
+use std::fmt::Write as _;
+
 use crate::change::{Change, GuardCause, GuardKind, GuardOutcome};
 use crate::policy::{Guard, GuardSettings};
 
@@ -169,9 +171,7 @@ fn evaluate(
     let limit = guard.allowed(base);
     let tripped = count > limit;
     let overridden = tripped && guard.r#override;
-    let message = if !tripped {
-        format!("{count} {what}, within the limit of {limit}")
-    } else {
+    let message = if tripped {
         let verdict = if overridden {
             "overridden, planning them"
         } else {
@@ -183,6 +183,8 @@ fn evaluate(
             guard.max_percent,
             causes_text(&causes, count)
         )
+    } else {
+        format!("{count} {what}, within the limit of {limit}")
     };
     GuardOutcome {
         guard: kind,
@@ -205,7 +207,7 @@ pub(crate) fn causes_text(causes: &[GuardCause], count: usize) -> String {
         .collect::<Vec<_>>()
         .join("; ");
     if count > causes.len() {
-        text.push_str(&format!(" and {} more", count - causes.len()));
+        let _ = write!(text, " and {} more", count - causes.len());
     }
     text
 }

@@ -24,10 +24,12 @@ fn users_only(dir: &Path) {
     }
 }
 
+/// A user's identity and state as the tenant holds it: username, display name, employee ID,
+/// email, enabled.
+type Person = (String, Option<String>, Option<String>, Option<String>, bool);
+
 /// The users' identities and states as the tenant holds them (not their sign-in times).
-fn people(
-    sim: &vsync_sim::Sim,
-) -> Vec<(String, Option<String>, Option<String>, Option<String>, bool)> {
+fn people(sim: &vsync_sim::Sim) -> Vec<Person> {
     sim.snapshot()
         .users
         .into_iter()
