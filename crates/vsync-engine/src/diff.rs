@@ -10,7 +10,12 @@
 //!   an unchanged tenant yields an empty change set.
 //! - Groups, permissions and profiles are named by display name and resolved against the live
 //!   catalog ([`NameKey`]); groups the file declares are created. An unknown name is an error
-//!   with a did-you-mean suggestion; every problem is collected before failing.
+//!   with a did-you-mean suggestion, reported for every row that names it (up to 100 rows a
+//!   name) at that row and column: an entry of a long-form sheet at its own row
+//!   ([`DesiredState::relation_rows`]). Every problem is collected before failing, in the
+//!   input's order.
+//! - Identity comes first: a row whose username is one live user and whose employee ID is
+//!   another is an error naming both, never a merge of two people.
 //! - A relation (memberships, user permissions, profiles, group permissions) is diffed only
 //!   when [`Managed`](vsync_model::Managed) says the file manages it. Membership removals only
 //!   touch groups the file declares or names for some user, unless
@@ -31,7 +36,7 @@ use vsync_model::{
 
 use crate::change::{Change, ChangeId, ChangeKind, ChangeSet, GroupBaseline, Skip, SkipReason};
 use crate::error::{EngineError, NameKind, suggest};
-use crate::fast_hash::{FastMap, FastSet};
+use crate::fast_hash::FastMap;
 use crate::guard::{self, GuardBases};
 use crate::policy::Policy;
 
@@ -40,6 +45,10 @@ use lookup::{At, GroupTarget, Lookup, Scope};
 /// From this many live users on, [`diff`] computes the fingerprint on a second thread; from
 /// this many desired users on, it compares them on two threads.
 const PARALLEL_FROM_USERS: usize = 20_000;
+
+/// The most rows reported for one unknown name (the rest are counted in no problem: a name
+/// missing from the tenant in a million rows is one fix, not a million messages).
+const ROWS_PER_UNKNOWN_NAME: usize = 100;
 
 /// Compares `desired` with `live` under `policy`: the changes to make, the rows and users left
 /// alone, and what the guards found.
@@ -118,7 +127,13 @@ fn diff_with(
         (out, background)
     });
     if !out.problems.is_empty() {
-        return Err(EngineError::from_problems(out.problems));
+        // In the input's order, like the reader's: by file, sheet and row; placeless last.
+        let mut problems = out.problems;
+        problems.sort_by(|a, b| match (a.at(), b.at()) {
+            (Some(a), Some(b)) => a.cmp(b),
+            (a, b) => b.is_some().cmp(&a.is_some()),
+        });
+        return Err(EngineError::from_problems(problems));
     }
     let mut bases = out.bases;
     let fingerprint = match background {
@@ -223,8 +238,9 @@ struct Output<'a> {
     group_cache: FastMap<&'a str, Option<GroupTarget<'a>>>,
     perm_cache: FastMap<&'a str, Option<&'a Permission>>,
     profile_cache: FastMap<&'a str, Option<&'a Profile>>,
-    /// Unknown names already reported, so each is reported once.
-    reported: FastSet<(u8, NameKey)>,
+    /// Unknown names reported: the suggestion and how many rows named it, so each name's
+    /// suggestion is computed once and at most [`ROWS_PER_UNKNOWN_NAME`] rows are reported.
+    reported: FastMap<(u8, NameKey), (Option<String>, usize)>,
     scratch_groups: Vec<&'a UserGroupId>,
     scratch_permissions: Vec<&'a PermissionId>,
     scratch_profiles: Vec<&'a ProfileId>,
@@ -236,8 +252,8 @@ struct Output<'a> {
 
 impl Output<'_> {
     /// Appends the results of another thread that compared the users after this one's:
-    /// changes renumbered to follow this one's, and an unknown name reported only if this one
-    /// has not reported it already.
+    /// changes renumbered to follow this one's, and the rows naming an unknown name reported up
+    /// to [`ROWS_PER_UNKNOWN_NAME`] over both, as one thread would.
     fn append(&mut self, other: Self) {
         let offset = self.changes.len() as u32;
         self.changes
@@ -247,10 +263,16 @@ impl Output<'_> {
             }));
         self.skips.extend(other.skips);
         for problem in other.problems {
-            if let EngineError::UnknownName { what, name, .. } = &problem
-                && !self.reported.insert((*what as u8, NameKey::new(name)))
-            {
-                continue;
+            if let EngineError::UnknownName { what, name, .. } = &problem {
+                let seen = &mut self
+                    .reported
+                    .entry((*what as u8, NameKey::new(name)))
+                    .or_default()
+                    .1;
+                *seen += 1;
+                if *seen > ROWS_PER_UNKNOWN_NAME {
+                    continue;
+                }
             }
             self.problems.push(problem);
         }
@@ -272,11 +294,30 @@ impl<'a, 'c> Differ<'a, 'c> {
     // ---- names ----------------------------------------------------------------------------
 
     fn report_unknown(&mut self, what: NameKind, name: &str, at: At<'_>) {
-        let tag = what as u8;
-        if !self.out.reported.insert((tag, NameKey::new(name))) {
+        let key = (what as u8, NameKey::new(name));
+        if !self.out.reported.contains_key(&key) {
+            let suggestion = self.suggestion(what, name);
+            self.out.reported.insert(key.clone(), (suggestion, 0));
+        }
+        let Some((suggestion, seen)) = self.out.reported.get_mut(&key) else {
+            return;
+        };
+        *seen += 1;
+        if *seen > ROWS_PER_UNKNOWN_NAME {
             return;
         }
-        let suggestion = match what {
+        let suggestion = suggestion.clone();
+        self.out.problems.push(EngineError::UnknownName {
+            what,
+            name: name.to_owned(),
+            at: Some(at.source.clone()),
+            column: Some(at.column.to_owned()),
+            suggestion,
+        });
+    }
+
+    fn suggestion(&self, what: NameKind, name: &str) -> Option<String> {
+        match what {
             NameKind::Group => suggest(
                 name,
                 self.cx
@@ -293,17 +334,21 @@ impl<'a, 'c> Differ<'a, 'c> {
             NameKind::Profile => {
                 suggest(name, self.cx.live.profiles.iter().map(|p| p.name.as_str()))
             }
-        };
-        self.out.problems.push(EngineError::UnknownName {
-            what,
-            name: name.to_owned(),
-            at: Some(at.source.clone()),
-            column: Some(at.column.to_owned()),
-            suggestion,
-        });
+        }
     }
 
+    /// The group `name` names, reporting it at `at` when the tenant and the file lack it.
     fn group(&mut self, name: &'a str, at: At<'_>) -> Option<GroupTarget<'a>> {
+        let found = self.group_lookup(name);
+        if found.is_none() {
+            self.report_unknown(NameKind::Group, name, at);
+        }
+        found
+    }
+
+    /// The group `name` names, without reporting: every row's groups were resolved, and the
+    /// unknown ones reported, by [`Differ::managed_groups`] first.
+    fn group_lookup(&mut self, name: &'a str) -> Option<GroupTarget<'a>> {
         if let Some(found) = self.out.group_cache.get(name) {
             return *found;
         }
@@ -319,34 +364,37 @@ impl<'a, 'c> Differ<'a, 'c> {
                 .get(&key)
                 .map(|live| GroupTarget::Live(live)),
         };
-        if found.is_none() {
-            self.report_unknown(NameKind::Group, name, at);
-        }
         self.out.group_cache.insert(name, found);
         found
     }
 
     fn permission(&mut self, name: &'a str, at: At<'_>) -> Option<&'a Permission> {
-        if let Some(found) = self.out.perm_cache.get(name) {
-            return *found;
-        }
-        let found = self.cx.perms.get(&NameKey::new(name)).copied();
+        let found = match self.out.perm_cache.get(name) {
+            Some(found) => *found,
+            None => {
+                let found = self.cx.perms.get(&NameKey::new(name)).copied();
+                self.out.perm_cache.insert(name, found);
+                found
+            }
+        };
         if found.is_none() {
             self.report_unknown(NameKind::Permission, name, at);
         }
-        self.out.perm_cache.insert(name, found);
         found
     }
 
     fn profile(&mut self, name: &'a str, at: At<'_>) -> Option<&'a Profile> {
-        if let Some(found) = self.out.profile_cache.get(name) {
-            return *found;
-        }
-        let found = self.cx.profiles.get(&NameKey::new(name)).copied();
+        let found = match self.out.profile_cache.get(name) {
+            Some(found) => *found,
+            None => {
+                let found = self.cx.profiles.get(&NameKey::new(name)).copied();
+                self.out.profile_cache.insert(name, found);
+                found
+            }
+        };
         if found.is_none() {
             self.report_unknown(NameKind::Profile, name, at);
         }
-        self.out.profile_cache.insert(name, found);
         found
     }
 

@@ -100,7 +100,7 @@ impl Report {
         }
         let mut text = String::new();
         for (group, rows) in groups {
-            let _ = writeln!(text, "{} {group}:", thousands(rows.len()));
+            let _ = writeln!(text, "{group} ({}):", thousands(rows.len()));
             for row in rows.iter().take(max.max(1)) {
                 match row.place() {
                     Some(place) => {
@@ -149,7 +149,7 @@ mod tests {
         assert!(report.summary.headline.contains("4 problem(s)"));
         assert_eq!(
             report.problems_text(2),
-            "3 names the tenant does not know:\n  t.xlsx, sheet Memberships, row 2, column userGroup: unknown user group \"A\"\n  t.xlsx, sheet Memberships, row 3, column userGroup: unknown user group \"B\"\n  and 1 more\n1 contradictions:\n  users.csv, row 4: two people\n"
+            "names the tenant does not know (3):\n  t.xlsx, sheet Memberships, row 2, column userGroup: unknown user group \"A\"\n  t.xlsx, sheet Memberships, row 3, column userGroup: unknown user group \"B\"\n  and 1 more\ncontradictions (1):\n  users.csv, row 4: two people\n"
         );
     }
 }

@@ -84,7 +84,7 @@ async fn two_problems_in_two_sheets_are_both_reported_at_their_own_rows() {
     for place in [
         "tenant.xlsx, sheet Memberships, row 6, column userGroup: unknown user group \"Nonexistent Team\"",
         "tenant.xlsx, sheet UserProfiles, row 2, column profile: unknown profile \"Nonexistent Profile\"",
-        "2 names the tenant does not know",
+        "names the tenant does not know (2):",
         "nothing was applied",
     ] {
         assert!(

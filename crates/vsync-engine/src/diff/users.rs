@@ -292,7 +292,7 @@ impl<'a> Differ<'a, '_> {
                 let at = self
                     .cx
                     .at(Relation::Membership, &user.username, name, source);
-                match self.group(name, at) {
+                match self.group_lookup(name) {
                     None => {}
                     Some(GroupTarget::Live(group)) if group.dynamic => self.skip(
                         &user.username,

@@ -168,6 +168,40 @@ fn long_sheet_entries_keep_their_own_rows() {
     );
 }
 
+/// Every row that names an unknown name is reported at its own row, not only the first, in
+/// the input's order: the file is fixed in one go.
+#[test]
+fn every_row_naming_an_unknown_name_is_reported() {
+    let live = tenant(vec![]);
+    let rows: Vec<_> = (0..3)
+        .map(|i| {
+            let mut row = desired_user(&format!("u{i}@x.com"), i + 2);
+            row.groups.insert("Sales Teem");
+            row.profiles.insert("Nothing Like It");
+            row
+        })
+        .collect();
+    let err = diff(&desired(rows), &live, &unguarded()).unwrap_err();
+    let rows: Vec<(String, u64)> = err
+        .problems()
+        .iter()
+        .map(|p| (p.message(), p.at().map_or(0, |at| at.row)))
+        .collect();
+    let group = "unknown user group \"Sales Teem\" (did you mean \"Sales\"?)".to_owned();
+    let profile = "unknown profile \"Nothing Like It\"".to_owned();
+    assert_eq!(
+        rows,
+        [
+            (group.clone(), 2),
+            (profile.clone(), 2),
+            (group.clone(), 3),
+            (profile.clone(), 3),
+            (group, 4),
+            (profile, 4),
+        ]
+    );
+}
+
 #[test]
 fn duplicate_usernames_are_a_contradiction() {
     let err = diff(
