@@ -265,8 +265,9 @@ impl Relation {
 pub struct RelationRow {
     /// The relation.
     pub relation: Relation,
-    /// The user's username or the group's name, exactly as the desired state holds it.
-    pub owner: Box<str>,
+    /// The owner: its index in [`DesiredState::users`] (for a group permission, in
+    /// [`DesiredState::groups`]).
+    pub owner: u32,
     /// The group, permission or profile name, exactly as the owner's set holds it.
     pub item: CompactString,
     /// The row of the long-form sheet.

@@ -32,11 +32,9 @@ impl<'a> Differ<'a, '_> {
         if !desired.managed.memberships {
             return managed;
         }
-        for user in &desired.users {
+        for (index, user) in desired.users.iter().enumerate() {
             for name in &user.groups {
-                let at = self
-                    .cx
-                    .at(Relation::Membership, &user.username, name, &user.source);
+                let at = self.cx.at(Relation::Membership, index, name, &user.source);
                 if let Some(GroupTarget::Live(group)) = self.group(name, at) {
                     managed.insert(&group.id);
                 }
@@ -51,7 +49,7 @@ impl<'a> Differ<'a, '_> {
         let desired = self.cx.desired;
         let mode = self.cx.policy.mode;
         let manage_permissions = desired.managed.group_permissions;
-        for group in &desired.groups {
+        for (index, group) in desired.groups.iter().enumerate() {
             let key = group.key();
             if !self
                 .cx
@@ -65,9 +63,9 @@ impl<'a> Differ<'a, '_> {
                 // Each permission with the row that asks for it.
                 let mut wanted = BTreeMap::new();
                 for name in &group.permissions {
-                    let at =
-                        self.cx
-                            .at(Relation::GroupPermission, &group.name, name, &group.source);
+                    let at = self
+                        .cx
+                        .at(Relation::GroupPermission, index, name, &group.source);
                     if let Some(permission) = self.permission(name, at) {
                         wanted.entry(&permission.id).or_insert(at.source);
                     }

@@ -46,8 +46,8 @@ pub(super) struct Lookup<'a> {
     pub(super) managed_groups: FastSet<&'a UserGroupId>,
     /// Live groups the run deletes (their members are not removed first).
     pub(super) deleted_groups: FastSet<&'a UserGroupId>,
-    /// The long-form sheets' rows by relation, owner and entry, exactly as spelt.
-    relation_rows: FastMap<(Relation, &'a str, &'a str), &'a SourceRef>,
+    /// The long-form sheets' rows by relation, owner (its index) and entry, exactly as spelt.
+    relation_rows: FastMap<(Relation, u32, &'a str), &'a SourceRef>,
 }
 
 impl<'a> Lookup<'a> {
@@ -95,22 +95,25 @@ impl<'a> Lookup<'a> {
             relation_rows: desired
                 .relation_rows
                 .iter()
-                .map(|r| ((r.relation, &*r.owner, r.item.as_str()), &r.source))
+                .map(|r| ((r.relation, r.owner, r.item.as_str()), &r.source))
                 .collect(),
         }
     }
 
-    /// Where `owner`'s entry `item` of `relation` was read: its own long-form row if it has
-    /// one, else `row` (the owner's) in the wide column.
+    /// Where the entry `item` of `relation` of the owner with index `owner` (in the desired
+    /// users, or groups) was read: its own long-form row if it has one, else `row` (the
+    /// owner's) in the wide column.
     pub(super) fn at(
         &self,
         relation: Relation,
-        owner: &str,
+        owner: usize,
         item: &str,
         row: &'a SourceRef,
     ) -> At<'a> {
         if !self.relation_rows.is_empty()
-            && let Some(source) = self.relation_rows.get(&(relation, owner, item))
+            && let Some(source) =
+                self.relation_rows
+                    .get(&(relation, u32::try_from(owner).unwrap_or(u32::MAX), item))
         {
             return At {
                 source,

@@ -91,16 +91,16 @@ pub(super) fn diff_users<'a>(
                     let scope = scope.clone();
                     let mut other = Output::default();
                     let mut differ = Differ::new(cx, &scope, &mut other);
-                    for (user, matched) in second.iter().zip(second_matched) {
-                        differ.diff_user(user, matched.map(|i| &live.users[i]));
+                    for (i, (user, matched)) in second.iter().zip(second_matched).enumerate() {
+                        differ.diff_user(mid + i, user, matched.map(|i| &live.users[i]));
                     }
                     other
                 })
                 .ok()
         };
         let mut differ = Differ::new(cx, scope, out);
-        for (user, matched) in first.iter().zip(first_matched) {
-            differ.diff_user(user, matched.map(|i| &live.users[i]));
+        for (i, (user, matched)) in first.iter().zip(first_matched).enumerate() {
+            differ.diff_user(i, user, matched.map(|i| &live.users[i]));
         }
         match worker {
             Some(handle) => {
@@ -110,8 +110,8 @@ pub(super) fn diff_users<'a>(
                 differ.out.append(other);
             }
             None => {
-                for (user, matched) in second.iter().zip(second_matched) {
-                    differ.diff_user(user, matched.map(|i| &live.users[i]));
+                for (i, (user, matched)) in second.iter().zip(second_matched).enumerate() {
+                    differ.diff_user(mid + i, user, matched.map(|i| &live.users[i]));
                 }
             }
         }
@@ -134,7 +134,8 @@ pub(super) fn diff_users<'a>(
 }
 
 impl<'a> Differ<'a, '_> {
-    fn diff_user(&mut self, user: &'a DesiredUser, live: Option<&'a LiveUser>) {
+    /// Compares the desired user with index `index` with its live user, if any.
+    fn diff_user(&mut self, index: usize, user: &'a DesiredUser, live: Option<&'a LiveUser>) {
         let source = &user.source;
         if !self.scope.in_scope(&user.username) {
             let message = if self.scope.tenant_ok {
@@ -171,8 +172,8 @@ impl<'a> Differ<'a, '_> {
         let start = self.out.changes.len();
         let skips_start = self.out.skips.len();
         match live {
-            None => self.create_user(user),
-            Some(live) => self.update_user(user, live),
+            None => self.create_user(index, user),
+            Some(live) => self.update_user(index, user, live),
         }
         if let Some(reason) = protection
             && self.out.changes.len() > start
@@ -187,7 +188,7 @@ impl<'a> Differ<'a, '_> {
         }
     }
 
-    fn create_user(&mut self, user: &'a DesiredUser) {
+    fn create_user(&mut self, index: usize, user: &'a DesiredUser) {
         let source = Some(&user.source);
         if !self.cx.policy.mode.creates() {
             self.skip(
@@ -222,10 +223,10 @@ impl<'a> Differ<'a, '_> {
                 fields,
             },
         );
-        self.diff_relations(user, None, &|| UserRef::Key(key.clone()));
+        self.diff_relations((index, user), None, &|| UserRef::Key(key.clone()));
     }
 
-    fn update_user(&mut self, user: &'a DesiredUser, live: &'a LiveUser) {
+    fn update_user(&mut self, index: usize, user: &'a DesiredUser, live: &'a LiveUser) {
         // Each field on its own, and the struct only for a change: nearly every user is
         // unchanged, and a million empty structs cost a measurable share of the diff.
         let username = (!keys_equal(&user.username, &live.username))
@@ -266,12 +267,12 @@ impl<'a> Differ<'a, '_> {
                 },
             );
         }
-        self.diff_relations(user, Some(live), &|| UserRef::Id(live.id.clone()));
+        self.diff_relations((index, user), Some(live), &|| UserRef::Id(live.id.clone()));
     }
 
     fn diff_relations(
         &mut self,
-        user: &'a DesiredUser,
+        (index, user): (usize, &'a DesiredUser),
         live: Option<&'a LiveUser>,
         user_ref: &dyn Fn() -> UserRef,
     ) {
@@ -289,9 +290,7 @@ impl<'a> Differ<'a, '_> {
                 direction,
             };
             for name in &user.groups {
-                let at = self
-                    .cx
-                    .at(Relation::Membership, &user.username, name, source);
+                let at = self.cx.at(Relation::Membership, index, name, source);
                 match self.group_lookup(name) {
                     None => {}
                     Some(GroupTarget::Live(group)) if group.dynamic => self.skip(
@@ -370,9 +369,7 @@ impl<'a> Differ<'a, '_> {
                 direction,
             };
             for name in &user.permissions {
-                let at = self
-                    .cx
-                    .at(Relation::UserPermission, &user.username, name, source);
+                let at = self.cx.at(Relation::UserPermission, index, name, source);
                 let Some(permission) = self.permission(name, at) else {
                     continue;
                 };
@@ -411,9 +408,7 @@ impl<'a> Differ<'a, '_> {
                 direction,
             };
             for name in &user.profiles {
-                let at = self
-                    .cx
-                    .at(Relation::UserProfile, &user.username, name, source);
+                let at = self.cx.at(Relation::UserProfile, index, name, source);
                 let Some(profile) = self.profile(name, at) else {
                     continue;
                 };

@@ -121,7 +121,7 @@ fn long_sheet_entries_keep_their_own_rows() {
     let mut state = desired(vec![row]);
     let entry = |relation, item: &str, sheet: &str, at: u64| RelationRow {
         relation,
-        owner: "ann@x.com".into(),
+        owner: 0,
         item: item.into(),
         source: SourceRef::sheet("t.xlsx", sheet, at),
     };

@@ -86,14 +86,9 @@ impl Builder<'_> {
             self.problems.push(p);
             return;
         };
-        let owner: Box<str> = if relation == Relation::GroupPermissions {
-            self.groups[idx as usize].name.as_str().into()
-        } else {
-            self.users[idx as usize].username.clone()
-        };
         self.relation_rows.push(RelationRow {
             relation: relation.model(),
-            owner,
+            owner: idx,
             item: (&*item).into(),
             source: plan.place.source(row_no),
         });
