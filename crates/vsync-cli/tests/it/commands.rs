@@ -345,7 +345,10 @@ async fn demo_succeeds_and_says_where_its_reports_are() {
     let held = &applied["run"]["project"];
     assert_eq!(held["published"], false, "{held}");
     assert!(held["id"].is_string(), "{held}");
-    assert_eq!(synced["run"]["project"]["id"], held["id"], "the sync continues the held draft");
+    assert_eq!(
+        synced["run"]["project"]["id"], held["id"],
+        "the sync continues the held draft"
+    );
     assert_eq!(synced["run"]["project"]["published"], true);
     assert_eq!(synced["run"]["productionVersions"]["count"], 1);
 }
