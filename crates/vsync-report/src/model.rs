@@ -591,7 +591,7 @@ fn skip_row(skip: &Skip) -> SkipRow {
 /// The guard that withholds a change of this class, if one of the plan's blocked guards does.
 fn withholding_guard(change: &Change, blocked: &[GuardKind]) -> Option<GuardKind> {
     let class = change.guard_class();
-    // The source-file checks withhold every removal; they are listed first when they trip.
+    // The source-file checks withhold every change; they are listed first when they trip.
     blocked
         .iter()
         .copied()
