@@ -369,13 +369,12 @@ impl<'a, 'c> Differ<'a, 'c> {
     }
 
     fn permission(&mut self, name: &'a str, at: At<'_>) -> Option<&'a Permission> {
-        let found = match self.out.perm_cache.get(name) {
-            Some(found) => *found,
-            None => {
-                let found = self.cx.perms.get(&NameKey::new(name)).copied();
-                self.out.perm_cache.insert(name, found);
-                found
-            }
+        let found = if let Some(found) = self.out.perm_cache.get(name) {
+            *found
+        } else {
+            let found = self.cx.perms.get(&NameKey::new(name)).copied();
+            self.out.perm_cache.insert(name, found);
+            found
         };
         if found.is_none() {
             self.report_unknown(NameKind::Permission, name, at);
@@ -384,13 +383,12 @@ impl<'a, 'c> Differ<'a, 'c> {
     }
 
     fn profile(&mut self, name: &'a str, at: At<'_>) -> Option<&'a Profile> {
-        let found = match self.out.profile_cache.get(name) {
-            Some(found) => *found,
-            None => {
-                let found = self.cx.profiles.get(&NameKey::new(name)).copied();
-                self.out.profile_cache.insert(name, found);
-                found
-            }
+        let found = if let Some(found) = self.out.profile_cache.get(name) {
+            *found
+        } else {
+            let found = self.cx.profiles.get(&NameKey::new(name)).copied();
+            self.out.profile_cache.insert(name, found);
+            found
         };
         if found.is_none() {
             self.report_unknown(NameKind::Profile, name, at);
