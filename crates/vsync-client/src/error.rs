@@ -275,6 +275,25 @@ impl ClientError {
         self.kind() == ErrorKind::OutcomeUnknown
     }
 
+    /// Whether the request may have reached the tenant and acted although
+    /// no success came back, so only a read can tell what it did: an
+    /// [`ErrorKind::OutcomeUnknown`], a success answer that could not be
+    /// decoded, a 500, 502 or 504 (the server, or the one behind a gateway,
+    /// may have acted), or a transport failure after the request left
+    /// (a timeout, a reset). Not a 429 or 503 (refused without acting), a
+    /// connection that could not be made, nor any other status.
+    pub fn may_have_applied(&self) -> bool {
+        match self {
+            ClientError::OutcomeUnknown { .. } => true,
+            ClientError::Decode { response, .. } => response.status.is_success(),
+            ClientError::Http { response, .. } => {
+                matches!(response.status.as_u16(), 500 | 502 | 504)
+            }
+            ClientError::Transport { source, .. } => !source.as_ref().is_some_and(|e| e.is_connect()),
+            _ => false,
+        }
+    }
+
     /// Whether the credentials were refused ([`ErrorKind::Auth`]).
     pub fn is_auth(&self) -> bool {
         self.kind() == ErrorKind::Auth
@@ -385,6 +404,11 @@ mod tests {
                 response: Box::new(response(status, "")),
             };
             assert_eq!(err.is_retryable(), retryable, "{status}");
+            assert_eq!(
+                err.may_have_applied(),
+                matches!(status, 500 | 502 | 504),
+                "{status}: only a server error may have acted; 429 and 503 refuse"
+            );
         }
         let unknown = ClientError::OutcomeUnknown {
             operation: Operation::AddUsers,
@@ -393,6 +417,7 @@ mod tests {
             source: None,
         };
         assert_eq!(unknown.kind(), ErrorKind::OutcomeUnknown);
+        assert!(unknown.may_have_applied());
         assert!(!unknown.is_retryable());
         assert!(unknown.is_outcome_unknown());
         assert!(!unknown.is_auth() && !unknown.is_rate_limited());
@@ -401,6 +426,7 @@ mod tests {
             response: Box::new(response(429, "")),
         };
         assert!(throttled.is_rate_limited() && throttled.is_retryable());
+        assert!(!throttled.may_have_applied());
         let refused = ClientError::Http {
             status_body: None,
             response: Box::new(response(429, "")),

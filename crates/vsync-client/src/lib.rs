@@ -60,8 +60,12 @@
 //! - [`ClientError`] with [`ClientError::kind`] ([`ErrorKind`]) and the
 //!   predicates callers decide by: [`ClientError::is_retryable`],
 //!   [`ClientError::is_outcome_unknown`], [`ClientError::is_auth`],
-//!   [`ClientError::is_rate_limited`]; every error caused by a response
-//!   carries it.
+//!   [`ClientError::is_rate_limited`], [`ClientError::may_have_applied`];
+//!   every error caused by a response carries it.
+//! - [`FailureClass`] ([`item_failure`]): what a per-item failure inside a
+//!   success answer means, read from its message by a table (transient,
+//!   already exists, not found, invalid, forbidden), so a caller re-sends
+//!   only what may succeed.
 //!
 //! # Behaviour
 //!
@@ -100,6 +104,7 @@ mod config;
 mod core;
 pub mod credentials;
 mod error;
+pub mod item_failure;
 mod metrics;
 pub mod pacing;
 pub mod page;
@@ -114,6 +119,7 @@ pub use client::{Client, RawCall};
 pub use config::{Auth, CallOptions, ClientBuilder, RateLimit, RetryPolicy, Timeouts};
 pub use credentials::{AuthMethod, Credentials};
 pub use error::{ClientError, ErrorKind, RawResponse};
+pub use item_failure::FailureClass;
 pub use metrics::Metrics;
 pub use page::{ItemStream, Lister, Page, PageBody, PagedQuery};
 pub use retry::RetryBudget;

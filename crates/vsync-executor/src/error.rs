@@ -30,6 +30,9 @@ pub enum ErrorKind {
     Journal,
     /// A call failed (a read, or a failure that stops the run).
     Client,
+    /// A mutating request was refused before it was sent: the client is read-only, or the
+    /// run is a dry run. Nothing was sent.
+    ReadOnly,
     /// The plan cannot be applied (another plan version).
     Plan,
     /// The project the run must work in is not open (published, deleted, unknown).
@@ -46,6 +49,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Interrupted => "interrupted",
             ErrorKind::Journal => "journal",
             ErrorKind::Client => "client",
+            ErrorKind::ReadOnly => "read-only",
             ErrorKind::Plan => "plan",
             ErrorKind::Project => "project",
         })
@@ -132,6 +136,7 @@ impl ExecError {
             ExecError::Auth(_) => ErrorKind::Auth,
             ExecError::Interrupted(_) => ErrorKind::Interrupted,
             ExecError::Journal { .. } => ErrorKind::Journal,
+            ExecError::Client { source, .. } if source.is_read_only() => ErrorKind::ReadOnly,
             ExecError::Client { .. } => ErrorKind::Client,
             ExecError::Plan(_) => ErrorKind::Plan,
             ExecError::Project { .. } => ErrorKind::Project,

@@ -1,24 +1,33 @@
 //! [`Executor`]: applies a [`Plan`] phase by phase, batches concurrently within a phase, with
-//! per-item outcomes, retries, splitting, outcome-unknown resolution and the journal.
+//! per-item outcomes, splitting, outcome-unknown resolution and the journal.
 //!
 //! # One batch
 //!
 //! 1. Resolve `UserRef::Key` / `GroupRef::Name` to the IDs the creates returned; items whose
 //!    user or group was not created are `Skipped` and left out.
 //! 2. Journal the intent (fsynced), then send through the client (paced by its rate limiter).
-//! 3. Read the answer:
-//!    - per-item successes → `Applied` (created IDs recorded); per-item failures → `Failed`
-//!      with Visier's message and `rci`, or, when the message says the failure is transient,
-//!      retried in a later batch (up to [`ExecOptions::max_attempts`]);
-//!    - a whole-batch 400 (404, 409, 422) → split in halves, each half retried, recursively
-//!      (at most [`ExecOptions::max_split_depth`] levels), so the bad items end up alone and
-//!      `Failed` while the good ones are applied;
-//!    - a create whose outcome is unknown (connection broken after sending, gateway timeout,
-//!      500) → the users are re-read by username (one listing shared by every batch waiting
-//!      on it) or the groups by correlation id; the ones that exist are `Applied`, the others
-//!      sent again in a later batch: never a blind replay;
-//!    - 429 / 503 / transport failures the client gave up on → the batch is retried later;
-//!    - anything else → every item `Failed` with the status, message and `rci`.
+//! 3. Read the answer. The client is the one owner of retries: it repeats a call as its
+//!    [`RetryPolicy`](vsync_client::RetryPolicy) and the run's
+//!    [`RetryBudget`](vsync_client::RetryBudget) allow, and the executor never repeats a call
+//!    the client gave up on.
+//!    - per-item successes → `Applied` (created IDs recorded); per-item failures are
+//!      classified by [`FailureClass`](vsync_client::FailureClass): transient ones are sent
+//!      once more in a later batch, charged to the same retry budget (`Failed` when that
+//!      send fails too or the budget is spent); "already exists" on a user create is settled
+//!      by re-reading the users; "already assigned" on an addition and "not found" on a
+//!      removal are `Applied` (the tenant holds what was asked); the rest is `Failed` with
+//!      Visier's message and `rci`;
+//!    - a whole-batch 400 (404, 409, 422) → split in halves, each half sent on its own,
+//!      recursively (at most [`ExecOptions::max_split_depth`] levels), so the bad items end
+//!      up alone and `Failed` while the good ones are applied;
+//!    - a create that may have reached the tenant (connection broken after sending, gateway
+//!      timeout, 500) → the users are re-read by username (one listing shared by every batch
+//!      waiting on it) or the groups by correlation id; the ones that exist are `Applied`,
+//!      the others sent once more (charged to the retry budget): never a blind replay;
+//!    - any other change whose request may have reached the tenant → `Unknown`, for the
+//!      verification's read to settle;
+//!    - anything else (429 or 503 after the client's retries, a refused connection, other
+//!      statuses) → every item `Failed` with the status, message and `rci`.
 //! 4. Journal the result.
 //!
 //! Phases run in order; when a change failed, the deletion phases are withheld (`Skipped`), so
@@ -31,7 +40,7 @@
 //! and never reaches the sending code; the one function that sends ([`Run::send`]) also
 //! refuses in dry-run mode, and a read-only client refuses every mutating request on its own.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -74,9 +83,6 @@ pub struct ExecOptions {
     pub journal: Option<PathBuf>,
     /// How progress is shown.
     pub progress: ProgressMode,
-    /// Tries per item for transient failures (429, 503, transport, transient per-item
-    /// failures) before it is reported.
-    pub max_attempts: u32,
     /// How many times a rejected batch may be halved.
     pub max_split_depth: u32,
     /// Withhold the deletion phases when an earlier change failed.
@@ -97,7 +103,6 @@ impl Default for ExecOptions {
             dry_run: false,
             journal: None,
             progress: ProgressMode::Auto,
-            max_attempts: 6,
             max_split_depth: 8,
             withhold_deletes_after_failure: true,
             project: ProjectChoice::None,
@@ -155,6 +160,7 @@ pub struct Executor {
 struct Batch {
     call: CallId,
     op: CallBody,
+    /// Which send of these items this is: 1, or 2 when they are sent once more.
     attempt: u32,
     depth: u32,
 }
@@ -474,9 +480,9 @@ impl Run {
     /// The only way a request leaves the executor.
     async fn send(&self, request: &Request) -> Result<Answer, ClientError> {
         if self.opts.dry_run {
-            return Err(ClientError::Config(
-                "dry run: the executor sends no mutating request".into(),
-            ));
+            return Err(ClientError::ReadOnly {
+                operation: request.operation(),
+            });
         }
         answer::send(self.client_for(request.operation()), request).await
     }
@@ -537,51 +543,6 @@ impl Run {
             created_groups: settled.created_groups,
         });
         follow
-    }
-
-    /// Queues `changes` of the batch for another try, or reports them when out of tries.
-    fn retry_later(
-        &self,
-        batch: &Batch,
-        changes: &[ChangeId],
-        why: (&str, Option<String>, Option<u16>),
-        exhausted: JournalStatus,
-        settled: &mut Settled,
-        follow: &mut Vec<Batch>,
-    ) {
-        if changes.is_empty() {
-            return;
-        }
-        let (message, rci, status) = why;
-        if batch.attempt >= self.opts.max_attempts {
-            let message = format!("gave up after {} attempts: {message}", batch.attempt);
-            self.settle_all(
-                settled,
-                changes,
-                &Settlement::new(exhausted)
-                    .message(message.clone())
-                    .rci(rci.clone())
-                    .with_http_status(status),
-            );
-            return;
-        }
-        let keep: HashSet<ChangeId> = changes.iter().copied().collect();
-        if let Some(op) = batching::restrict(&batch.op, &|c| keep.contains(&c)) {
-            self.settle_all(
-                settled,
-                changes,
-                &Settlement::new(JournalStatus::Retry)
-                    .message(message.to_owned())
-                    .rci(rci.clone())
-                    .with_http_status(status),
-            );
-            follow.push(Batch {
-                call: batch.call,
-                op,
-                attempt: batch.attempt + 1,
-                depth: 0,
-            });
-        }
     }
 
     fn any_failed(&self) -> bool {

@@ -179,6 +179,31 @@ impl Request {
         )
     }
 
+    /// Whether the request adds relations (members, permissions, a profile): "already
+    /// assigned" means done.
+    pub(crate) fn is_addition(&self) -> bool {
+        self.direction() == Some(Direction::Add)
+    }
+
+    /// Whether the request takes something away (deletes, removed relations): "not found"
+    /// means done.
+    pub(crate) fn is_removal(&self) -> bool {
+        matches!(
+            self,
+            Request::DeleteUsers { .. } | Request::DeleteGroups { .. }
+        ) || self.direction() == Some(Direction::Remove)
+    }
+
+    fn direction(&self) -> Option<Direction> {
+        match self {
+            Request::Members { direction, .. }
+            | Request::UserPermissions { direction, .. }
+            | Request::GroupPermissions { direction, .. }
+            | Request::Profile { direction, .. } => Some(*direction),
+            _ => None,
+        }
+    }
+
     pub(crate) fn usernames(&self) -> Vec<String> {
         match self {
             Request::CreateUsers { items, .. } => items.iter().map(|i| i.1.clone()).collect(),

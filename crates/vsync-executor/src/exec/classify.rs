@@ -1,11 +1,17 @@
-//! Reading what a call came back with: per-item failures that are worth another try, whole
-//! batches to halve, and errors to retry, re-read or report.
+//! Reading what a call came back with.
+//!
+//! The client is the one owner of retries: an error it returns is the call's last word. Its
+//! changes are settled `Failed` (with Visier's message and `rci`), or, when the request may
+//! have reached the tenant ([`ClientError::may_have_applied`]), settled by a read: creates are
+//! re-read at once, other changes are `Unknown` for the verification's read. Per-item failures
+//! inside a success answer are classified by [`FailureClass`]: transient ones are sent once
+//! more, charged to the run's [`RetryBudget`](vsync_client::RetryBudget); "already exists" on
+//! a user create is settled by a read, "already assigned" on an addition and "not found" on a
+//! removal mean the tenant already holds what was asked; everything else is `Failed`.
 
-use std::time::Duration;
-
-use rand::Rng;
 use tokio::time::Instant;
-use vsync_client::{ClientError, ErrorKind as ClientKind};
+use vsync_client::{ClientError, ErrorKind as ClientKind, FailureClass};
+use vsync_engine::ChangeId;
 use vsync_model::UserKey;
 
 use super::{Batch, Run, Settled, Settlement};
@@ -15,29 +21,26 @@ use crate::error::ExecError;
 use crate::journal::JournalStatus;
 use crate::request::Request;
 
-/// Messages of per-item failures that are worth retrying.
-pub(super) fn is_transient(message: &str) -> bool {
-    let m = message.to_ascii_lowercase();
-    [
-        "temporar",
-        "try again",
-        "retry",
-        "unavailable",
-        "timeout",
-        "timed out",
-        "busy",
-        "transient",
-        "lock",
-        "throttl",
-        "too many requests",
-    ]
-    .iter()
-    .any(|w| m.contains(w))
-}
-
 /// Statuses that reject a batch as a whole because of its content: halve it.
 pub(super) fn is_split_status(status: u16) -> bool {
     matches!(status, 400 | 404 | 409 | 422)
+}
+
+/// Why changes are sent once more, or why they failed when they are not.
+#[derive(Debug, Clone)]
+pub(super) struct Why {
+    pub(super) message: String,
+    pub(super) rci: Option<String>,
+    pub(super) http_status: Option<u16>,
+}
+
+impl Why {
+    fn settlement(&self, status: JournalStatus, message: String) -> Settlement {
+        Settlement::new(status)
+            .message(message)
+            .rci(self.rci.clone())
+            .with_http_status(self.http_status)
+    }
 }
 
 impl Run {
@@ -72,42 +75,85 @@ impl Run {
             );
         }
         let mut transient = Vec::new();
-        let mut last_transient = (String::new(), None);
+        let mut last_transient = None;
+        let mut existing = Vec::new();
         for (change, message, rci) in answer.failed {
-            if is_transient(&message) {
-                transient.push(change);
-                last_transient = (message, rci);
-            } else {
+            let class = FailureClass::of(&message);
+            // The tenant already holds what was asked.
+            let done = match class {
+                FailureClass::AlreadyExists if request.is_addition() => Some("already so"),
+                FailureClass::NotFound if request.is_removal() => Some("already gone"),
+                _ => None,
+            };
+            if let Some(what) = done {
                 self.settle(
+                    settled,
+                    change,
+                    &Settlement::new(JournalStatus::Applied)
+                        .message(format!("{what}: {message}"))
+                        .rci(rci)
+                        .http_status(200),
+                );
+                continue;
+            }
+            match class {
+                FailureClass::Transient => {
+                    transient.push(change);
+                    last_transient = Some(Why {
+                        message,
+                        rci,
+                        http_status: Some(200),
+                    });
+                }
+                FailureClass::AlreadyExists if matches!(request, Request::CreateUsers { .. }) => {
+                    existing.push((change, message, rci));
+                }
+                _ => self.settle(
                     settled,
                     change,
                     &Settlement::new(JournalStatus::Failed)
                         .message(message)
                         .rci(rci)
                         .http_status(200),
+                ),
+            }
+        }
+        if let Some(why) = last_transient {
+            self.resend_once(batch, &transient, &why, settled, follow);
+        }
+        if !existing.is_empty() {
+            let changes: Vec<ChangeId> = existing.iter().map(|(c, _, _)| *c).collect();
+            let absent = self
+                .reread_creates(request, &changes, answered, settled)
+                .await;
+            for (change, message, rci) in existing.into_iter().filter(|e| absent.contains(&e.0)) {
+                self.settle(
+                    settled,
+                    change,
+                    &Settlement::new(JournalStatus::Failed)
+                        .message(format!("{message} (a re-read did not find it)"))
+                        .rci(rci)
+                        .http_status(200),
                 );
             }
         }
-        self.retry_later(
-            batch,
-            &transient,
-            (&last_transient.0, last_transient.1.clone(), Some(200)),
-            JournalStatus::Failed,
-            settled,
-            follow,
-        );
         if !answer.missing.is_empty() {
+            let why = Why {
+                message: "the answer did not mention the item".to_owned(),
+                rci: None,
+                http_status: Some(200),
+            };
             if request.is_create() {
-                self.settle_creates(request, &answer.missing, batch, answered, settled, follow)
+                let absent = self
+                    .reread_creates(request, &answer.missing, answered, settled)
                     .await;
+                self.resend_once(batch, &absent, &why, settled, follow);
             } else {
-                self.retry_later(
-                    batch,
-                    &answer.missing,
-                    ("the answer did not mention the item", None, Some(200)),
-                    JournalStatus::Unknown,
+                let message = format!("outcome unknown: {}", why.message);
+                self.settle_all(
                     settled,
-                    follow,
+                    &answer.missing,
+                    &why.settlement(JournalStatus::Unknown, message),
                 );
             }
         }
@@ -123,44 +169,41 @@ impl Run {
         follow: &mut Vec<Batch>,
     ) {
         let changes = request.changes();
-        let status = error.status().map(|s| s.as_u16());
-        let rci = error.rci();
-        let message = error
-            .status_body()
-            .map_or_else(|| error.to_string(), |s| s.to_string());
-        let kind = error.kind();
-        // The error as every change of the request records it.
-        let recorded = |outcome: JournalStatus| {
-            Settlement::new(outcome)
-                .message(message.clone())
-                .rci(rci.clone())
-                .with_http_status(status)
+        let why = Why {
+            message: error
+                .status_body()
+                .map_or_else(|| error.to_string(), |s| s.to_string()),
+            rci: error.rci(),
+            http_status: error.status().map(|s| s.as_u16()),
         };
-        match kind {
+        match error.kind() {
             ClientKind::Auth => {
-                self.settle_all(settled, &changes, &recorded(JournalStatus::Skipped));
+                let message = why.message.clone();
+                self.settle_all(
+                    settled,
+                    &changes,
+                    &why.settlement(JournalStatus::Skipped, message),
+                );
                 self.fail(ExecError::Auth(Box::new(error)));
             }
             ClientKind::ReadOnly => {
                 self.settle_all(
                     settled,
                     &changes,
-                    &Settlement::new(JournalStatus::Failed).message(message.clone()),
+                    &Settlement::new(JournalStatus::Failed).message(why.message.clone()),
                 );
             }
-            ClientKind::Http if status.is_some_and(is_split_status) => {
+            ClientKind::Http if why.http_status.is_some_and(is_split_status) => {
                 if batch.depth < self.opts.max_split_depth
                     && changes.len() > 1
                     && let Some((a, b)) = batching::split(&batch.op)
                 {
-                    tracing::info!(call = %batch.call, items = changes.len(), status, "batch rejected as a whole; splitting");
+                    tracing::info!(call = %batch.call, items = changes.len(), status = why.http_status, "batch rejected as a whole; splitting");
+                    let message = format!("split: {}", why.message);
                     self.settle_all(
                         settled,
                         &changes,
-                        &Settlement::new(JournalStatus::Retry)
-                            .message(format!("split: {message}"))
-                            .rci(rci.clone())
-                            .with_http_status(status),
+                        &why.settlement(JournalStatus::Retry, message),
                     );
                     for op in [a, b] {
                         follow.push(Batch {
@@ -171,70 +214,88 @@ impl Run {
                         });
                     }
                 } else {
-                    self.settle_all(settled, &changes, &recorded(JournalStatus::Failed));
+                    let message = why.message.clone();
+                    self.settle_all(
+                        settled,
+                        &changes,
+                        &why.settlement(JournalStatus::Failed, message),
+                    );
                 }
             }
-            _ if request.is_create()
-                && (kind == ClientKind::OutcomeUnknown
-                    || kind == ClientKind::Decode
-                    || status.is_some_and(|s| matches!(s, 500 | 502 | 504))) =>
-            {
+            _ if request.is_create() && error.may_have_applied() => {
                 tracing::warn!(call = %batch.call, error = %error, "create outcome unknown; re-reading before deciding");
-                self.settle_creates(request, &changes, batch, answered, settled, follow)
+                let absent = self
+                    .reread_creates(request, &changes, answered, settled)
                     .await;
+                let why = Why {
+                    message: format!("{}; a re-read did not find it", why.message),
+                    ..why
+                };
+                self.resend_once(batch, &absent, &why, settled, follow);
             }
-            ClientKind::Transport
-            | ClientKind::RateLimited
-            | ClientKind::OutcomeUnknown
-            | ClientKind::Decode => {
-                self.backoff(batch.attempt).await;
-                self.retry_later(
-                    batch,
-                    &changes,
-                    (&message, rci, status),
-                    JournalStatus::Unknown,
+            _ if error.may_have_applied() => {
+                let message = format!("outcome unknown: {}", why.message);
+                self.settle_all(
                     settled,
-                    follow,
-                );
-            }
-            ClientKind::Http
-                if status.is_some_and(|s| matches!(s, 429 | 500 | 502 | 503 | 504)) =>
-            {
-                self.backoff(batch.attempt).await;
-                self.retry_later(
-                    batch,
                     &changes,
-                    (&message, rci, status),
-                    JournalStatus::Failed,
-                    settled,
-                    follow,
+                    &why.settlement(JournalStatus::Unknown, message),
                 );
             }
             _ => {
-                self.settle_all(settled, &changes, &recorded(JournalStatus::Failed));
+                let message = why.message.clone();
+                self.settle_all(
+                    settled,
+                    &changes,
+                    &why.settlement(JournalStatus::Failed, message),
+                );
             }
         }
     }
 
-    async fn backoff(&self, attempt: u32) {
-        let ceiling = Duration::from_millis(100).saturating_mul(1 << attempt.min(6));
-        let wait = Duration::from_millis(rand::rng().random_range(0..=ceiling.as_millis() as u64));
-        tokio::select! {
-            () = tokio::time::sleep(wait) => {}
-            () = self.stop.cancelled() => {}
+    /// Sends `changes` of the batch once more, in a later batch, when this batch was their
+    /// first send and the run's retry budget has a unit left; otherwise they are `Failed`.
+    pub(super) fn resend_once(
+        &self,
+        batch: &Batch,
+        changes: &[ChangeId],
+        why: &Why,
+        settled: &mut Settled,
+        follow: &mut Vec<Batch>,
+    ) {
+        if changes.is_empty() {
+            return;
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn transient_messages_are_recognised() {
-        assert!(is_transient("Service temporarily unavailable"));
-        assert!(is_transient("please try again later"));
-        assert!(!is_transient("username is not a valid email"));
-        assert!(!is_transient("user already exists"));
+        let keep: std::collections::HashSet<ChangeId> = changes.iter().copied().collect();
+        let again = (batch.attempt < 2)
+            .then(|| batching::restrict(&batch.op, &|c| keep.contains(&c)))
+            .flatten()
+            .filter(|_| self.client.retry_budget().try_spend());
+        match again {
+            Some(op) => {
+                self.settle_all(
+                    settled,
+                    changes,
+                    &why.settlement(JournalStatus::Retry, why.message.clone()),
+                );
+                follow.push(Batch {
+                    call: batch.call,
+                    op,
+                    attempt: batch.attempt + 1,
+                    depth: 0,
+                });
+            }
+            None => {
+                let message = if batch.attempt >= 2 {
+                    format!("failed again when sent once more: {}", why.message)
+                } else {
+                    format!("not sent again, the run's retry budget is spent: {}", why.message)
+                };
+                self.settle_all(
+                    settled,
+                    changes,
+                    &why.settlement(JournalStatus::Failed, message),
+                );
+            }
+        }
     }
 }

@@ -8,7 +8,7 @@ use tokio::time::Instant;
 use vsync_engine::ChangeId;
 use vsync_model::{UserId, UserKey};
 
-use super::{Batch, Run, Settled, Settlement};
+use super::{Run, Settled, Settlement};
 use crate::error::ExecError;
 use crate::fetch;
 use crate::journal::JournalStatus;
@@ -38,16 +38,15 @@ impl Run {
 
     /// Settles creates whose outcome is unknown by re-reading: users by username (a listing
     /// started after `since`), groups by the correlation ids this request carried. What exists
-    /// is `Applied`; the rest is sent again in a later batch.
-    pub(super) async fn settle_creates(
+    /// is `Applied`; returns the changes the read did not find, for the caller to decide. When
+    /// the read itself fails, every change is `Unknown` and none is returned.
+    pub(super) async fn reread_creates(
         &self,
         request: &Request,
         changes: &[ChangeId],
-        batch: &Batch,
         since: Instant,
         settled: &mut Settled,
-        follow: &mut Vec<Batch>,
-    ) {
+    ) -> Vec<ChangeId> {
         let wanted: HashSet<ChangeId> = changes.iter().copied().collect();
         let mut absent = Vec::new();
         match request {
@@ -60,14 +59,18 @@ impl Run {
                                 self.settle(
                                     settled,
                                     *change,
-                                    &Settlement::new(JournalStatus::Applied),
+                                    &Settlement::new(JournalStatus::Applied)
+                                        .message("found by a re-read"),
                                 );
                             }
                             None => absent.push(*change),
                         }
                     }
                 }
-                Err(e) => return self.unknown(settled, changes, &e),
+                Err(e) => {
+                    self.unknown(settled, changes, &e);
+                    return Vec::new();
+                }
             },
             Request::CreateGroups { slots, .. } => {
                 let slots: Vec<_> = slots
@@ -84,30 +87,23 @@ impl Run {
                                     self.settle_all(
                                         settled,
                                         &slot.changes,
-                                        &Settlement::new(JournalStatus::Applied),
+                                        &Settlement::new(JournalStatus::Applied)
+                                            .message("found by a re-read"),
                                     );
                                 }
                                 None => absent.extend(slot.changes.iter().copied()),
                             }
                         }
                     }
-                    Err(e) => return self.unknown(settled, changes, &e),
+                    Err(e) => {
+                        self.unknown(settled, changes, &e);
+                        return Vec::new();
+                    }
                 }
             }
             _ => absent.extend_from_slice(changes),
         }
-        self.retry_later(
-            batch,
-            &absent,
-            (
-                "not created (outcome was unknown; re-read found nothing)",
-                None,
-                None,
-            ),
-            JournalStatus::Unknown,
-            settled,
-            follow,
-        );
+        absent
     }
 
     pub(super) fn unknown(&self, settled: &mut Settled, changes: &[ChangeId], error: &ExecError) {
