@@ -166,6 +166,9 @@ pub struct RunSummary {
     /// The API calls made.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub calls: Option<u64>,
+    /// The run's retry budget, used and size.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_budget: Option<vsync_report::RetryBudgetUse>,
     /// Whether a re-read after the apply matched the input.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub converged: Option<bool>,
@@ -231,6 +234,13 @@ impl RunSummary {
         if let Some(calls) = self.calls {
             let _ = write!(line, ", {calls} API calls");
         }
+        if let Some(budget) = self.retry_budget.filter(|b| b.used > 0) {
+            let _ = write!(
+                line,
+                ", retry budget {} of {} used",
+                budget.used, budget.size
+            );
+        }
         if let Some(dir) = &self.run_dir {
             let _ = write!(line, "; reports in {}", dir.display());
         } else if let Some(file) = self.files.first() {
@@ -281,6 +291,7 @@ mod tests {
                 ..StatusCounts::default()
             }),
             calls: Some(9),
+            retry_budget: Some(vsync_report::RetryBudgetUse { used: 0, size: 100 }),
             run_dir: Some("r/2026-12-01T02-00-00Z-sync".into()),
             ..RunSummary::default()
         };
@@ -288,6 +299,15 @@ mod tests {
             summary.line(Exit::PartialFailure),
             "vsync sync: partial-failure (exit 5), 5 changes: 4 applied, 1 failed, 9 API calls; \
              reports in r/2026-12-01T02-00-00Z-sync"
+        );
+        let retried = RunSummary {
+            retry_budget: Some(vsync_report::RetryBudgetUse { used: 7, size: 100 }),
+            ..summary
+        };
+        assert_eq!(
+            retried.line(Exit::PartialFailure),
+            "vsync sync: partial-failure (exit 5), 5 changes: 4 applied, 1 failed, 9 API calls, \
+             retry budget 7 of 100 used; reports in r/2026-12-01T02-00-00Z-sync"
         );
     }
 }

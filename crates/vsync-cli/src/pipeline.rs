@@ -463,6 +463,10 @@ impl RunRecord<'_> {
                 total_ms: metrics.rate_limit_wait.as_millis() as u64,
             },
             retries: metrics.retries,
+            retry_budget: Some(vsync_report::RetryBudgetUse {
+                used: metrics.retry_budget_spent,
+                size: metrics.retry_budget_size(),
+            }),
             converged: self.verification.map(|v| v.converged),
             remaining_differences: self
                 .verification
@@ -558,6 +562,7 @@ pub fn report(
         changes: Some(report.summary.changes),
         planned_calls: Some(report.summary.planned_calls),
         calls: Some(report.run.api_calls_used),
+        retry_budget: report.run.retry_budget,
         converged: report.run.converged,
         reports: written.paths().map(Path::to_path_buf).to_vec(),
         project: report.run.project.clone(),

@@ -60,6 +60,12 @@ impl Metrics {
         self.total_calls() - self.reads()
     }
 
+    /// The size of the retry budget: spent and left together.
+    pub fn retry_budget_size(&self) -> u64 {
+        self.retry_budget_spent
+            .saturating_add(self.retry_budget_left)
+    }
+
     /// Seconds spent waiting for the pacer.
     pub fn pacing_wait_secs(&self) -> f64 {
         self.rate_limit_wait.as_secs_f64()

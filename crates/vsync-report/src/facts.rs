@@ -47,6 +47,17 @@ pub struct RateLimitWaits {
     pub total_ms: u64,
 }
 
+/// The run's retry budget: the repeats it may make (the client's repeats of a call and the
+/// items sent once more after a transient failure, one budget for both) and how many it made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RetryBudgetUse {
+    /// Units spent.
+    pub used: u64,
+    /// The size of the budget.
+    pub size: u64,
+}
+
 /// The draft project a run made its versioned changes in (user groups, memberships,
 /// permission assignments), so that they publish as one production version.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -120,6 +131,9 @@ pub struct RunFacts {
     /// Calls retried after a transient failure.
     #[serde(default)]
     pub retries: u64,
+    /// The run's retry budget, used and size; `None` when not known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_budget: Option<RetryBudgetUse>,
     /// Whether a re-read of the tenant after the run matched the input; `None` when not checked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub converged: Option<bool>,

@@ -76,7 +76,9 @@ use std::path::{Path, PathBuf};
 
 pub use atomic::write_atomic;
 pub use error::{ErrorKind, ReportError};
-pub use facts::{ProductionVersions, RateLimitWaits, RunFacts, RunMode, RunProject, redact_url};
+pub use facts::{
+    ProductionVersions, RateLimitWaits, RetryBudgetUse, RunFacts, RunMode, RunProject, redact_url,
+};
 pub use format::{Label, thousands};
 pub use model::{
     CallRow, EntityActionCount, FieldRow, GuardRow, REPORT_FORMAT, REPORT_VERSION, Report,

@@ -103,6 +103,16 @@ impl Report {
                 ),
             );
             fact("Retries", thousands(run.retries as usize));
+            if let Some(budget) = run.retry_budget {
+                fact(
+                    "Retry budget",
+                    format!(
+                        "{} used of {}",
+                        thousands(budget.used as usize),
+                        thousands(budget.size as usize)
+                    ),
+                );
+            }
         }
         fact(
             "Project",

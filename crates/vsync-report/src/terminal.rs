@@ -426,6 +426,14 @@ impl Report {
                     if run.retries == 1 { "y" } else { "ies" }
                 );
             }
+            if let Some(budget) = run.retry_budget.filter(|b| b.used > 0) {
+                let _ = write!(
+                    calls,
+                    ", retry budget {} of {} used",
+                    thousands(budget.used as usize),
+                    thousands(budget.size as usize)
+                );
+            }
             let waits = run.rate_limit_waits;
             if waits.count > 0 {
                 let _ = write!(

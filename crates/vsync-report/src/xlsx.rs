@@ -545,6 +545,10 @@ impl Report {
             ("Retries", big(run.retries)),
         ];
         let mut facts = facts;
+        if let Some(budget) = run.retry_budget {
+            facts.push(("Retry budget used", big(budget.used)));
+            facts.push(("Retry budget size", big(budget.size)));
+        }
         if let Some(project) = &run.project {
             facts.push(("Project ID", project.id.as_str().into()));
             facts.push(("Project name", project.name.as_deref().into()));

@@ -61,8 +61,8 @@ async fn random_503_504_and_resets_converge_without_duplicates() {
     .await;
 }
 
-/// Transient per-item failures (the tenant fails some items of a 200 answer) are retried in a
-/// later batch until they succeed.
+/// Transient per-item failures (the tenant fails some items of a 200 answer) are sent once
+/// more in a later batch, charged to the run's retry budget.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn transient_item_failures_are_retried_in_later_batches() {
     within(60, async {
@@ -145,8 +145,8 @@ async fn outcome_unknown_create_is_reread_not_replayed() {
     .await;
 }
 
-/// Acceptance: a 429 storm. The tenant refuses the first 12 creates with 429 (more than the
-/// client's own retries absorb, so the executor retries those batches later) while its real
+/// Acceptance: a 429 storm. The tenant refuses the first 12 creates with 429 (the client
+/// repeats each refused call after the window it waits for, within its retry budget) while its real
 /// limiter allows 300 calls a scaled minute. The run completes with every change applied (no
 /// call lost), and the limiter never refuses a request: every 429 is a scripted one, so the
 /// client never exceeded the limit.

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::time::Duration;
 
-use vsync_client::{Auth, Client, RateLimit, RetryPolicy};
+use vsync_client::{Auth, Client, ClientBuilder, RateLimit, RetryPolicy};
 use vsync_engine::outcome::Status;
 use vsync_engine::{BatchLimits, GuardSettings, Mode, Plan, Policy};
 use vsync_executor::{
@@ -39,6 +39,13 @@ pub fn client(sim: &Sim, limit: Option<(u32, f64)>, read_only: bool) -> Client {
 
 /// A client of the tenant at `uri`.
 pub fn client_at(uri: &str, limit: Option<(u32, f64)>, read_only: bool) -> Client {
+    builder_at(uri, limit, read_only)
+        .build()
+        .expect("client builds")
+}
+
+/// The builder of [`client_at`], for a test that changes one more setting.
+pub fn builder_at(uri: &str, limit: Option<(u32, f64)>, read_only: bool) -> ClientBuilder {
     let rate_limit = match limit {
         Some((per_minute, time_scale)) => RateLimit {
             per_minute,
@@ -68,8 +75,6 @@ pub fn client_at(uri: &str, limit: Option<(u32, f64)>, read_only: bool) -> Clien
             max_delay: Duration::from_millis(500),
         })
         .read_only(read_only)
-        .build()
-        .expect("client builds")
 }
 
 /// `n` users `user{i}@example.com`, each a member of one of [`GROUPS`].

@@ -6,4 +6,5 @@ mod harness;
 mod model;
 mod process;
 mod projects;
+mod retries;
 mod tenant;

@@ -9,7 +9,7 @@ use vsync_model::{
     DesiredState, DesiredUser, InputInfo, LiveGroup, LiveState, LiveUser, Managed, NameSet,
     Permission, PermissionId, Profile, ProfileId, SourceRef, TenantCode, UserGroupId, UserId,
 };
-use vsync_report::{RateLimitWaits, Report, RunFacts, RunMode};
+use vsync_report::{RateLimitWaits, Report, RetryBudgetUse, RunFacts, RunMode};
 
 /// A username that a spreadsheet would run as a formula.
 pub const FORMULA_USERNAME: &str = "=HYPERLINK(\"http://evil.example\",\"x\")@acme.com";
@@ -253,6 +253,7 @@ pub fn sample_facts(plan: &Plan, mode: RunMode) -> RunFacts {
             RateLimitWaits::default()
         },
         retries: u64::from(applies),
+        retry_budget: applies.then_some(RetryBudgetUse { used: 1, size: 100 }),
         converged: applies.then_some(false),
         remaining_differences: if applies {
             vec!["ann@acme.com: displayName is \"Ann Lee\", the input says \"Ann Lee-Park\"".into()]

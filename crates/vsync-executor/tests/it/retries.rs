@@ -1,0 +1,239 @@
+//! One retry owner: the client repeats a call within the run's retry budget and the executor
+//! never repeats a call the client gave up on; per-item failures are sent once more only when
+//! the message table calls them transient; a dry run's refusal is `ReadOnly`.
+
+use axum::http::Method;
+use vsync_client::RetryBudget;
+use vsync_engine::outcome::Status;
+use vsync_engine::{Entity, PhaseKind, Plan};
+use vsync_executor::{
+    ApplyOutcome, CancellationToken, ErrorKind, ExecOptions, Executor, NewProject, ProjectChoice,
+};
+use vsync_sim::{FaultKind, Operation, ScriptedFault, Sim};
+
+use crate::harness::{
+    apply, assert_converged, builder_at, client, desired, desired_with, plan_for, quiet, within,
+};
+
+fn create_calls(plan: &Plan) -> usize {
+    plan.phases
+        .iter()
+        .filter(|p| p.kind == PhaseKind::CreateUsers)
+        .map(|p| p.calls.len())
+        .sum()
+}
+
+fn user_outcomes<'a>(
+    plan: &'a Plan,
+    outcome: &'a ApplyOutcome,
+) -> impl Iterator<Item = (&'a vsync_engine::Change, &'a vsync_engine::outcome::ChangeOutcome)> {
+    plan.changes
+        .iter()
+        .filter(|c| c.entity() == Entity::User)
+        .map(|c| {
+            let o = outcome
+                .outcomes
+                .iter()
+                .find(|o| o.change == c.id)
+                .expect("every change has an outcome");
+            (c, o)
+        })
+}
+
+/// Acceptance (issue 12): a tenant that answers every create with 503. The client repeats
+/// each call within the run's retry budget, the executor adds no repeat of its own, so the
+/// tenant receives at most one create per batch plus the budget; every create ends `Failed`
+/// with the 503 and Visier's `rci`, and the memberships of users never created are skipped:
+/// nothing is lost.
+#[tokio::test]
+async fn a_persistent_503_costs_at_most_the_retry_budget() {
+    within(60, async {
+        const BUDGET: u64 = 7;
+        let sim = Sim::builder()
+            .empty()
+            .no_rate_limit()
+            .script(ScriptedFault::always(
+                Method::POST,
+                "/v2/admin/users",
+                FaultKind::Status(503),
+            ))
+            .start()
+            .await
+            .unwrap();
+        let client = builder_at(&sim.uri(), None, false)
+            .retry_budget(RetryBudget::new(BUDGET))
+            .build()
+            .unwrap();
+        let desired = desired(300);
+        let plan = plan_for(&client, &desired).await;
+        let creates = create_calls(&plan);
+        assert_eq!(creates, 3);
+        let outcome = apply(&client, &plan).await;
+
+        let sent = sim.call_count(Operation::AddUsers) as u64;
+        let metrics = client.metrics();
+        assert!(
+            sent <= creates as u64 + BUDGET,
+            "{sent} creates sent for {creates} batches and a budget of {BUDGET}"
+        );
+        assert_eq!(
+            sent,
+            creates as u64 + metrics.retry_budget_spent,
+            "every repeat was charged to the budget"
+        );
+        assert_eq!(metrics.retry_budget_spent, BUDGET, "the budget ran out");
+        assert_eq!(outcome.outcomes.len(), plan.changes.len(), "nothing lost");
+        for (change, o) in user_outcomes(&plan, &outcome) {
+            assert_eq!(o.status, Status::Failed, "{change:?}: {o:?}");
+            assert_eq!(o.http_status, Some(503), "{o:?}");
+            assert!(o.rci.is_some(), "Visier's rci is kept: {o:?}");
+        }
+        assert!(
+            outcome
+                .outcomes
+                .iter()
+                .all(|o| o.status != Status::Applied && o.message.is_some()),
+            "every change says why it did not apply"
+        );
+        assert!(sim.snapshot().users.is_empty(), "no user was created");
+    })
+    .await;
+}
+
+/// Regression (issue 12): a substring test read "lock" in "The user account is locked" as
+/// transient and sent the item again and again. The table calls it invalid: the item fails at
+/// once, with its message and rci, and no create is sent twice.
+#[tokio::test]
+async fn an_account_is_locked_failure_is_not_retried() {
+    within(60, async {
+        let sim = Sim::builder()
+            .empty()
+            .no_rate_limit()
+            .reject_username("locked*", "The user account is locked")
+            .start()
+            .await
+            .unwrap();
+        let client = client(&sim, None, false);
+        let desired = desired_with(150, |i| {
+            if i % 50 == 7 {
+                format!("locked{i}@example.com")
+            } else {
+                format!("user{i}@example.com")
+            }
+        });
+        let plan = plan_for(&client, &desired).await;
+        let outcome = apply(&client, &plan).await;
+        assert_eq!(
+            sim.call_count(Operation::AddUsers),
+            create_calls(&plan),
+            "no create was sent again"
+        );
+        assert_eq!(client.metrics().retry_budget_spent, 0);
+        let mut locked = 0;
+        for (change, o) in user_outcomes(&plan, &outcome) {
+            if change.key.starts_with("locked") {
+                locked += 1;
+                assert_eq!(o.status, Status::Failed, "{o:?}");
+                assert_eq!(o.message.as_deref(), Some("The user account is locked"));
+                assert!(o.rci.is_some(), "{o:?}");
+            } else {
+                assert_eq!(o.status, Status::Applied, "{o:?}");
+            }
+        }
+        assert_eq!(locked, 3);
+    })
+    .await;
+}
+
+/// A transient per-item failure is sent once more, charged to the run's retry budget; with
+/// the budget spent it is not sent again and fails with its message.
+#[tokio::test]
+async fn a_transient_item_is_sent_once_more_within_the_budget() {
+    within(60, async {
+        for (budget, resent) in [(5, true), (0, false)] {
+            // The first create answers 200 with its first item failed as transient.
+            let sim = Sim::builder()
+                .empty()
+                .no_rate_limit()
+                .script(ScriptedFault::nth(
+                    Method::POST,
+                    "/v2/admin/users",
+                    1,
+                    FaultKind::ItemFailures,
+                ))
+                .start()
+                .await
+                .unwrap();
+            let client = builder_at(&sim.uri(), None, false)
+                .retry_budget(RetryBudget::new(budget))
+                .build()
+                .unwrap();
+            let desired = desired(50);
+            let plan = plan_for(&client, &desired).await;
+            let outcome = apply(&client, &plan).await;
+            let creates = sim.call_count(Operation::AddUsers);
+            let failed = outcome.count(Status::Failed);
+            if resent {
+                assert_eq!(creates, 2, "the failed item went out once more");
+                assert_eq!(client.metrics().retry_budget_spent, 1);
+                assert_eq!(failed, 0, "{outcome:?}");
+                assert_converged(&client, &desired).await;
+            } else {
+                assert_eq!(creates, 1, "no budget: not sent again");
+                assert_eq!(failed, 1);
+                let o = outcome
+                    .outcomes
+                    .iter()
+                    .find(|o| o.status == Status::Failed)
+                    .unwrap();
+                assert!(
+                    o.message
+                        .as_deref()
+                        .is_some_and(|m| m.contains("retry budget is spent")),
+                    "{o:?}"
+                );
+            }
+        }
+    })
+    .await;
+}
+
+/// A read-only client (what a dry run gets) refuses every write before sending it: the
+/// changes fail with the refusal, and a run that must first create its project stops with
+/// [`ErrorKind::ReadOnly`], not a configuration error.
+#[tokio::test]
+async fn a_refused_write_of_a_read_only_client_is_read_only() {
+    within(60, async {
+        let sim = Sim::builder()
+            .seed_users(5)
+            .no_rate_limit()
+            .start()
+            .await
+            .unwrap();
+        let client = client(&sim, None, true);
+        let desired = desired(20);
+        let plan = plan_for(&client, &desired).await;
+        let outcome = apply(&client, &plan).await;
+        for (_, o) in user_outcomes(&plan, &outcome) {
+            assert_eq!(o.status, Status::Failed, "{o:?}");
+            assert!(
+                o.message.as_deref().is_some_and(|m| m.contains("read-only")),
+                "{o:?}"
+            );
+        }
+        let opts = ExecOptions {
+            project: ProjectChoice::Auto {
+                project: NewProject::default(),
+                continue_in: None,
+            },
+            ..quiet()
+        };
+        let error = Executor::new(client, opts)
+            .apply(&plan, CancellationToken::new())
+            .await
+            .expect_err("the project cannot be created");
+        assert_eq!(error.kind(), ErrorKind::ReadOnly, "{error}");
+        assert_eq!(sim.mutating_request_count(), 0);
+    })
+    .await;
+}
