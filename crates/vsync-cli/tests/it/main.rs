@@ -9,4 +9,5 @@ mod input_files;
 mod output;
 mod problems;
 mod projects;
+mod retries;
 mod runs;

@@ -237,3 +237,60 @@ async fn a_refused_write_of_a_read_only_client_is_read_only() {
     })
     .await;
 }
+
+/// A journal written before the executor stopped re-queueing failed batches itself records
+/// changes as `retry` (a 503 batch waiting for its next round) when the run was killed. Its
+/// resume still takes them up: they are sent, applied, and the tenant converges.
+#[tokio::test]
+async fn an_old_journal_with_retry_outcomes_still_resumes() {
+    within(60, async {
+        let sim = Sim::builder()
+            .empty()
+            .no_rate_limit()
+            .start()
+            .await
+            .unwrap();
+        let client = client(&sim, None, false);
+        let desired = desired(150);
+        let plan = plan_for(&client, &desired).await;
+        let first = plan.calls().next().unwrap().clone();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.journal");
+        // The lines as the older executor wrote them: intent, then a result of `retry`s.
+        let header = serde_json::json!({
+            "type": "header", "version": vsync_executor::journal::JOURNAL_VERSION,
+            "planHash": vsync_executor::plan_hash(&plan), "fingerprint": plan.fingerprint,
+            "started": "2026-01-01T00:00:00Z", "pid": 1, "resumed": false,
+        });
+        let changes = first.body.change_ids();
+        let intent = serde_json::json!({
+            "type": "intent", "batch": "1.1", "call": first.id.0, "attempt": 1,
+            "changes": changes,
+        });
+        let result = serde_json::json!({
+            "type": "result", "batch": "1.1", "call": first.id.0,
+            "outcomes": changes.iter().map(|c| serde_json::json!({
+                "change": c, "status": "retry", "message": "Service Unavailable", "httpStatus": 503,
+            })).collect::<Vec<_>>(),
+        });
+        std::fs::write(&path, format!("{header}\n{intent}\n{result}\n")).unwrap();
+        let state = vsync_executor::JournalState::load(&path).unwrap();
+        assert_eq!(
+            state.outcomes[&changes[0]].status,
+            vsync_executor::journal::JournalStatus::Retry
+        );
+
+        let outcome = Executor::new(client.clone(), quiet())
+            .resume(&plan, &path, CancellationToken::new())
+            .await
+            .unwrap();
+        crate::harness::assert_all_applied(&outcome);
+        assert_eq!(
+            sim.call_count(Operation::AddUsers),
+            create_calls(&plan),
+            "each create sent once: the retried batch is not lost nor doubled"
+        );
+        assert_converged(&client, &desired).await;
+    })
+    .await;
+}
