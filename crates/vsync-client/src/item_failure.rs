@@ -182,6 +182,7 @@ fn contains_phrase(words: &[String], phrase: &[&str]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use FailureClass::Unclassified;
 
     /// Messages a tenant answers per item, each with the class it must get. The first group
     /// are the simulated tenant's own messages (which follow the spec's fields and
