@@ -155,7 +155,9 @@ string_enum! {
 string_enum! {
     /// The OAuth 2.0 grant type (`TokenRequestBody.grant_type`; a plain
     /// string in the spec whose values its description lists, plus the
-    /// `refresh_token` and `client_credentials` grants clients use).
+    /// `refresh_token` grant the official SDK refreshes with). Any other
+    /// value, `client_credentials` included, is `Other`: no public Visier
+    /// source documents it.
     GrantType {
         /// The authorization code grant.
         AuthorizationCode => "authorization_code",
@@ -163,8 +165,6 @@ string_enum! {
         Password => "password",
         /// The refresh token grant.
         RefreshToken => "refresh_token",
-        /// The client credentials grant, for machine-to-machine use.
-        ClientCredentials => "client_credentials",
         /// The SAML 2.0 bearer assertion grant.
         Saml2Bearer => "urn:ietf:params:oauth:grant-type:saml2-bearer",
         /// The Visier ASID token grant.

@@ -111,11 +111,17 @@ fn token_types_use_snake_case() {
     assert_eq!(token.expires_in, Some(3600));
 
     let body: TokenRequestBody = round_trip(&json!({
-        "grant_type": "client_credentials",
+        "grant_type": "refresh_token",
         "client_id": "c",
         "code": "None"
     }));
-    assert_eq!(body.grant_type, Some(GrantType::ClientCredentials));
+    assert_eq!(body.grant_type, Some(GrantType::RefreshToken));
+    // A grant type the spec does not list is kept as it came, not given a meaning.
+    let body: TokenRequestBody = round_trip(&json!({ "grant_type": "client_credentials" }));
+    assert_eq!(
+        body.grant_type,
+        Some(GrantType::Other("client_credentials".into()))
+    );
 }
 
 #[test]
@@ -276,12 +282,12 @@ fn token_request_form_keeps_sdk_none_strings() {
     assert_eq!(body.refresh_token.as_deref(), Some("None"));
 
     let encoded = serde_urlencoded::to_string(TokenRequestBody {
-        grant_type: Some(GrantType::ClientCredentials),
+        grant_type: Some(GrantType::RefreshToken),
         client_id: Some("cid".into()),
         ..Default::default()
     })
     .unwrap();
-    assert_eq!(encoded, "grant_type=client_credentials&client_id=cid");
+    assert_eq!(encoded, "grant_type=refresh_token&client_id=cid");
 }
 
 #[test]

@@ -154,8 +154,8 @@ pub struct ConnectionArgs {
     #[arg(long, value_name = "URL", env = var::HOST)]
     pub host: Option<String>,
 
-    /// How to sign in [default: oauth-password with a client id and secret and a username,
-    /// oauth-client with a client id and secret only, bearer with a token only, else asid].
+    /// How to sign in [default: oauth-password with a client id and secret, bearer with a
+    /// token only, else asid].
     #[arg(long, value_enum)]
     pub auth: Option<AuthMethodArg>,
 
@@ -259,8 +259,6 @@ pub enum AuthMethodArg {
     Asid,
     /// OAuth2 password grant (client id and secret, username and password).
     OauthPassword,
-    /// OAuth2 client credentials (client id and secret).
-    OauthClient,
     /// A bearer token obtained elsewhere.
     Bearer,
 }
@@ -271,7 +269,6 @@ impl AuthMethodArg {
         match self {
             Self::Asid => "asid",
             Self::OauthPassword => "oauth-password",
-            Self::OauthClient => "oauth-client",
             Self::Bearer => "bearer",
         }
     }
@@ -600,4 +597,32 @@ pub struct BenchArgs {
     /// How much faster the simulated tenant's clock runs (a minute lasts 60/F seconds).
     #[arg(long, default_value_t = 10.0)]
     pub time_scale: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::Cli;
+    use crate::settings::file::ConfigFile;
+
+    /// Visier documents no client-credentials grant: the sign-in is not offered, on the
+    /// command line nor in `vsync.toml`, and the error lists the methods there are.
+    #[test]
+    fn the_unsupported_client_credentials_sign_in_is_refused() {
+        let err = Cli::try_parse_from(["vsync", "plan", "--auth", "oauth-client"])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("asid") && err.contains("oauth-password") && err.contains("bearer"),
+            "{err}"
+        );
+        assert!(Cli::try_parse_from(["vsync", "plan", "--auth", "oauth-password"]).is_ok());
+        let err = ConfigFile::parse(
+            "[tenant]\nauth = \"oauth-client\"\n",
+            std::path::Path::new("vsync.toml"),
+        )
+        .unwrap_err();
+        assert!(format!("{err:#}").contains("oauth-client"), "{err:#}");
+    }
 }

@@ -258,17 +258,6 @@ impl Client {
                 };
                 self.oauth_call(client_id, client_secret, &body).await
             }
-            Auth::OAuthClientCredentials {
-                client_id,
-                client_secret,
-            } => {
-                let body = TokenRequestBody {
-                    grant_type: Some(GrantType::ClientCredentials),
-                    client_id: Some(client_id.clone()),
-                    ..TokenRequestBody::default()
-                };
-                self.oauth_call(client_id, client_secret, &body).await
-            }
             Auth::Bearer(_) => Err(ClientError::Auth {
                 message: "a given bearer token cannot be refreshed".into(),
                 response: None,

@@ -42,13 +42,6 @@ pub enum Auth {
         /// The user's password.
         password: SecretString,
     },
-    /// OAuth 2.0 client credentials grant (machine to machine).
-    OAuthClientCredentials {
-        /// The registered client application.
-        client_id: String,
-        /// Its secret.
-        client_secret: SecretString,
-    },
     /// A bearer token obtained elsewhere; it cannot be refreshed.
     Bearer(SecretString),
 }
@@ -74,11 +67,6 @@ impl fmt::Debug for Auth {
                 .field("client_secret", &"[redacted]")
                 .field("username", username)
                 .field("password", &"[redacted]")
-                .finish(),
-            Auth::OAuthClientCredentials { client_id, .. } => f
-                .debug_struct("OAuthClientCredentials")
-                .field("client_id", client_id)
-                .field("client_secret", &"[redacted]")
                 .finish(),
             Auth::Bearer(_) => f.debug_tuple("Bearer").field(&"[redacted]").finish(),
         }
@@ -405,9 +393,8 @@ impl ClientBuilder {
     /// `VISIER_TENANT_CODE` (and vsync's `VISIER_TOKEN`).
     ///
     /// The sign-in method is [`Credentials::method`]: with a client id and
-    /// secret, OAuth 2.0 (password grant when a username and password are
-    /// also set, client credentials otherwise); without, ASID login with
-    /// username and password.
+    /// secret, the OAuth 2.0 password grant (with the username and
+    /// password); without, ASID login with username and password.
     pub fn from_env() -> Result<Self, ClientError> {
         Credentials::from_env().builder(None)
     }
@@ -539,15 +526,17 @@ mod tests {
         assert!(
             matches!(asid.auth, Some(Auth::Asid { ref vanity, .. }) if vanity.as_deref() == Some("acme"))
         );
-        let cc = ClientBuilder::from_lookup(lookup(
+        let client_only = ClientBuilder::from_lookup(lookup(
             &[
                 &base[..],
                 &[("VISIER_CLIENT_ID", "c"), ("VISIER_CLIENT_SECRET", "s")],
             ]
             .concat(),
-        ))
-        .unwrap();
-        assert!(matches!(cc.auth, Some(Auth::OAuthClientCredentials { .. })));
+        ));
+        assert!(
+            client_only.is_err(),
+            "no supported sign-in with a client alone: the password grant needs the user"
+        );
         let pw = ClientBuilder::from_lookup(lookup(
             &[
                 &base[..],

@@ -43,8 +43,6 @@ pub enum AuthMethod {
     Asid,
     /// OAuth 2.0 password grant: client id and secret, username and password.
     OAuthPassword,
-    /// OAuth 2.0 client credentials: client id and secret.
-    OAuthClientCredentials,
     /// A bearer token obtained elsewhere.
     Bearer,
 }
@@ -54,7 +52,6 @@ impl fmt::Display for AuthMethod {
         f.write_str(match self {
             AuthMethod::Asid => "asid",
             AuthMethod::OAuthPassword => "oauth-password",
-            AuthMethod::OAuthClientCredentials => "oauth-client",
             AuthMethod::Bearer => "bearer",
         })
     }
@@ -125,16 +122,11 @@ impl Credentials {
     }
 
     /// The method these credentials call for, as the SDK chooses: with a client id and secret,
-    /// OAuth 2.0 (the password grant when a username and password are set too, client
-    /// credentials otherwise); a bearer token without a password; ASID otherwise.
+    /// the OAuth 2.0 password grant (which also needs the username and password); a bearer
+    /// token without a password; ASID otherwise.
     pub fn method(&self) -> AuthMethod {
-        let user = self.username.is_some() && self.password.is_some();
         if self.client_id.is_some() && self.client_secret.is_some() {
-            if user {
-                AuthMethod::OAuthPassword
-            } else {
-                AuthMethod::OAuthClientCredentials
-            }
+            AuthMethod::OAuthPassword
         } else if self.token.is_some() && self.password.is_none() {
             AuthMethod::Bearer
         } else {
@@ -142,12 +134,10 @@ impl Credentials {
         }
     }
 
-    /// Who signs in with `method`: the username, or the client id for client credentials.
-    pub fn account(&self, method: AuthMethod) -> Option<&str> {
-        match method {
-            AuthMethod::OAuthClientCredentials => self.client_id.as_deref(),
-            _ => self.username.as_deref(),
-        }
+    /// Who signs in: the username (every supported method signs in as a user, or with a
+    /// token obtained for one).
+    pub fn account(&self) -> Option<&str> {
+        self.username.as_deref()
     }
 
     /// The [`Auth`] for `method` ([`Credentials::method`] when `None`), or a
@@ -194,13 +184,6 @@ impl Credentials {
                     var::USERNAME,
                     var::PASSWORD,
                 ],
-            ),
-            AuthMethod::OAuthClientCredentials => (
-                Auth::OAuthClientCredentials {
-                    client_id,
-                    client_secret,
-                },
-                &[var::CLIENT_ID, var::CLIENT_SECRET],
             ),
             AuthMethod::Bearer => (Auth::Bearer(token), &[var::TOKEN]),
         };
@@ -263,9 +246,15 @@ mod tests {
             c(&[("VISIER_USERNAME", "u"), ("VISIER_PASSWORD", "p")]),
             AuthMethod::Asid
         );
-        assert_eq!(
-            c(&[("VISIER_CLIENT_ID", "c"), ("VISIER_CLIENT_SECRET", "s")]),
-            AuthMethod::OAuthClientCredentials
+        // A client id and secret choose the password grant, as the SDK does; it then needs
+        // the user too (there is no supported sign-in with the client alone).
+        let client_only =
+            Credentials::from_lookup(lookup(&[("VISIER_CLIENT_ID", "c"), ("VISIER_CLIENT_SECRET", "s")]));
+        assert_eq!(client_only.method(), AuthMethod::OAuthPassword);
+        let err = client_only.auth(None).unwrap_err().to_string();
+        assert!(
+            err.contains("oauth-password sign-in needs VISIER_USERNAME and VISIER_PASSWORD"),
+            "{err}"
         );
         assert_eq!(
             c(&[

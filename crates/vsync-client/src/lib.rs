@@ -34,8 +34,8 @@
 //! - [`Client`], built with [`Client::builder`] ([`ClientBuilder`]) or
 //!   [`Client::from_env`] (the official SDK's `VISIER_*` variables, read
 //!   into [`Credentials`], which also choose the [`AuthMethod`]). It
-//!   holds the API key, the credentials ([`Auth`]: ASID, OAuth 2.0
-//!   password or client credentials, or a given bearer token), the rate
+//!   holds the API key, the credentials ([`Auth`]: ASID, the OAuth 2.0
+//!   password grant, or a given bearer token), the rate
 //!   limits it paces by ([`RateLimit`]), the [`RetryPolicy`] of a call and
 //!   the [`RetryBudget`] of a run, the [`Timeouts`] and default headers
 //!   ([`CallOptions`]). Clones share one token, one pacer, one retry budget

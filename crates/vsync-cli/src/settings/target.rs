@@ -86,12 +86,9 @@ impl Connection {
         if !(rate_limit.time_scale.is_finite() && rate_limit.time_scale > 0.0) {
             bail!("the rate-limit time scale must be a positive number");
         }
-        let signed_in_as = match method {
-            AuthMethod::OAuthClientCredentials => None,
-            _ => credentials.username.clone(),
-        };
+        let signed_in_as = credentials.username.clone();
         Ok(Target {
-            account: credentials.account(method).map(str::to_owned),
+            account: credentials.account().map(str::to_owned),
             signed_in_as,
             base_url,
             credentials,
@@ -236,7 +233,6 @@ impl From<crate::cli::AuthMethodArg> for AuthMethod {
         match method {
             A::Asid => AuthMethod::Asid,
             A::OauthPassword => AuthMethod::OAuthPassword,
-            A::OauthClient => AuthMethod::OAuthClientCredentials,
             A::Bearer => AuthMethod::Bearer,
         }
     }

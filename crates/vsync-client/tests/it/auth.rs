@@ -79,25 +79,6 @@ async fn oauth_password_grant() {
 }
 
 #[tokio::test]
-async fn oauth_client_credentials_grant() {
-    within(30, async {
-        let sim = start(sim().seed_users(20)).await;
-        let c = sim.credentials().clone();
-        let client = client(&sim)
-            .auth(Auth::OAuthClientCredentials {
-                client_id: c.client_id.clone(),
-                client_secret: SecretString::from(c.client_secret.clone()),
-            })
-            .build()
-            .unwrap();
-        client.auth().login().await.unwrap();
-        list_once(&client).await;
-        assert_eq!(sim.call_count(Operation::OAuth2Token), 1);
-    })
-    .await;
-}
-
-#[tokio::test]
 async fn given_bearer_token() {
     within(30, async {
         let sim = start(sim().seed_users(20)).await;
@@ -184,9 +165,11 @@ async fn oauth_token_is_refreshed_before_expiry() {
         let sim = start(sim().seed_users(20).token_lifetime(Duration::from_secs(2))).await;
         let c = sim.credentials().clone();
         let client = client(&sim)
-            .auth(Auth::OAuthClientCredentials {
+            .auth(Auth::OAuthPassword {
                 client_id: c.client_id.clone(),
                 client_secret: SecretString::from(c.client_secret.clone()),
+                username: c.username.clone(),
+                password: SecretString::from(c.password.clone()),
             })
             .build()
             .unwrap();

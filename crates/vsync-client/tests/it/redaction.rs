@@ -50,16 +50,6 @@ async fn no_secret_in_logs_errors_or_debug() {
         oauth.users().get_all_users().send().await.unwrap();
         captured.push(format!("{oauth:?}"));
 
-        // Client credentials.
-        let cc = client(&sim)
-            .auth(Auth::OAuthClientCredentials {
-                client_id: creds.client_id.clone(),
-                client_secret: SecretString::from(creds.client_secret.clone()),
-            })
-            .build()
-            .unwrap();
-        cc.users().get_all_users().send().await.unwrap();
-
         // Refused logins.
         for auth in [
             Auth::Asid {
@@ -67,9 +57,11 @@ async fn no_secret_in_logs_errors_or_debug() {
                 password: SecretString::from("wrong-password"),
                 vanity: None,
             },
-            Auth::OAuthClientCredentials {
+            Auth::OAuthPassword {
                 client_id: creds.client_id.clone(),
                 client_secret: SecretString::from("wrong-secret"),
+                username: creds.username.clone(),
+                password: SecretString::from(creds.password.clone()),
             },
         ] {
             let bad = client(&sim).auth(auth).build().unwrap();

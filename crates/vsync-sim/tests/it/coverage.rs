@@ -80,7 +80,7 @@ async fn every_operation_of_the_spec_answers_2xx() {
                 Operation::ListTenants => ("/v2/admin/tenants?limit=10".into(), None),
                 Operation::OAuth2Token => {
                     let r = t
-                        .send(t.http.post(t.url("/v1/auth/oauth2/token")).header("apikey", "dev-apikey").basic_auth("vsync-demo", Some("vsync-demo-secret")).form(&[("grant_type", "client_credentials")]))
+                        .send(t.http.post(t.url("/v1/auth/oauth2/token")).header("apikey", "dev-apikey").basic_auth("vsync-demo", Some("vsync-demo-secret")).form(&[("grant_type", "password"), ("client_id", "vsync-demo"), ("scope", "read"), ("username", "admin"), ("password", "admin")]))
                         .await;
                     r.expect(200);
                     continue;

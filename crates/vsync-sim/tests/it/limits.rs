@@ -64,7 +64,11 @@ async fn hour_limit_and_token_endpoints_count() {
                     .post(t.url("/v1/auth/oauth2/token"))
                     .header("apikey", "dev-apikey")
                     .basic_auth("vsync-demo", Some("vsync-demo-secret"))
-                    .form(&[("grant_type", "client_credentials")]),
+                    .form(&[
+                        ("grant_type", "password"),
+                        ("username", "admin"),
+                        ("password", "admin"),
+                    ]),
             )
             .await;
         assert_eq!(r.status, 200);
