@@ -378,6 +378,58 @@ impl Operation {
         )
     }
 
+    /// Whether the spec lists the `NonVersioned` header for this operation:
+    /// those that [`takes_project`](Self::takes_project) but the v1 user-group
+    /// list and the group permission assignments.
+    pub const fn takes_non_versioned(self) -> bool {
+        use Operation as O;
+        self.takes_project()
+            && !matches!(
+                self,
+                O::ListUserGroupsV1
+                    | O::AssignPermissionsToUserGroups
+                    | O::RemovePermissionsFromUserGroups
+            )
+    }
+
+    /// Whether the spec lists the `Prefer` header (`nvLock`) for this
+    /// operation.
+    pub const fn takes_prefer(self) -> bool {
+        use Operation as O;
+        matches!(
+            self,
+            O::AddUsersToUserGroups
+                | O::RemoveUsersFromUserGroups
+                | O::PatchUserGroups
+                | O::UpsertUser
+        )
+    }
+
+    /// Whether the spec lists the `tenantCode` query parameter for this
+    /// operation.
+    pub const fn takes_tenant_code(self) -> bool {
+        use Operation as O;
+        matches!(
+            self,
+            O::ListPermissions
+                | O::CreatePermissions
+                | O::ListUserGroupsV1
+                | O::ListUsers
+                | O::AddUser
+                | O::GetUser
+                | O::UpdateUser
+                | O::DeleteUser
+                | O::UpdateUsers
+                | O::AddUsers
+                | O::DeleteUsers
+                | O::ApplicationLogsReport
+                | O::DataSecurityReport
+                | O::ProfileAssignmentsReport
+                | O::PermissionAssignmentsReport
+                | O::PermissionsListReport
+        )
+    }
+
     /// Whether this operation changes a versioned artifact: sent without a
     /// `ProjectID` (and without `NonVersioned: true`), each request that
     /// changes something publishes one production version. These are the

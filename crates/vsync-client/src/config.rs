@@ -477,7 +477,7 @@ fn is_loopback(url: &Url) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
+    use crate::credentials::tests::lookup;
 
     #[test]
     fn base_url_rules() {
@@ -495,14 +495,6 @@ mod tests {
         assert!(parse_base_url("http://acme.api.visier.io", true).is_ok());
         assert!(parse_base_url("ftp://acme", true).is_err());
         assert!(parse_base_url("https://u:p@acme", true).is_err());
-    }
-
-    fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> = vars
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
-        move |name| map.get(name).cloned()
     }
 
     #[test]

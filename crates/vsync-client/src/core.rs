@@ -369,7 +369,7 @@ fn next_step(req: &Request, raw: &RawResponse, refusal: Refusal) -> Next {
         500 | 502 | 504 if is_idempotent(op) => Next::Repeat(server_wait),
         // The server (or the one behind a gateway) may have acted.
         500 | 502 | 504 => Next::OutcomeUnknown,
-        409 if req.opts.prefer == Some(NvLock::Artifact) && crate::request::takes_prefer(op) => {
+        409 if req.opts.prefer == Some(NvLock::Artifact) && op.takes_prefer() => {
             Next::Repeat(Wait::Backoff)
         }
         _ => Next::Final,

@@ -226,12 +226,13 @@ impl Credentials {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::collections::HashMap;
 
     use super::*;
 
-    fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+    /// Variables as a lookup function, for the tests here and of `ClientBuilder::from_lookup`.
+    pub(crate) fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
         let map: HashMap<String, String> = vars
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
@@ -248,8 +249,10 @@ mod tests {
         );
         // A client id and secret choose the password grant, as the SDK does; it then needs
         // the user too (there is no supported sign-in with the client alone).
-        let client_only =
-            Credentials::from_lookup(lookup(&[("VISIER_CLIENT_ID", "c"), ("VISIER_CLIENT_SECRET", "s")]));
+        let client_only = Credentials::from_lookup(lookup(&[
+            ("VISIER_CLIENT_ID", "c"),
+            ("VISIER_CLIENT_SECRET", "s"),
+        ]));
         assert_eq!(client_only.method(), AuthMethod::OAuthPassword);
         let err = client_only.auth(None).unwrap_err().to_string();
         assert!(

@@ -289,7 +289,9 @@ impl ClientError {
             ClientError::Http { response, .. } => {
                 matches!(response.status.as_u16(), 500 | 502 | 504)
             }
-            ClientError::Transport { source, .. } => !source.as_ref().is_some_and(|e| e.is_connect()),
+            ClientError::Transport { source, .. } => {
+                !source.as_ref().is_some_and(|e| e.is_connect())
+            }
             _ => false,
         }
     }

@@ -8,9 +8,13 @@
 //!   dies with its process).
 //! - [`Executor`] ([`ExecOptions`]) applies a plan: phases in order, batches concurrently
 //!   within a phase, paced by the client's rate limiter; every change ends with a
-//!   [`ChangeOutcome`](vsync_engine::outcome::ChangeOutcome) in the [`ApplyOutcome`]. Whole-batch
-//!   rejections are split in halves, transient failures retried in later batches, creates
-//!   whose outcome is unknown settled by re-reading (never replayed blindly).
+//!   [`ChangeOutcome`](vsync_engine::outcome::ChangeOutcome) in the [`ApplyOutcome`]. The
+//!   client is the one owner of retries: a call it gave up on settles its changes failed (with
+//!   Visier's `rci`) or, when it may have reached the tenant, unknown until a read settles it;
+//!   creates whose outcome is unknown are re-read at once (never replayed blindly). Whole-batch
+//!   rejections are split in halves; per-item failures the client's
+//!   [`FailureClass`](vsync_client::FailureClass) table calls transient are sent once more,
+//!   charged to the run's [`RetryBudget`](vsync_client::RetryBudget).
 //! - The [`journal`] (write-ahead, JSON lines, fsynced) records each batch's intent and result
 //!   next to the report; [`Executor::resume`] continues a run from it after a crash.
 //! - [`verify`] re-reads the tenant after an apply and reports [`Verification`]: converged, or

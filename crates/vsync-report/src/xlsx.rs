@@ -819,6 +819,10 @@ mod tests {
         let cut = fit(&long);
         let n = cut.chars().count();
         assert!(n <= MAX_CELL_CHARS && n > MAX_CELL_CHARS - 10, "{n}");
-        assert!(cut.ends_with(" more characters)"), "{}", &cut[cut.len() - 40..]);
+        assert!(
+            cut.ends_with(" more characters)"),
+            "{}",
+            &cut[cut.len() - 40..]
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! The [`Operation`] table names every operation of both specs, with the
-//! spec's method, path and `operationId`, and knows which take `ProjectID`.
+//! spec's method, path and `operationId`, and knows which take `ProjectID`, `NonVersioned`,
+//! `Prefer` and the `tenantCode` query.
 
 use std::collections::BTreeSet;
 
@@ -9,6 +10,11 @@ use crate::spec_conformance::specs;
 
 /// `(method, path, operationId, header names)` of every operation in both specs.
 fn spec_operations() -> Vec<(String, String, String, BTreeSet<String>)> {
+    spec_parameters("header")
+}
+
+/// `(method, path, operationId, names of the parameters in `location`)` of every operation.
+fn spec_parameters(location: &str) -> Vec<(String, String, String, BTreeSet<String>)> {
     let mut out = Vec::new();
     for spec in specs() {
         for (path, ops) in spec["paths"].as_mapping().unwrap() {
@@ -17,7 +23,7 @@ fn spec_operations() -> Vec<(String, String, String, BTreeSet<String>)> {
                     .as_sequence()
                     .map(|ps| {
                         ps.iter()
-                            .filter(|p| p["in"].as_str() == Some("header"))
+                            .filter(|p| p["in"].as_str() == Some(location))
                             .map(|p| p["name"].as_str().unwrap().to_owned())
                             .collect()
                     })
@@ -66,6 +72,31 @@ fn takes_project_is_the_specs_project_id_header() {
             op.is_versioned(),
             headers.contains("ProjectID") && method != "GET",
             "{id}"
+        );
+    }
+}
+
+#[test]
+fn the_other_header_tables_are_the_specs() {
+    for (method, path, id, headers) in spec_operations() {
+        let op = Operation::identify(&method, &path).unwrap();
+        assert_eq!(
+            op.takes_non_versioned(),
+            headers.contains("NonVersioned"),
+            "{id}: {headers:?}"
+        );
+        assert_eq!(
+            op.takes_prefer(),
+            headers.contains("Prefer"),
+            "{id}: {headers:?}"
+        );
+    }
+    for (method, path, id, query) in spec_parameters("query") {
+        let op = Operation::identify(&method, &path).unwrap();
+        assert_eq!(
+            op.takes_tenant_code(),
+            query.contains("tenantCode"),
+            "{id}: {query:?}"
         );
     }
 }

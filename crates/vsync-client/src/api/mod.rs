@@ -23,6 +23,26 @@ use crate::ClientError;
 use crate::client::Client;
 use crate::core::{Mode, Request, Sink, decode_json};
 
+/// The items of a v1 answer that lists them per tenant (`tenants[].users`), each made by
+/// `item` with its tenant's code.
+pub(crate) fn per_tenant<T, U, I>(
+    tenants: Option<Vec<T>>,
+    parts: impl Fn(T) -> (Option<String>, Option<Vec<U>>),
+    item: impl Fn(Option<String>, U) -> I + Copy,
+) -> Vec<I> {
+    tenants
+        .unwrap_or_default()
+        .into_iter()
+        .flat_map(|t| {
+            let (code, users) = parts(t);
+            users
+                .unwrap_or_default()
+                .into_iter()
+                .map(move |user| item(code.clone(), user))
+        })
+        .collect()
+}
+
 impl Client {
     /// Sends `req` and decodes its JSON answer.
     pub(crate) async fn call_json<T: DeserializeOwned>(
@@ -96,6 +116,18 @@ macro_rules! handler {
                     return None;
                 }
                 given.or_else(|| self.options().tenant_code)
+            }
+
+            /// Sends `body` as the JSON of `op` at `path` and decodes the answer.
+            #[allow(dead_code)]
+            async fn send_json<B: serde::Serialize, T: serde::de::DeserializeOwned>(
+                &self,
+                op: vsync_api::paths::Operation,
+                path: impl Into<String>,
+                body: &B,
+            ) -> Result<T, $crate::ClientError> {
+                let req = self.request(op, path).json(body)?;
+                self.client.call_json(req).await
             }
 
             #[allow(dead_code)]

@@ -32,21 +32,11 @@ impl PageBody for PermissionAssignedUsersDto {
     type Item = PermissionUser;
 
     fn into_items(self) -> (Vec<Self::Item>, Option<u32>) {
-        let items = self
-            .tenants
-            .unwrap_or_default()
-            .into_iter()
-            .flat_map(|t| {
-                let code = t.tenant_code;
-                t.users
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(move |user| PermissionUser {
-                        tenant_code: code.clone(),
-                        user,
-                    })
-            })
-            .collect();
+        let items = super::per_tenant(
+            self.tenants,
+            |t| (t.tenant_code, t.users),
+            |tenant_code, user| PermissionUser { tenant_code, user },
+        );
         (items, self.limit)
     }
 }
@@ -87,13 +77,12 @@ impl PermissionsHandler {
         &self,
         body: &AssignRevokePermissionsRequestDto,
     ) -> Result<AssignRevokePermissionsResponseDto, ClientError> {
-        let req = self
-            .request(
-                Operation::AssignPermissionsToUsers,
-                paths::PERMISSIONS_USERS,
-            )
-            .json(body)?;
-        self.client.call_json(req).await
+        self.send_json(
+            Operation::AssignPermissionsToUsers,
+            paths::PERMISSIONS_USERS,
+            body,
+        )
+        .await
     }
 
     /// `DELETE /v1/admin/permissions/users` (`UsersV1_RemovePermissions`).
@@ -101,13 +90,12 @@ impl PermissionsHandler {
         &self,
         body: &AssignRevokePermissionsRequestDto,
     ) -> Result<AssignRevokePermissionsResponseDto, ClientError> {
-        let req = self
-            .request(
-                Operation::RemovePermissionsFromUsers,
-                paths::PERMISSIONS_USERS,
-            )
-            .json(body)?;
-        self.client.call_json(req).await
+        self.send_json(
+            Operation::RemovePermissionsFromUsers,
+            paths::PERMISSIONS_USERS,
+            body,
+        )
+        .await
     }
 
     /// `PUT /v1/admin/user-groups/permissions`
@@ -116,13 +104,12 @@ impl PermissionsHandler {
         &self,
         body: &PermissionsToUserGroupsRequestDto,
     ) -> Result<PermissionsToUserGroupForTenantDto, ClientError> {
-        let req = self
-            .request(
-                Operation::AssignPermissionsToUserGroups,
-                paths::USER_GROUPS_PERMISSIONS_V1,
-            )
-            .json(body)?;
-        self.client.call_json(req).await
+        self.send_json(
+            Operation::AssignPermissionsToUserGroups,
+            paths::USER_GROUPS_PERMISSIONS_V1,
+            body,
+        )
+        .await
     }
 
     /// `DELETE /v1/admin/user-groups/permissions`
@@ -131,13 +118,12 @@ impl PermissionsHandler {
         &self,
         body: &PermissionsToUserGroupsRequestDto,
     ) -> Result<PermissionsToUserGroupForTenantDto, ClientError> {
-        let req = self
-            .request(
-                Operation::RemovePermissionsFromUserGroups,
-                paths::USER_GROUPS_PERMISSIONS_V1,
-            )
-            .json(body)?;
-        self.client.call_json(req).await
+        self.send_json(
+            Operation::RemovePermissionsFromUserGroups,
+            paths::USER_GROUPS_PERMISSIONS_V1,
+            body,
+        )
+        .await
     }
 
     /// `GET /v1/admin/permissions/{permissionId}/users`

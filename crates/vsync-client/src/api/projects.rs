@@ -38,10 +38,8 @@ impl ProjectsHandler {
     /// settled by listing the open projects by name
     /// ([`ProjectsHandler::find_open_by_name`]), so a retry cannot make two.
     pub async fn create_project(&self, project: &ProjectDto) -> Result<ProjectDto, ClientError> {
-        let req = self
-            .request(Operation::CreateProject, paths::PROJECTS)
-            .json(project)?;
-        self.client.call_json(req).await
+        self.send_json(Operation::CreateProject, paths::PROJECTS, project)
+            .await
     }
 
     /// `GET /v1/admin/projects` (`Projects_GetProjects`): the accessible

@@ -49,21 +49,11 @@ impl PageBody for UserGroupsUsersDto {
     type Item = GroupUser;
 
     fn into_items(self) -> (Vec<Self::Item>, Option<u32>) {
-        let items = self
-            .tenants
-            .unwrap_or_default()
-            .into_iter()
-            .flat_map(|t| {
-                let code = t.tenant_code;
-                t.users
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(move |user| GroupUser {
-                        tenant_code: code.clone(),
-                        user,
-                    })
-            })
-            .collect();
+        let items = super::per_tenant(
+            self.tenants,
+            |t| (t.tenant_code, t.users),
+            |tenant_code, user| GroupUser { tenant_code, user },
+        );
         (items, self.limit)
     }
 }
@@ -114,10 +104,12 @@ impl UserGroupsHandler {
         &self,
         body: &UsersToUserGroupsRequestDto,
     ) -> Result<SecurityAssignmentResponseDto, ClientError> {
-        let req = self
-            .request(Operation::AddUsersToUserGroups, paths::USER_GROUPS_USERS_V1)
-            .json(body)?;
-        self.client.call_json(req).await
+        self.send_json(
+            Operation::AddUsersToUserGroups,
+            paths::USER_GROUPS_USERS_V1,
+            body,
+        )
+        .await
     }
 
     /// `DELETE /v1/admin/user-groups/users` (`UsersV1_RemoveUsersFromUserGroup`).
@@ -125,13 +117,12 @@ impl UserGroupsHandler {
         &self,
         body: &UsersToUserGroupsRequestDto,
     ) -> Result<SecurityAssignmentResponseDto, ClientError> {
-        let req = self
-            .request(
-                Operation::RemoveUsersFromUserGroups,
-                paths::USER_GROUPS_USERS_V1,
-            )
-            .json(body)?;
-        self.client.call_json(req).await
+        self.send_json(
+            Operation::RemoveUsersFromUserGroups,
+            paths::USER_GROUPS_USERS_V1,
+            body,
+        )
+        .await
     }
 
     /// `GET /v2/admin/user-groups` (`UserGroupsV2_GetUserGroups`), 1000 a page.
@@ -184,10 +175,8 @@ impl UserGroupsHandler {
         &self,
         groups: &UserGroupsChangeDto,
     ) -> Result<UserGroupChangeResponseDto, ClientError> {
-        let req = self
-            .request(Operation::CreateUserGroups, paths::USER_GROUPS_V2)
-            .json(groups)?;
-        self.client.call_json(req).await
+        self.send_json(Operation::CreateUserGroups, paths::USER_GROUPS_V2, groups)
+            .await
     }
 
     /// `PUT /v2/admin/user-groups` (`UserGroupsV2_PutUserGroups`): replaces
@@ -196,10 +185,8 @@ impl UserGroupsHandler {
         &self,
         groups: &UserGroupsChangeDto,
     ) -> Result<UserGroupChangeResponseDto, ClientError> {
-        let req = self
-            .request(Operation::PutUserGroups, paths::USER_GROUPS_V2)
-            .json(groups)?;
-        self.client.call_json(req).await
+        self.send_json(Operation::PutUserGroups, paths::USER_GROUPS_V2, groups)
+            .await
     }
 
     /// `PATCH /v2/admin/user-groups` (`UserGroupsV2_PatchUserGroups`):
@@ -208,10 +195,8 @@ impl UserGroupsHandler {
         &self,
         groups: &UserGroupsChangeDto,
     ) -> Result<UserGroupChangeResponseDto, ClientError> {
-        let req = self
-            .request(Operation::PatchUserGroups, paths::USER_GROUPS_V2)
-            .json(groups)?;
-        self.client.call_json(req).await
+        self.send_json(Operation::PatchUserGroups, paths::USER_GROUPS_V2, groups)
+            .await
     }
 
     /// `DELETE /v2/admin/user-groups` (`UserGroupsV2_DeleteUserGroups`).
@@ -219,10 +204,8 @@ impl UserGroupsHandler {
         &self,
         groups: &UserGroupsDeleteRequestDto,
     ) -> Result<UserGroupDeleteResponseDto, ClientError> {
-        let req = self
-            .request(Operation::DeleteUserGroups, paths::USER_GROUPS_V2)
-            .json(groups)?;
-        self.client.call_json(req).await
+        self.send_json(Operation::DeleteUserGroups, paths::USER_GROUPS_V2, groups)
+            .await
     }
 
     /// `DELETE /v2/admin/user-groups/{userGroupId}` (`UserGroupsV2_DeleteUserGroup`).
@@ -243,9 +226,11 @@ impl UserGroupsHandler {
         &self,
         groups: &UserGroupsRevertRequestDto,
     ) -> Result<UserGroupChangeResponseDto, ClientError> {
-        let req = self
-            .request(Operation::RevertUserGroups, paths::USER_GROUPS_REVERT_V2)
-            .json(groups)?;
-        self.client.call_json(req).await
+        self.send_json(
+            Operation::RevertUserGroups,
+            paths::USER_GROUPS_REVERT_V2,
+            groups,
+        )
+        .await
     }
 }

@@ -171,9 +171,7 @@ impl UsersHandler {
         username: &str,
         user: &UserV3ApiRequestDto,
     ) -> Result<UserV3ApiResponseDto, ClientError> {
-        let req = self
-            .request(Operation::UpsertUser, paths::user_v3(username))
-            .json(user)?;
-        self.client.call_json(req).await
+        self.send_json(Operation::UpsertUser, paths::user_v3(username), user)
+            .await
     }
 }

@@ -288,7 +288,10 @@ impl Run {
                 let message = if batch.attempt >= 2 {
                     format!("failed again when sent once more: {}", why.message)
                 } else {
-                    format!("not sent again, the run's retry budget is spent: {}", why.message)
+                    format!(
+                        "not sent again, the run's retry budget is spent: {}",
+                        why.message
+                    )
                 };
                 self.settle_all(
                     settled,

@@ -26,7 +26,12 @@ fn create_calls(plan: &Plan) -> usize {
 fn user_outcomes<'a>(
     plan: &'a Plan,
     outcome: &'a ApplyOutcome,
-) -> impl Iterator<Item = (&'a vsync_engine::Change, &'a vsync_engine::outcome::ChangeOutcome)> {
+) -> impl Iterator<
+    Item = (
+        &'a vsync_engine::Change,
+        &'a vsync_engine::outcome::ChangeOutcome,
+    ),
+> {
     plan.changes
         .iter()
         .filter(|c| c.entity() == Entity::User)
@@ -217,7 +222,9 @@ async fn a_refused_write_of_a_read_only_client_is_read_only() {
         for (_, o) in user_outcomes(&plan, &outcome) {
             assert_eq!(o.status, Status::Failed, "{o:?}");
             assert!(
-                o.message.as_deref().is_some_and(|m| m.contains("read-only")),
+                o.message
+                    .as_deref()
+                    .is_some_and(|m| m.contains("read-only")),
                 "{o:?}"
             );
         }
