@@ -166,13 +166,7 @@ impl Client {
                     let source = e.without_url();
                     let message = describe(&source).to_owned();
                     if !nothing_sent && !is_idempotent(op) {
-                        tracing::warn!(attempt, error = %message, "outcome unknown, not replayed");
-                        return Err(ClientError::OutcomeUnknown {
-                            operation: op,
-                            message,
-                            response: None,
-                            source: Some(source),
-                        });
+                        return Err(lost(op, attempt, message, source));
                     }
                     Failed::Transport { message, source }
                 }
@@ -196,13 +190,7 @@ impl Client {
                             let source = e.without_url();
                             let message = format!("the answer (HTTP {status}) broke off");
                             if !is_idempotent(op) {
-                                tracing::warn!(attempt, error = %message, "outcome unknown, not replayed");
-                                return Err(ClientError::OutcomeUnknown {
-                                    operation: op,
-                                    message,
-                                    response: None,
-                                    source: Some(source),
-                                });
+                                return Err(lost(op, attempt, message, source));
                             }
                             Failed::Transport { message, source }
                         }
@@ -373,6 +361,18 @@ fn next_step(req: &Request, raw: &RawResponse, refusal: Refusal) -> Next {
             Next::Repeat(Wait::Backoff)
         }
         _ => Next::Final,
+    }
+}
+
+/// A request that may have reached the server and is not safe to repeat,
+/// whose answer was lost: [`ClientError::OutcomeUnknown`].
+fn lost(op: Operation, attempt: u32, message: String, source: reqwest::Error) -> ClientError {
+    tracing::warn!(attempt, error = %message, "outcome unknown, not replayed");
+    ClientError::OutcomeUnknown {
+        operation: op,
+        message,
+        response: None,
+        source: Some(source),
     }
 }
 
