@@ -290,7 +290,7 @@ impl ClientError {
                 matches!(response.status.as_u16(), 500 | 502 | 504)
             }
             ClientError::Transport { source, .. } => {
-                !source.as_ref().is_some_and(|e| e.is_connect())
+                !source.as_ref().is_some_and(reqwest::Error::is_connect)
             }
             _ => false,
         }

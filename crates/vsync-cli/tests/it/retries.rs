@@ -59,8 +59,7 @@ async fn a_persistent_503_fails_the_changes_with_exit_5_and_reports_the_retry_bu
     let last: serde_json::Value = run
         .stdout
         .lines()
-        .filter(|l| !l.trim().is_empty())
-        .last()
+        .rfind(|l| !l.trim().is_empty())
         .map(|l| serde_json::from_str(l).expect("JSON"))
         .expect("a result line");
     assert_eq!(last["event"], "run_finished", "{last}");

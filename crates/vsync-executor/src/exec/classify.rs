@@ -270,35 +270,32 @@ impl Run {
             .then(|| batching::restrict(&batch.op, &|c| keep.contains(&c)))
             .flatten()
             .filter(|_| self.client.retry_budget().try_spend());
-        match again {
-            Some(op) => {
-                self.settle_all(
-                    settled,
-                    changes,
-                    &why.settlement(JournalStatus::Retry, why.message.clone()),
-                );
-                follow.push(Batch {
-                    call: batch.call,
-                    op,
-                    attempt: batch.attempt + 1,
-                    depth: 0,
-                });
-            }
-            None => {
-                let message = if batch.attempt >= 2 {
-                    format!("failed again when sent once more: {}", why.message)
-                } else {
-                    format!(
-                        "not sent again, the run's retry budget is spent: {}",
-                        why.message
-                    )
-                };
-                self.settle_all(
-                    settled,
-                    changes,
-                    &why.settlement(JournalStatus::Failed, message),
-                );
-            }
+        if let Some(op) = again {
+            self.settle_all(
+                settled,
+                changes,
+                &why.settlement(JournalStatus::Retry, why.message.clone()),
+            );
+            follow.push(Batch {
+                call: batch.call,
+                op,
+                attempt: batch.attempt + 1,
+                depth: 0,
+            });
+        } else {
+            let message = if batch.attempt >= 2 {
+                format!("failed again when sent once more: {}", why.message)
+            } else {
+                format!(
+                    "not sent again, the run's retry budget is spent: {}",
+                    why.message
+                )
+            };
+            self.settle_all(
+                settled,
+                changes,
+                &why.settlement(JournalStatus::Failed, message),
+            );
         }
     }
 }

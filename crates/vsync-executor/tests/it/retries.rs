@@ -250,7 +250,8 @@ async fn a_refused_write_of_a_read_only_client_is_read_only() {
 /// resume still takes them up: they are sent, applied, and the tenant converges.
 #[tokio::test]
 async fn an_old_journal_with_retry_outcomes_still_resumes() {
-    within(60, async {
+    // Boxed: the test holds the plan, the journal state and the outcome across its awaits.
+    within(60, Box::pin(async {
         let sim = Sim::builder()
             .empty()
             .no_rate_limit()
@@ -287,8 +288,8 @@ async fn an_old_journal_with_retry_outcomes_still_resumes() {
             vsync_executor::journal::JournalStatus::Retry
         );
 
-        let outcome = Executor::new(client.clone(), quiet())
-            .resume(&plan, &path, CancellationToken::new())
+        let executor = Executor::new(client.clone(), quiet());
+        let outcome = Box::pin(executor.resume(&plan, &path, CancellationToken::new()))
             .await
             .unwrap();
         crate::harness::assert_all_applied(&outcome);
@@ -298,6 +299,6 @@ async fn an_old_journal_with_retry_outcomes_still_resumes() {
             "each create sent once: the retried batch is not lost nor doubled"
         );
         assert_converged(&client, &desired).await;
-    })
+    }))
     .await;
 }
