@@ -26,6 +26,11 @@ pub(super) fn is_split_status(status: u16) -> bool {
     matches!(status, 400 | 404 | 409 | 422)
 }
 
+/// The message of a create whose outcome was unknown and that a re-read found.
+fn found_by_reread(_: ChangeId) -> String {
+    "found by a re-read".to_owned()
+}
+
 /// Why changes are sent once more, or why they failed when they are not.
 #[derive(Debug, Clone)]
 pub(super) struct Why {
@@ -123,8 +128,15 @@ impl Run {
         }
         if !existing.is_empty() {
             let changes: Vec<ChangeId> = existing.iter().map(|(c, _, _)| *c).collect();
+            let found = |change: ChangeId| {
+                let said = existing
+                    .iter()
+                    .find(|(c, _, _)| *c == change)
+                    .map_or("", |(_, m, _)| m.as_str());
+                format!("already there, found by a re-read: {said}")
+            };
             let absent = self
-                .reread_creates(request, &changes, answered, settled)
+                .reread_creates(request, &changes, answered, &found, settled)
                 .await;
             for (change, message, rci) in existing.into_iter().filter(|e| absent.contains(&e.0)) {
                 self.settle(
@@ -145,7 +157,13 @@ impl Run {
             };
             if request.is_create() {
                 let absent = self
-                    .reread_creates(request, &answer.missing, answered, settled)
+                    .reread_creates(
+                        request,
+                        &answer.missing,
+                        answered,
+                        &found_by_reread,
+                        settled,
+                    )
                     .await;
                 self.resend_once(batch, &absent, &why, settled, follow);
             } else {
@@ -225,7 +243,7 @@ impl Run {
             _ if request.is_create() && error.may_have_applied() => {
                 tracing::warn!(call = %batch.call, error = %error, "create outcome unknown; re-reading before deciding");
                 let absent = self
-                    .reread_creates(request, &changes, answered, settled)
+                    .reread_creates(request, &changes, answered, &found_by_reread, settled)
                     .await;
                 let why = Why {
                     message: format!("{}; a re-read did not find it", why.message),

@@ -38,13 +38,15 @@ impl Run {
 
     /// Settles creates whose outcome is unknown by re-reading: users by username (a listing
     /// started after `since`), groups by the correlation ids this request carried. What exists
-    /// is `Applied`; returns the changes the read did not find, for the caller to decide. When
-    /// the read itself fails, every change is `Unknown` and none is returned.
+    /// is `Applied`, with the text `message` gives it; returns the changes the read did not
+    /// find, for the caller to decide. When the read itself fails, every change is `Unknown`
+    /// and none is returned.
     pub(super) async fn reread_creates(
         &self,
         request: &Request,
         changes: &[ChangeId],
         since: Instant,
+        message: &(dyn Fn(ChangeId) -> String + Sync),
         settled: &mut Settled,
     ) -> Vec<ChangeId> {
         let wanted: HashSet<ChangeId> = changes.iter().copied().collect();
@@ -60,7 +62,7 @@ impl Run {
                                     settled,
                                     *change,
                                     &Settlement::new(JournalStatus::Applied)
-                                        .message("found by a re-read"),
+                                        .message(message(*change)),
                                 );
                             }
                             None => absent.push(*change),
@@ -84,12 +86,14 @@ impl Run {
                             match found.get(&slot.correlation_id) {
                                 Some((id, _)) => {
                                     self.record_group(settled, &slot.name, id.clone());
-                                    self.settle_all(
-                                        settled,
-                                        &slot.changes,
-                                        &Settlement::new(JournalStatus::Applied)
-                                            .message("found by a re-read"),
-                                    );
+                                    for change in &slot.changes {
+                                        self.settle(
+                                            settled,
+                                            *change,
+                                            &Settlement::new(JournalStatus::Applied)
+                                                .message(message(*change)),
+                                        );
+                                    }
                                 }
                                 None => absent.extend(slot.changes.iter().copied()),
                             }

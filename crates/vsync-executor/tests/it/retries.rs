@@ -302,3 +302,57 @@ async fn an_old_journal_with_retry_outcomes_still_resumes() {
     }))
     .await;
 }
+
+/// A create the tenant refuses with "already exists" (the user appeared after the plan was
+/// made) is settled by a read: the user is found, its ID recorded, the change `Applied`, and
+/// its membership then made with that ID. Nothing is sent twice.
+#[tokio::test]
+async fn an_already_exists_create_is_settled_by_a_read() {
+    within(60, async {
+        let sim = Sim::builder()
+            .empty()
+            .no_rate_limit()
+            .start()
+            .await
+            .unwrap();
+        let client = client(&sim, None, false);
+        let desired = desired(30);
+        let plan = plan_for(&client, &desired).await;
+        // Someone else creates one of the users between the plan and the apply.
+        let body = vsync_api::UsersCreationApiRequestDto {
+            users: Some(vec![vsync_api::UserCreationApiRequestDto {
+                username: Some("user3@example.com".into()),
+                display_name: Some("User 3".into()),
+                employee_id: Some("E000003".into()),
+                account_enabled: None,
+                email: None,
+            }]),
+        };
+        client.users().add_users(&body).await.unwrap();
+        let creates_before = sim.call_count(Operation::AddUsers);
+        let lists_before = sim.call_count(Operation::ListUsers);
+        let outcome = apply(&client, &plan).await;
+        crate::harness::assert_all_applied(&outcome);
+        assert_eq!(
+            sim.call_count(Operation::AddUsers) - creates_before,
+            create_calls(&plan),
+            "the refused create was not sent again"
+        );
+        assert_eq!(
+            sim.call_count(Operation::ListUsers),
+            lists_before + 1,
+            "one read settled it"
+        );
+        let (_, o) = user_outcomes(&plan, &outcome)
+            .find(|(c, _)| c.key == "user3@example.com")
+            .unwrap();
+        assert!(
+            o.message
+                .as_deref()
+                .is_some_and(|m| m.contains("already exists")),
+            "{o:?}"
+        );
+        assert_converged(&client, &desired).await;
+    })
+    .await;
+}
