@@ -1,4 +1,5 @@
-//! [`sanitize_cell`]: spreadsheet formula-injection escaping.
+//! [`sanitize_cell`]: spreadsheet formula-injection escaping; `fit_cell`: a text cut to what
+//! an XLSX cell holds.
 
 use std::borrow::Cow;
 
@@ -24,6 +25,22 @@ pub fn sanitize_cell(value: &str) -> Cow<'_, str> {
     }
 }
 
+/// The most characters an Excel cell holds.
+const MAX_CELL_CHARS: usize = 32_767;
+
+/// `text` cut to what a cell holds, saying how much was left out (the JSON report has it all).
+pub(crate) fn fit_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    let total = text.chars().count();
+    if total <= MAX_CELL_CHARS {
+        return text.into();
+    }
+    let note = |kept: usize| format!("… ({} more characters)", total - kept);
+    let kept = MAX_CELL_CHARS - note(0).chars().count();
+    let mut out: String = text.chars().take(kept).collect();
+    out.push_str(&note(kept));
+    out.into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -44,5 +61,21 @@ mod tests {
                 "{value:?}"
             );
         }
+    }
+
+    /// Regression: a run whose creates all failed listed every remaining difference in one
+    /// cell, over Excel's limit, and the whole report failed to write.
+    #[test]
+    fn a_text_longer_than_a_cell_holds_is_cut_and_says_so() {
+        assert_eq!(fit_cell("short"), "short");
+        let long = "x".repeat(MAX_CELL_CHARS + 500);
+        let cut = fit_cell(&long);
+        let n = cut.chars().count();
+        assert!(n <= MAX_CELL_CHARS && n > MAX_CELL_CHARS - 10, "{n}");
+        assert!(
+            cut.ends_with(" more characters)"),
+            "{}",
+            &cut[cut.len() - 40..]
+        );
     }
 }

@@ -82,22 +82,6 @@ impl Cell {
     }
 }
 
-/// The most characters an Excel cell holds.
-const MAX_CELL_CHARS: usize = 32_767;
-
-/// `text` cut to what a cell holds, saying how much was left out (the JSON report has it all).
-fn fit(text: &str) -> std::borrow::Cow<'_, str> {
-    let total = text.chars().count();
-    if total <= MAX_CELL_CHARS {
-        return text.into();
-    }
-    let note = |kept: usize| format!("… ({} more characters)", total - kept);
-    let kept = MAX_CELL_CHARS - note(0).chars().count();
-    let mut out: String = text.chars().take(kept).collect();
-    out.push_str(&note(kept));
-    out.into()
-}
-
 /// Writes one cell, escaping text against formula injection and cutting it to what a cell
 /// holds.
 fn write_cell(
@@ -109,10 +93,15 @@ fn write_cell(
 ) -> Result<(), ReportError> {
     let result = match (cell, format) {
         (Cell::Text(text), Some(f)) => sheet
-            .write_string_with_format(row, col, &*fit(&sanitize_cell(text)), f)
+            .write_string_with_format(
+                row,
+                col,
+                &*crate::sanitize::fit_cell(&sanitize_cell(text)),
+                f,
+            )
             .map(|_| ()),
         (Cell::Text(text), None) => sheet
-            .write_string(row, col, &*fit(&sanitize_cell(text)))
+            .write_string(row, col, &*crate::sanitize::fit_cell(&sanitize_cell(text)))
             .map(|_| ()),
         (Cell::Number(n), Some(f)) => sheet.write_number_with_format(row, col, *n, f).map(|_| ()),
         (Cell::Number(n), None) => sheet.write_number(row, col, *n).map(|_| ()),
@@ -804,25 +793,4 @@ fn freeze(sheet: &mut Worksheet) -> Result<(), ReportError> {
         .set_freeze_panes(1, 0)
         .map(|_| ())
         .map_err(ReportError::xlsx("frozen header"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Regression: a run whose creates all failed listed every remaining difference in one
-    /// cell, over Excel's limit, and the whole report failed to write.
-    #[test]
-    fn a_text_longer_than_a_cell_holds_is_cut_and_says_so() {
-        assert_eq!(fit("short"), "short");
-        let long = "x".repeat(MAX_CELL_CHARS + 500);
-        let cut = fit(&long);
-        let n = cut.chars().count();
-        assert!(n <= MAX_CELL_CHARS && n > MAX_CELL_CHARS - 10, "{n}");
-        assert!(
-            cut.ends_with(" more characters)"),
-            "{}",
-            &cut[cut.len() - 40..]
-        );
-    }
 }
