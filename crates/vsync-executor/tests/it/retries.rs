@@ -12,7 +12,8 @@ use vsync_executor::{
 use vsync_sim::{FaultKind, Operation, ScriptedFault, Sim};
 
 use crate::harness::{
-    apply, assert_converged, builder_at, client, desired, desired_with, plan_for, quiet, within,
+    apply, assert_converged, builder_at, client, desired, desired_with, empty_tenant, plan_for,
+    quiet, within,
 };
 
 fn create_calls(plan: &Plan) -> usize {
@@ -252,12 +253,7 @@ async fn a_refused_write_of_a_read_only_client_is_read_only() {
 async fn an_old_journal_with_retry_outcomes_still_resumes() {
     // Boxed: the test holds the plan, the journal state and the outcome across its awaits.
     within(60, Box::pin(async {
-        let sim = Sim::builder()
-            .empty()
-            .no_rate_limit()
-            .start()
-            .await
-            .unwrap();
+        let sim = empty_tenant().await;
         let client = client(&sim, None, false);
         let desired = desired(150);
         let plan = plan_for(&client, &desired).await;
@@ -309,12 +305,7 @@ async fn an_old_journal_with_retry_outcomes_still_resumes() {
 #[tokio::test]
 async fn an_already_exists_create_is_settled_by_a_read() {
     within(60, async {
-        let sim = Sim::builder()
-            .empty()
-            .no_rate_limit()
-            .start()
-            .await
-            .unwrap();
+        let sim = empty_tenant().await;
         let client = client(&sim, None, false);
         let desired = desired(30);
         let plan = plan_for(&client, &desired).await;
