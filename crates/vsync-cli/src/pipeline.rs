@@ -13,7 +13,7 @@ use vsync_engine::{BatchLimits, Plan, Policy};
 use vsync_executor::{
     ApplyOutcome, ExecError, FetchOptions, NewProject, ProjectChoice, ProjectState, Verification,
 };
-use vsync_model::{DesiredState, LiveState};
+use vsync_model::{DesiredState, LiveState, ReadScope};
 use vsync_reader::{Mapping, ReadOptions, ReadSummary};
 use vsync_report::{ProductionVersions, RateLimitWaits, Report, RunFacts, RunMode, RunProject};
 
@@ -71,18 +71,23 @@ pub fn exec_failure(error: ExecError) -> Failure {
     Failure::new(crate::exit::of_exec(&error), error)
 }
 
-/// Reads the live state.
-pub async fn fetch(client: &Client, target: &Target) -> Result<LiveState, Failure> {
-    let opts = fetch_options(target);
+/// Reads the live state, as far as `scope` goes.
+pub async fn fetch(
+    client: &Client,
+    target: &Target,
+    scope: ReadScope,
+) -> Result<LiveState, Failure> {
+    let opts = fetch_options(target, scope);
     vsync_executor::fetch_live(client, &opts)
         .await
         .map_err(exec_failure)
 }
 
-/// The fetch options for `target`.
-pub fn fetch_options(target: &Target) -> FetchOptions {
+/// The fetch options for `target`, reading `scope`.
+pub fn fetch_options(target: &Target, scope: ReadScope) -> FetchOptions {
     FetchOptions {
         tenant: target.tenant_code().map(vsync_model::TenantCode::new),
+        scope,
         ..FetchOptions::default()
     }
 }
@@ -175,6 +180,11 @@ pub struct PlanFile {
     /// Where the versioned changes are to be made: `auto`, `none` or a project's UUID.
     #[serde(default)]
     pub project: ProjectMode,
+    /// The lists of the tenant the plan was made from (and its fingerprint covers): the
+    /// staleness check and the verification read the same. A plan saved before the read was
+    /// narrowed has none and was made from everything.
+    #[serde(default)]
+    pub read_scope: ReadScope,
     /// The plan.
     pub plan: Plan,
 }
@@ -243,8 +253,13 @@ impl PlanFile {
     /// The current version.
     pub const VERSION: u32 = 1;
 
-    /// Wraps a plan.
-    pub fn new(tenant: String, input: PlanInput, policy: Policy, plan: Plan) -> Self {
+    /// Wraps a plan made from a read of `read_scope`.
+    pub fn new(
+        tenant: String,
+        input: PlanInput,
+        policy: Policy,
+        (read_scope, plan): (ReadScope, Plan),
+    ) -> Self {
         Self {
             format: Self::FORMAT.into(),
             version: Self::VERSION,
@@ -253,6 +268,7 @@ impl PlanFile {
             input,
             policy,
             project: ProjectMode::default(),
+            read_scope,
             plan,
         }
     }
@@ -720,5 +736,39 @@ mod tests {
             error.contains("plan of version 1") && error.contains("plan again"),
             "{error}"
         );
+    }
+
+    /// Regression test: a plan saved before the read was narrowed has no `readScope`; it was
+    /// made (and fingerprinted) from everything, so its staleness check must read everything.
+    #[test]
+    fn a_plan_without_a_read_scope_was_made_from_everything() {
+        let file = PlanFile::new(
+            "t".into(),
+            PlanInput {
+                path: "users.csv".into(),
+                more_paths: Vec::new(),
+                max_users: None,
+                mapping: None,
+                delimiter: None,
+                checksum: String::new(),
+                files: Vec::new(),
+                mapping_checksum: None,
+            },
+            Policy::default(),
+            (
+                ReadScope::USERS,
+                make_plan(
+                    &DesiredState::default(),
+                    &LiveState::default(),
+                    &Policy::default(),
+                )
+                .unwrap(),
+            ),
+        );
+        let mut json = serde_json::to_value(&file).unwrap();
+        assert_eq!(json["readScope"]["groups"], false);
+        json.as_object_mut().unwrap().remove("readScope");
+        let old: PlanFile = serde_json::from_value(json).unwrap();
+        assert_eq!(old.read_scope, ReadScope::ALL);
     }
 }

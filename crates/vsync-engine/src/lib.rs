@@ -19,6 +19,9 @@
 //! 3. The executor applies the plan and reports an [`outcome::ChangeOutcome`] per change; the
 //!    report reads the plan and the outcomes.
 //!
+//! [`read_scope`] says which of the tenant's lists a diff of a desired state needs (a file of
+//! user fields alone needs the user pages alone); [`restrict`] narrows a live state to a scope.
+//!
 //! [`desired_from_live`] exports a tenant as a desired state (diffing it against the tenant
 //! gives nothing). With the `test-support` feature, `sim_model` applies a plan to a live state
 //! the way the API would, for tests.
@@ -61,6 +64,7 @@ mod limits;
 pub mod outcome;
 pub mod plan;
 mod policy;
+mod scope;
 #[cfg(feature = "test-support")]
 pub mod sim_model;
 
@@ -79,3 +83,4 @@ pub use plan::{
     PhaseKind, Plan, Relation, RelationEntries, UserUpdate, plan,
 };
 pub use policy::{Deprovision, Guard, GuardSettings, Mode, Policy};
+pub use scope::{read_scope, restrict};

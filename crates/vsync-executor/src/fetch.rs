@@ -3,20 +3,28 @@
 //!
 //! # Call count
 //!
-//! With `U` users, `G` user groups and the page size `P = 1000` of both lists (a short page
-//! ends a list, so a list of `n` items costs `⌊n/P⌋ + 1` calls):
+//! A read covers the lists its [`ReadScope`] names (see `vsync_engine::read_scope`: what the
+//! file manages, and the catalogs its names are resolved through). With `U` users, `G` user
+//! groups and the page size `P = 1000` of both lists (a short page ends a list, so a list of
+//! `n` items costs `⌊n/P⌋ + 1` calls):
 //!
 //! ```text
-//! calls = (⌊U/1000⌋ + 1)   GET /v1/admin/users?assignedUserGroups&assignedPermissions&assignedProfiles
-//!       + (⌊G/1000⌋ + 1)   GET /v2/admin/user-groups?with=details
-//!       + 1                GET /v1/admin/permissions
-//!       + 1                GET /v1/admin/profiles
-//!       = ⌊U/1000⌋ + ⌊G/1000⌋ + 4
+//! calls = (⌊U/1000⌋ + 1)   GET /v1/admin/users[?assignedUserGroups][&assignedPermissions][&assignedProfiles]
+//!       + (⌊G/1000⌋ + 1)   GET /v2/admin/user-groups?with=details   when the scope reads groups
+//!       + 1                GET /v1/admin/permissions                 when it reads permissions
+//!       + 1                GET /v1/admin/profiles                    when it reads profiles
 //! ```
 //!
-//! 20,000 users and 50 groups: 24 calls. Users carry their groups, permissions and profiles,
-//! so no per-group or per-permission list is needed. The four lists run concurrently; the
-//! client's rate limiter paces them.
+//! | the file manages | scope | calls (20,000 users, 50 groups) |
+//! | --- | --- | --- |
+//! | user fields only | users | `⌊U/1000⌋ + 1` (21) |
+//! | memberships, or declares groups | users, groups | `⌊U/1000⌋ + ⌊G/1000⌋ + 2` (22) |
+//! | user permissions | users, permissions | `⌊U/1000⌋ + 2` (22) |
+//! | everything ([`ReadScope::ALL`], `export`) | all four | `⌊U/1000⌋ + ⌊G/1000⌋ + 4` (24) |
+//!
+//! Sign-in adds one token call per run (not per read). Users carry their groups, permissions
+//! and profiles (asked for only when the scope reads them), so no per-group or per-permission
+//! list is needed. The lists run concurrently; the client's pacer spaces them.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -26,7 +34,7 @@ use vsync_api::query::{PermissionsQuery, join_correlation_ids};
 use vsync_client::Client;
 use vsync_model::{
     LiveGroup, LiveState, LiveUser, NameKey, Permission, PermissionId, Profile, ProfileId,
-    TenantCode, UserGroupId, UserId, UserKey, normalize_text,
+    ReadScope, TenantCode, UserGroupId, UserId, UserKey, normalize_text,
 };
 
 use crate::error::ExecError;
@@ -40,6 +48,8 @@ pub struct FetchOptions {
     pub users_page_size: u32,
     /// User groups per page (the API's maximum is 1000).
     pub groups_page_size: u32,
+    /// The lists to read (everything by default).
+    pub scope: ReadScope,
 }
 
 impl Default for FetchOptions {
@@ -48,28 +58,63 @@ impl Default for FetchOptions {
             tenant: None,
             users_page_size: vsync_api::limits::MAX_USERS_PAGE,
             groups_page_size: vsync_api::limits::MAX_GROUPS_PAGE_V2,
+            scope: ReadScope::ALL,
         }
     }
 }
 
 impl FetchOptions {
+    /// These options, reading `scope`.
+    #[must_use]
+    pub fn with_scope(mut self, scope: ReadScope) -> Self {
+        self.scope = scope;
+        self
+    }
+
     /// The number of calls [`fetch_live`] makes for `users` users and `groups` groups.
     pub fn call_count(&self, users: usize, groups: usize) -> usize {
+        let scope = self.scope;
         users / self.users_page_size.max(1) as usize
-            + groups / self.groups_page_size.max(1) as usize
-            + 4
+            + 1
+            + if scope.groups {
+                groups / self.groups_page_size.max(1) as usize + 1
+            } else {
+                0
+            }
+            + usize::from(scope.permissions)
+            + usize::from(scope.profiles)
     }
 }
 
-/// Reads everything vsync compares: users with their groups, permissions and profiles; user
-/// groups with their details; the permission and profile catalogs. See the module docs for
-/// the number of calls.
+/// Reads what vsync compares, as far as `opts.scope` goes: users (with their groups,
+/// permissions and profiles when the scope reads them); user groups with their details; the
+/// permission and profile catalogs. A list the scope does not read is left empty. See the
+/// module docs for the number of calls.
 pub async fn fetch_live(client: &Client, opts: &FetchOptions) -> Result<LiveState, ExecError> {
+    let scope = opts.scope;
     let (users, groups, permissions, profiles) = tokio::try_join!(
         fetch_users(client, opts),
-        fetch_groups(client, opts),
-        fetch_permissions(client),
-        fetch_profiles(client)
+        async {
+            if scope.groups {
+                fetch_groups(client, opts).await
+            } else {
+                Ok(Vec::new())
+            }
+        },
+        async {
+            if scope.permissions {
+                fetch_permissions(client).await
+            } else {
+                Ok(Vec::new())
+            }
+        },
+        async {
+            if scope.profiles {
+                fetch_profiles(client).await
+            } else {
+                Ok(Vec::new())
+            }
+        },
     )?;
     Ok(LiveState {
         tenant: opts.tenant.clone(),
@@ -86,9 +131,10 @@ async fn fetch_users(client: &Client, opts: &FetchOptions) -> Result<Vec<LiveUse
         .get_all_users()
         .page_size(opts.users_page_size)
         .query(|q| {
-            q.assigned_user_groups = Some(true);
-            q.assigned_permissions = Some(true);
-            q.assigned_profiles = Some(true);
+            let scope = opts.scope;
+            q.assigned_user_groups = scope.memberships.then_some(true);
+            q.assigned_permissions = scope.user_permissions.then_some(true);
+            q.assigned_profiles = scope.user_profiles.then_some(true);
         })
         .all()
         .await
@@ -303,6 +349,14 @@ mod tests {
         assert_eq!(opts.call_count(999, 10), 4);
         assert_eq!(opts.call_count(1000, 10), 5);
         assert_eq!(opts.call_count(20_000, 50), 24);
+        let users = FetchOptions::default().with_scope(ReadScope::USERS);
+        assert_eq!(users.call_count(20_000, 50), 21);
+        let memberships = FetchOptions::default().with_scope(ReadScope {
+            memberships: true,
+            groups: true,
+            ..ReadScope::USERS
+        });
+        assert_eq!(memberships.call_count(20_000, 50), 22);
     }
 
     #[test]

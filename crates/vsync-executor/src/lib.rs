@@ -1,8 +1,9 @@
 //! The executor of vsync: everything between a [`Plan`](vsync_engine::Plan) and a tenant.
 //!
-//! - [`fetch_live`] reads a [`LiveState`](vsync_model::LiveState) with the fewest calls
-//!   ([`FetchOptions`]; the call count formula is in the [`fetch`] module docs).
-//! - [`check_fresh`] re-reads the tenant and refuses a plan whose fingerprint no longer matches
+//! - [`fetch_live`] reads a [`LiveState`](vsync_model::LiveState) with the fewest calls, only
+//!   the lists its [`ReadScope`](vsync_model::ReadScope) names ([`FetchOptions`]; the call
+//!   count per case is in the [`fetch`] module docs).
+//! - [`check_fresh`] re-reads the tenant (the plan's scope) and refuses a plan whose fingerprint no longer matches
 //!   ([`ExecError::StalePlan`]).
 //! - [`TenantLock`] makes sure only one run touches a tenant at a time (an OS file lock that
 //!   dies with its process).

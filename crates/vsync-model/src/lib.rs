@@ -6,7 +6,8 @@
 //!   [`NameKey`]) that users, groups, permissions and profiles are matched by.
 //! - [`desired`]: [`DesiredState`], what a spreadsheet says the tenant should hold, with the
 //!   place ([`SourceRef`]) every row came from.
-//! - [`live`]: [`LiveState`], what the tenant holds, as fetched through the API.
+//! - [`live`]: [`LiveState`], what the tenant holds, as fetched through the API, and the
+//!   [`ReadScope`] of lists a read covers.
 //! - [`names`]: [`NameSet`], the compact set of display names users and groups refer to.
 //!
 //! The crate is a leaf: it does no I/O and depends on nothing of ours.
@@ -45,7 +46,7 @@ pub use desired::{
 };
 pub use ids::{PermissionId, ProfileId, ProjectId, TenantCode, UserGroupId, UserId};
 pub use key::{NameKey, UserKey, normalize_text};
-pub use live::{LiveGroup, LiveState, LiveUser, Permission, Profile};
+pub use live::{LiveGroup, LiveState, LiveUser, Permission, Profile, ReadScope};
 pub use names::NameSet;
 
 /// Short text stored inline (up to 24 bytes without an allocation), re-exported so callers

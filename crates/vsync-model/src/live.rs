@@ -114,3 +114,88 @@ pub struct LiveState {
     /// The profile catalog.
     pub profiles: Vec<Profile>,
 }
+
+/// Which lists a read of the tenant covers. The users are always read; everything else only
+/// when the desired state needs it (see `vsync_engine::read_scope`). A [`LiveState`] read
+/// with a narrower scope holds empty lists (and empty user relations) for what was not read,
+/// so two states compare (and fingerprint) alike only when read with the same scope.
+///
+/// Deserialised without a field, a flag is `true`: a scope recorded before a list was
+/// optional is the whole read it was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ReadScope {
+    /// Users' group memberships (`assignedUserGroups` on the users' pages).
+    pub memberships: bool,
+    /// Permissions assigned to users directly (`assignedPermissions`).
+    pub user_permissions: bool,
+    /// Users' profiles (`assignedProfiles`).
+    pub user_profiles: bool,
+    /// The user groups, with their details (description, permissions, whether dynamic).
+    pub groups: bool,
+    /// The permission catalog.
+    pub permissions: bool,
+    /// The profile catalog.
+    pub profiles: bool,
+}
+
+impl ReadScope {
+    /// Everything: the users with all their relations, the groups and both catalogs.
+    pub const ALL: Self = Self {
+        memberships: true,
+        user_permissions: true,
+        user_profiles: true,
+        groups: true,
+        permissions: true,
+        profiles: true,
+    };
+
+    /// The user pages alone, without relations.
+    pub const USERS: Self = Self {
+        memberships: false,
+        user_permissions: false,
+        user_profiles: false,
+        groups: false,
+        permissions: false,
+        profiles: false,
+    };
+
+    /// Both scopes' lists.
+    #[must_use]
+    pub fn union(self, other: Self) -> Self {
+        Self {
+            memberships: self.memberships || other.memberships,
+            user_permissions: self.user_permissions || other.user_permissions,
+            user_profiles: self.user_profiles || other.user_profiles,
+            groups: self.groups || other.groups,
+            permissions: self.permissions || other.permissions,
+            profiles: self.profiles || other.profiles,
+        }
+    }
+
+    /// Whether this scope reads everything `other` reads.
+    pub fn covers(self, other: Self) -> bool {
+        self.union(other) == self
+    }
+
+    /// The names of the lists read, for messages: `users, user groups`.
+    pub fn lists(self) -> Vec<&'static str> {
+        let mut out = vec!["users"];
+        for (on, name) in [
+            (self.groups, "user groups"),
+            (self.permissions, "permissions"),
+            (self.profiles, "profiles"),
+        ] {
+            if on {
+                out.push(name);
+            }
+        }
+        out
+    }
+}
+
+impl Default for ReadScope {
+    fn default() -> Self {
+        Self::ALL
+    }
+}

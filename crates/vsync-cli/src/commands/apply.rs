@@ -89,16 +89,17 @@ pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<Finished> {
             .await
             .map_err(pipeline::exec_failure)?
     } else {
-        match vsync_executor::check_fresh(&client, &file.plan, &pipeline::fetch_options(&target))
-            .await
-        {
+        let fresh_opts = pipeline::fetch_options(&target, file.read_scope);
+        match vsync_executor::check_fresh(&client, &file.plan, &fresh_opts).await {
             Ok(_) => {}
             Err(error)
                 if error.kind() == vsync_executor::ErrorKind::StalePlan && args.allow_stale =>
             {
-                let live = pipeline::fetch(&client, &target).await?;
                 let desired = pipeline::read_input(&file.input.resolved())?;
+                let scope = vsync_engine::read_scope(&desired);
+                let live = pipeline::fetch(&client, &target, scope).await?;
                 let fresh = pipeline::make_plan(&desired, &live, &file.policy)?;
+                file.read_scope = scope;
                 describe_replan(ctx, &file.plan, &fresh);
                 file.plan = fresh;
             }
@@ -173,7 +174,7 @@ pub async fn verify(
         client,
         &desired,
         &file.policy,
-        &pipeline::fetch_options(target),
+        &pipeline::fetch_options(target, file.read_scope),
     )
     .await
     {

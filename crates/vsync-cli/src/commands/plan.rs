@@ -24,7 +24,8 @@ pub async fn run(ctx: &Context, args: &PlanArgs) -> anyhow::Result<Finished> {
         .policy(&args.policy)
         .policy(target.signed_in_as.as_deref(), pipeline::now_ms())?;
     let client = target.signed_in_client(true).await?;
-    let live = pipeline::fetch(&client, &target).await?;
+    let scope = vsync_engine::read_scope(&desired);
+    let live = pipeline::fetch(&client, &target, scope).await?;
     let plan_input = PlanInput::new(&input, &desired);
     let plan = pipeline::plan_or_report(
         (&desired, &live),
@@ -51,7 +52,7 @@ pub async fn run(ctx: &Context, args: &PlanArgs) -> anyhow::Result<Finished> {
         .out
         .clone()
         .unwrap_or_else(|| run.path.join("plan.json"));
-    let file = PlanFile::new(target.tenant_label(), plan_input, policy, plan)
+    let file = PlanFile::new(target.tenant_label(), plan_input, policy, (scope, plan))
         .in_project(target.project.clone());
     file.save(&out)?;
 

@@ -44,7 +44,8 @@ pub async fn run(ctx: &Context, args: &SyncArgs) -> anyhow::Result<Finished> {
             .or(target.project.id())
             .map(vsync_model::ProjectId::as_str),
     );
-    let live = pipeline::fetch(&reads, &target).await?;
+    let scope = vsync_engine::read_scope(&desired);
+    let live = pipeline::fetch(&reads, &target, scope).await?;
     let plan_input = PlanInput::new(&input, &desired);
     let plan = pipeline::plan_or_report(
         (&desired, &live),
@@ -73,7 +74,7 @@ pub async fn run(ctx: &Context, args: &SyncArgs) -> anyhow::Result<Finished> {
             exit: Exit::InvalidInput,
         },
     )?;
-    let file = PlanFile::new(target.tenant_label(), plan_input, policy, plan)
+    let file = PlanFile::new(target.tenant_label(), plan_input, policy, (scope, plan))
         .in_project(target.project.clone());
     let run = crate::commands::run_dir(&report, "sync")?;
     if !args.dry_run {

@@ -9,5 +9,6 @@ mod input_files;
 mod output;
 mod problems;
 mod projects;
+mod reads;
 mod retries;
 mod runs;

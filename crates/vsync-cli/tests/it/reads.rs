@@ -1,0 +1,113 @@
+//! What a run reads and how it checks its writes: only the lists the input manages, and the
+//! calls each costs.
+
+use std::path::Path;
+
+use vsync_sim::Operation;
+
+use crate::commands::{column, edit_users_csv};
+use crate::harness::{sim, vsync};
+
+/// The lists a users-only file never needs.
+const CATALOGS: [Operation; 4] = [
+    Operation::ListUserGroupsV2,
+    Operation::ListUserGroupsV1,
+    Operation::ListPermissions,
+    Operation::ListProfiles,
+];
+
+/// Exports the tenant into `dir/tenant` and keeps `users.csv` alone, with the user fields
+/// alone: a file that manages no relation.
+pub(crate) async fn users_only_export(dir: &Path, host: &str) -> std::path::PathBuf {
+    let run = vsync(dir, Some(host), &["export", "--out", "tenant"]).await;
+    assert_eq!(run.code, 0, "{}", run.all());
+    let tenant = dir.join("tenant");
+    for entry in std::fs::read_dir(&tenant).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name().unwrap() != "users.csv" {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
+    let keep = [
+        "username",
+        "displayName",
+        "employeeId",
+        "email",
+        "accountEnabled",
+    ];
+    let path = tenant.join("users.csv");
+    let mut reader = csv::Reader::from_path(&path).unwrap();
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let columns: Vec<usize> = keep.iter().map(|name| column(&header, name)).collect();
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| {
+            let record = r.unwrap();
+            columns.iter().map(|&i| record[i].to_owned()).collect()
+        })
+        .collect();
+    let mut writer = csv::Writer::from_path(&path).unwrap();
+    writer.write_record(keep).unwrap();
+    for row in rows {
+        writer.write_record(&row).unwrap();
+    }
+    writer.flush().unwrap();
+    tenant
+}
+
+/// Guards the narrowed read: a file of user fields alone plans, applies (its staleness check
+/// reading what the plan read) and verifies without one group, permission or profile request.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_users_only_file_sends_no_group_permission_or_profile_request() {
+    let sim = sim(40).await;
+    let dir = tempfile::tempdir().unwrap();
+    let host = sim.uri();
+    let tenant = users_only_export(dir.path(), &host).await;
+    edit_users_csv(&tenant, |header, rows| {
+        let display = column(header, "displayName");
+        rows[1][display] = format!("{} Jr", rows[1][display]);
+    });
+    sim.reset_counters();
+    for op in CATALOGS {
+        sim.expect(op).times(0);
+    }
+    let run = vsync(
+        dir.path(),
+        Some(&host),
+        &["plan", "--input", "tenant", "--out", "plan.json"],
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}", run.all());
+    let plan: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("plan.json")).unwrap()).unwrap();
+    assert_eq!(plan["readScope"]["groups"], false, "{}", plan["readScope"]);
+    assert_eq!(
+        sim.call_count(Operation::ListUsers),
+        1,
+        "one page of 41 users"
+    );
+
+    let run = vsync(dir.path(), Some(&host), &["apply", "plan.json"]).await;
+    assert_eq!(
+        run.code,
+        0,
+        "the plan is fresh against the same read:\n{}",
+        run.all()
+    );
+    assert_eq!(sim.call_count(Operation::UpdateUsers), 1);
+
+    let run = vsync(dir.path(), Some(&host), &["sync", "--input", "tenant"]).await;
+    assert_eq!(run.code, 0, "{}", run.all());
+    sim.verify();
+    for request in sim.received_requests() {
+        if request.operation == Some(Operation::ListUsers) {
+            let query = request.query.unwrap_or_default();
+            assert!(!query.contains("assigned"), "{query}");
+        }
+    }
+}
