@@ -251,6 +251,26 @@ pub struct ProjectArgs {
     pub non_versioned: bool,
 }
 
+/// How `apply` and `sync` check what they applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum VerifyArg {
+    /// From the write answers; re-read only the lists that show changes they left unknown.
+    Answers,
+    /// Re-read everything the plan read and diff it again (migrations, audits).
+    Full,
+}
+
+impl VerifyArg {
+    /// The executor's mode.
+    pub fn mode(self) -> vsync_executor::VerifyMode {
+        match self {
+            Self::Answers => vsync_executor::VerifyMode::Answers,
+            Self::Full => vsync_executor::VerifyMode::Full,
+        }
+    }
+}
+
 /// How to sign in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -442,6 +462,9 @@ pub struct ApplyArgs {
     /// Batches in flight at once.
     #[arg(long)]
     pub concurrency: Option<usize>,
+    /// How to check what was applied [default: answers].
+    #[arg(long, value_enum)]
+    pub verify: Option<VerifyArg>,
     /// The tenant.
     #[command(flatten)]
     pub target: ConnectionArgs,
@@ -474,6 +497,9 @@ pub struct SyncArgs {
     /// Batches in flight at once.
     #[arg(long)]
     pub concurrency: Option<usize>,
+    /// How to check what was applied [default: answers].
+    #[arg(long, value_enum)]
+    pub verify: Option<VerifyArg>,
     /// Plan and report, but send no change.
     #[arg(long)]
     pub dry_run: bool,

@@ -20,7 +20,8 @@
 //!    report reads the plan and the outcomes.
 //!
 //! [`read_scope`] says which of the tenant's lists a diff of a desired state needs (a file of
-//! user fields alone needs the user pages alone); [`restrict`] narrows a live state to a scope.
+//! user fields alone needs the user pages alone); [`restrict`] narrows a live state to a scope,
+//! [`narrow`] a desired state; [`covering`] names the lists that show a change of an entity.
 //!
 //! [`desired_from_live`] exports a tenant as a desired state (diffing it against the tenant
 //! gives nothing). With the `test-support` feature, `sim_model` applies a plan to a live state
@@ -83,4 +84,4 @@ pub use plan::{
     PhaseKind, Plan, Relation, RelationEntries, UserUpdate, plan,
 };
 pub use policy::{Deprovision, Guard, GuardSettings, Mode, Policy};
-pub use scope::{read_scope, restrict};
+pub use scope::{covering, narrow, read_scope, restrict};

@@ -14,6 +14,8 @@
 
 use vsync_model::{DesiredState, LiveState, ReadScope};
 
+use crate::change::Entity;
+
 /// The lists a diff of `desired` reads: a diff against a live state read with this scope
 /// makes the same changes as against the whole tenant.
 pub fn read_scope(desired: &DesiredState) -> ReadScope {
@@ -30,6 +32,55 @@ pub fn read_scope(desired: &DesiredState) -> ReadScope {
         permissions: managed.user_permissions || managed.group_permissions,
         profiles: managed.profiles,
     }
+}
+
+/// The lists that show whether a change of `entity` holds: the users for a user's fields, the
+/// users' memberships and the groups for a membership, and so on.
+pub fn covering(entity: Entity) -> ReadScope {
+    let users = ReadScope::USERS;
+    match entity {
+        Entity::User => users,
+        Entity::Group => ReadScope {
+            groups: true,
+            ..users
+        },
+        Entity::Membership => ReadScope {
+            memberships: true,
+            groups: true,
+            ..users
+        },
+        Entity::UserPermission => ReadScope {
+            user_permissions: true,
+            permissions: true,
+            ..users
+        },
+        Entity::GroupPermission => ReadScope {
+            groups: true,
+            permissions: true,
+            ..users
+        },
+        Entity::Profile => ReadScope {
+            user_profiles: true,
+            profiles: true,
+            ..users
+        },
+    }
+}
+
+/// `desired` managing only what `scope` reads: a diff of the result against a read of `scope`
+/// compares those lists alone (`read_scope` of it is within `scope`).
+pub fn narrow(desired: &DesiredState, scope: ReadScope) -> DesiredState {
+    let mut out = desired.clone();
+    let managed = &mut out.managed;
+    managed.memberships &= scope.memberships && scope.groups;
+    managed.user_permissions &= scope.user_permissions && scope.permissions;
+    managed.profiles &= scope.user_profiles && scope.profiles;
+    managed.group_permissions &= scope.groups && scope.permissions;
+    if !scope.groups {
+        out.groups.clear();
+        out.derived.clear();
+    }
+    out
 }
 
 /// `live` as a read with `scope` would have returned it: what the scope does not read is
@@ -183,6 +234,33 @@ mod tests {
             let scoped = diff(&desired, &restrict(&live, scope), &policy).unwrap();
             assert_eq!(keys(&scoped), keys(&whole), "{managed:?}, scope {scope:?}");
         }
+    }
+
+    #[test]
+    fn a_narrowed_file_reads_within_its_scope() {
+        let all = Managed {
+            memberships: true,
+            user_permissions: true,
+            profiles: true,
+            group_permissions: true,
+        };
+        let desired = desired(all, true);
+        for entity in [
+            Entity::User,
+            Entity::Group,
+            Entity::Membership,
+            Entity::UserPermission,
+            Entity::GroupPermission,
+            Entity::Profile,
+        ] {
+            let scope = covering(entity);
+            let read = read_scope(&narrow(&desired, scope));
+            assert!(scope.covers(read), "{entity:?}: {read:?} within {scope:?}");
+        }
+        assert_eq!(
+            read_scope(&narrow(&desired, covering(Entity::User))),
+            ReadScope::USERS
+        );
     }
 
     #[test]

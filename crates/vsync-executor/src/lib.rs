@@ -18,8 +18,10 @@
 //!   charged to the run's [`RetryBudget`](vsync_client::RetryBudget).
 //! - The [`journal`] (write-ahead, JSON lines, fsynced) records each batch's intent and result
 //!   next to the report; [`Executor::resume`] continues a run from it after a crash.
-//! - [`verify`] re-reads the tenant after an apply and reports [`Verification`]: converged, or
-//!   what is still different and why.
+//! - [`verify_applied`] checks an apply and reports [`Verification`]: converged, or what is
+//!   still different and why. [`VerifyMode::Answers`] trusts the write answers and re-reads
+//!   only the lists that show what they left unknown (nothing when every answer confirmed);
+//!   [`VerifyMode::Full`] ([`verify`]) re-reads everything the plan read and diffs it again.
 //! - [`ProjectChoice`] (in [`ExecOptions::project`]): the versioned changes (user groups,
 //!   memberships, permission assignments) made in a draft project created for the run and
 //!   published once ([`ProjectOutcome`] in [`ApplyOutcome::project`], the versions in
@@ -101,4 +103,4 @@ pub use lock::TenantLock;
 pub use progress::ProgressMode;
 pub use signals::cancel_on_signals;
 pub use tokio_util::sync::CancellationToken;
-pub use verify::{Verification, check_fresh, describe, verify};
+pub use verify::{Verification, VerifyMode, check_fresh, describe, verify, verify_applied};

@@ -86,6 +86,51 @@ pub struct ProductionVersions {
     pub ids: Vec<String>,
 }
 
+/// How an apply was checked, and what the check found.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunVerification {
+    /// `answers` (from the write answers, re-reading only what they left unknown) or `full`
+    /// (a re-read of everything the plan read, diffed again).
+    pub method: String,
+    /// Changes the answers confirmed.
+    pub confirmed: u64,
+    /// Changes the answers left unknown.
+    pub uncertain: u64,
+    /// The lists re-read (`users`, `user groups`, ...); empty when nothing was re-read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reread: Vec<String>,
+    /// Calls the re-read made.
+    pub reread_calls: u64,
+    /// Unknown changes the re-read shows made.
+    pub settled: u64,
+}
+
+/// Where a run's calls went, and the fewest it could have made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallBreakdown {
+    /// Token calls (sign-in and refreshes).
+    pub sign_in: u64,
+    /// The read the plan was made from (or an apply's staleness check): pages of the lists
+    /// read.
+    pub read: u64,
+    /// Writes (retries included).
+    pub writes: u64,
+    /// The draft project's calls: create, `commitAndPublish`, and reads of projects and
+    /// production versions.
+    pub project: u64,
+    /// Re-reads after the read: settling unknown outcomes, verifying.
+    pub rereads: u64,
+    /// Of all of these, repeats of an earlier attempt.
+    pub retries: u64,
+    /// `429` answers.
+    pub throttled: u64,
+    /// The fewest calls the run could have made: one sign-in, the read's pages (see the
+    /// executor's call count), the plan's lower bound and the project's calls.
+    pub lower_bound: u64,
+}
+
 /// Facts about a run that the plan and the outcomes do not carry, supplied by the caller.
 ///
 /// Nothing here can hold a credential: there is no field for headers, tokens, passwords or
@@ -140,6 +185,12 @@ pub struct RunFacts {
     /// What still differs after the run, in words.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub remaining_differences: Vec<String>,
+    /// How the apply was checked; `None` when it was not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verification: Option<RunVerification>,
+    /// Where the calls went; `None` when the caller did not count them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calls: Option<CallBreakdown>,
     /// The process's exit code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exit_code: Option<i32>,
@@ -187,6 +238,59 @@ impl RunFacts {
             text.push(')');
         }
         Some(text)
+    }
+
+    /// How the apply was checked, in one line: `from the answers: 12 confirmed, nothing
+    /// re-read`.
+    pub(crate) fn verification_text(&self) -> Option<String> {
+        let v = self.verification.as_ref()?;
+        let mut text = if v.method == "full" {
+            "full re-read".to_owned()
+        } else {
+            format!("from the answers: {} confirmed", v.confirmed)
+        };
+        if v.uncertain > 0 {
+            let _ = write!(text, ", {} unknown", v.uncertain);
+        }
+        if v.reread.is_empty() {
+            text.push_str(", nothing re-read");
+        } else {
+            let _ = write!(
+                text,
+                "{}re-read {} ({} call{})",
+                if v.method == "full" { " (" } else { "; " },
+                v.reread.join(", "),
+                v.reread_calls,
+                if v.reread_calls == 1 { "" } else { "s" }
+            );
+            if v.method == "full" {
+                text.push(')');
+            }
+            if v.settled > 0 {
+                let _ = write!(text, ": {} unknown change(s) found made", v.settled);
+            }
+        }
+        Some(text)
+    }
+
+    /// Where the calls went, in one line: `1 sign-in + 3 read + 2 writes + 2 project + 0
+    /// re-reads; 0 retries, 0 × 429; lower bound 8`.
+    pub(crate) fn calls_text(&self) -> Option<String> {
+        let c = self.calls.as_ref()?;
+        Some(format!(
+            "{} sign-in + {} read + {} write{} + {} project + {} re-read{}; {} retr{}, {} × 429; lower bound {}",
+            c.sign_in,
+            c.read,
+            c.writes,
+            if c.writes == 1 { "" } else { "s" },
+            c.project,
+            c.rereads,
+            if c.rereads == 1 { "" } else { "s" },
+            c.retries,
+            if c.retries == 1 { "y" } else { "ies" },
+            c.throttled,
+            c.lower_bound
+        ))
     }
 
     /// The facts with [`target_url`](Self::target_url) reduced to what is safe to show.

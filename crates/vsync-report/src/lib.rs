@@ -77,7 +77,8 @@ use std::path::{Path, PathBuf};
 pub use atomic::write_atomic;
 pub use error::{ErrorKind, ReportError};
 pub use facts::{
-    ProductionVersions, RateLimitWaits, RetryBudgetUse, RunFacts, RunMode, RunProject, redact_url,
+    CallBreakdown, ProductionVersions, RateLimitWaits, RetryBudgetUse, RunFacts, RunMode,
+    RunProject, RunVerification, redact_url,
 };
 pub use format::{Label, thousands};
 pub use model::{

@@ -80,10 +80,16 @@ impl Report {
                 String::new()
             },
         );
-        let used = if run.mode.applies() {
-            format!("{} used, ", thousands(run.api_calls_used as usize))
-        } else {
-            String::new()
+        let used = match run.calls {
+            Some(c) if run.mode.applies() => format!(
+                "{} used (lower bound {}), writes ",
+                thousands(run.api_calls_used as usize),
+                thousands(c.lower_bound as usize)
+            ),
+            None if run.mode.applies() => {
+                format!("{} used, ", thousands(run.api_calls_used as usize))
+            }
+            _ => String::new(),
         };
         fact(
             "API calls",
@@ -113,6 +119,15 @@ impl Report {
                     ),
                 );
             }
+            fact(
+                "Calls by kind",
+                run.calls_text().map(|t| cell(&t)).unwrap_or_default(),
+            );
+            fact(
+                "Verification",
+                run.verification_text()
+                    .map_or_else(|| "none".to_owned(), |t| cell(&t)),
+            );
         }
         fact(
             "Project",

@@ -673,11 +673,19 @@ fn headline(summary: &Summary, facts: &RunFacts, rows: &[ReportRow]) -> String {
     } else {
         summary.planned_calls
     };
+    // Like with like: the calls a run used against the bound of all of them (sign-in, read,
+    // writes, project), the calls a plan would make against the plan's bound.
+    let lower_bound = match facts.calls {
+        Some(breakdown) if facts.mode.applies() && facts.api_calls_used > 0 => {
+            breakdown.lower_bound as usize
+        }
+        _ => summary.lower_bound,
+    };
     let calls_text = format!(
         "{} call{} (lower bound {})",
         thousands(calls),
         plural(calls),
-        thousands(summary.lower_bound)
+        thousands(lower_bound)
     );
     let mut line = if c.total == 0 {
         "no changes: the tenant already matches the input".to_owned()

@@ -412,12 +412,21 @@ impl Report {
         line.render(color, &mut out);
 
         if run.mode.applies() {
-            let mut calls = format!(
-                "api calls: {} used (plan {}, lower bound {})",
-                thousands(run.api_calls_used as usize),
-                thousands(s.planned_calls),
-                thousands(s.lower_bound)
-            );
+            let mut calls = match run.calls {
+                Some(c) => format!(
+                    "api calls: {} used, lower bound {} (writes: plan {}, lower bound {})",
+                    thousands(run.api_calls_used as usize),
+                    thousands(c.lower_bound as usize),
+                    thousands(s.planned_calls),
+                    thousands(s.lower_bound)
+                ),
+                None => format!(
+                    "api calls: {} used (plan {}, lower bound {})",
+                    thousands(run.api_calls_used as usize),
+                    thousands(s.planned_calls),
+                    thousands(s.lower_bound)
+                ),
+            };
             if run.retries > 0 {
                 let _ = write!(
                     calls,
@@ -447,6 +456,15 @@ impl Report {
             let mut line = Line::default();
             line.plain(calls).truncate(width);
             line.render(color, &mut out);
+            for text in [
+                run.calls_text().map(|t| format!("calls: {t}")),
+                run.verification_text().map(|t| format!("checked {t}")),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                render_wrapped(&text, Style::Plain, width, "  ", color, &mut out);
+            }
         }
         if let Some(project) = run.project_text() {
             let published = run.project.as_ref().is_some_and(|p| p.published);

@@ -82,8 +82,21 @@ pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<Finished> {
         },
     );
 
-    let outcome = if args.resume {
+    let mode = layers.verify(args.verify).value.mode();
+    let mut read = pipeline::ReadCalls::default();
+    let mut writes_bound = None;
+    let mut outcome = if args.resume {
         ctx.say(&format!("resuming from {}", journal.display()));
+        // What the journal already settles is not sent again: the bound is of the rest.
+        if let Ok(state) = vsync_executor::JournalState::load(&journal) {
+            let done = state
+                .outcomes
+                .iter()
+                .filter(|(_, o)| o.status.is_final())
+                .map(|(id, _)| *id)
+                .collect();
+            writes_bound = Some(pipeline::remaining_bound(&file.plan, &done));
+        }
         executor
             .resume(&file.plan, &journal, shutdown)
             .await
@@ -91,13 +104,17 @@ pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<Finished> {
     } else {
         let fresh_opts = pipeline::fetch_options(&target, file.read_scope);
         match vsync_executor::check_fresh(&client, &file.plan, &fresh_opts).await {
-            Ok(_) => {}
+            Ok(live) => read = pipeline::ReadCalls::after(&client, file.read_scope, &live),
             Err(error)
                 if error.kind() == vsync_executor::ErrorKind::StalePlan && args.allow_stale =>
             {
                 let desired = pipeline::read_input(&file.input.resolved())?;
                 let scope = vsync_engine::read_scope(&desired);
                 let live = pipeline::fetch(&client, &target, scope).await?;
+                // Two reads: the staleness check (the plan's scope, of about this tenant)
+                // and this one.
+                read = pipeline::ReadCalls::after(&client, scope, &live);
+                read.bound += pipeline::ReadCalls::after(&client, file.read_scope, &live).bound;
                 let fresh = pipeline::make_plan(&desired, &live, &file.policy)?;
                 file.read_scope = scope;
                 describe_replan(ctx, &file.plan, &fresh);
@@ -120,7 +137,7 @@ pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<Finished> {
     };
 
     let checked = pipeline::verify_client(&client, &outcome);
-    let verification = verify(ctx, &checked, &target, &file, &outcome).await;
+    let verification = verify(ctx, &checked, (&target, mode), &file, &mut outcome).await;
     let exit = pipeline::apply_exit(&file.plan, &outcome);
     let record = RunRecord {
         command: "apply",
@@ -133,6 +150,8 @@ pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<Finished> {
         client: &client,
         verification: verification.as_ref(),
         resumes: resumed.as_ref().map(|r| r.path.clone()),
+        read,
+        writes_bound,
         applied: Some(&outcome),
         exit,
     };
@@ -151,14 +170,16 @@ pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<Finished> {
     Ok(Finished::new(exit, summary))
 }
 
-/// Re-reads the tenant and the input, and diffs them: converged or what is left. A changed
-/// input file (another checksum) cannot be verified against and is said so.
+/// Checks the apply the way `mode` says (from the answers, re-reading only what they left
+/// unknown; or a full re-read and diff), and records the unknown changes the re-read shows
+/// made as applied. A changed input file (another checksum) cannot be verified against and
+/// is said so.
 pub async fn verify(
     ctx: &Context,
     client: &vsync_client::Client,
-    target: &crate::settings::Target,
+    (target, mode): (&crate::settings::Target, vsync_executor::VerifyMode),
     file: &PlanFile,
-    outcome: &vsync_executor::ApplyOutcome,
+    outcome: &mut vsync_executor::ApplyOutcome,
 ) -> Option<vsync_executor::Verification> {
     if outcome.interrupted {
         return None;
@@ -170,15 +191,17 @@ pub async fn verify(
             return None;
         }
     };
-    match vsync_executor::verify(
+    match vsync_executor::verify_applied(
         client,
-        &desired,
-        &file.policy,
+        (&desired, &file.policy),
         &pipeline::fetch_options(target, file.read_scope),
+        mode,
+        (&file.plan, &outcome.outcomes),
     )
     .await
     {
         Ok(mut verification) => {
+            verification.settle(&mut outcome.outcomes);
             verification.explain(&file.plan, &outcome.outcomes);
             Some(verification)
         }

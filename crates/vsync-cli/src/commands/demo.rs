@@ -110,6 +110,7 @@ pub async fn run(ctx: &Context, args: &DemoArgs) -> anyhow::Result<Finished> {
             project: ProjectArgs::default(),
             report: demo.report("0-yesterday"),
             concurrency: None,
+            verify: None,
             dry_run: false,
         },
     )
@@ -154,6 +155,7 @@ pub async fn run(ctx: &Context, args: &DemoArgs) -> anyhow::Result<Finished> {
             resume: false,
             allow_stale: false,
             concurrency: None,
+            verify: None,
             target: demo.target(),
             project: ProjectArgs::default(),
             report: demo.nightly_report(),
@@ -179,6 +181,7 @@ pub async fn run(ctx: &Context, args: &DemoArgs) -> anyhow::Result<Finished> {
             project: ProjectArgs::default(),
             report: demo.nightly_report(),
             concurrency: None,
+            verify: None,
             dry_run: false,
         },
     )

@@ -26,6 +26,7 @@ pub async fn run(ctx: &Context, args: &PlanArgs) -> anyhow::Result<Finished> {
     let client = target.signed_in_client(true).await?;
     let scope = vsync_engine::read_scope(&desired);
     let live = pipeline::fetch(&client, &target, scope).await?;
+    let read = pipeline::ReadCalls::after(&client, scope, &live);
     let plan_input = PlanInput::new(&input, &desired);
     let plan = pipeline::plan_or_report(
         (&desired, &live),
@@ -42,6 +43,8 @@ pub async fn run(ctx: &Context, args: &PlanArgs) -> anyhow::Result<Finished> {
             client: &client,
             verification: None,
             resumes: None,
+            read,
+            writes_bound: None,
             applied: None,
             exit: Exit::InvalidInput,
         },
@@ -74,6 +77,8 @@ pub async fn run(ctx: &Context, args: &PlanArgs) -> anyhow::Result<Finished> {
         client: &client,
         verification: None,
         resumes: None,
+        read,
+        writes_bound: None,
         applied: None,
         exit,
     };

@@ -46,6 +46,7 @@ pub async fn run(ctx: &Context, args: &SyncArgs) -> anyhow::Result<Finished> {
     );
     let scope = vsync_engine::read_scope(&desired);
     let live = pipeline::fetch(&reads, &target, scope).await?;
+    let read = pipeline::ReadCalls::after(&client, scope, &live);
     let plan_input = PlanInput::new(&input, &desired);
     let plan = pipeline::plan_or_report(
         (&desired, &live),
@@ -70,6 +71,8 @@ pub async fn run(ctx: &Context, args: &SyncArgs) -> anyhow::Result<Finished> {
             client: &client,
             verification: None,
             resumes: None,
+            read,
+            writes_bound: None,
             applied: None,
             exit: Exit::InvalidInput,
         },
@@ -100,7 +103,7 @@ pub async fn run(ctx: &Context, args: &SyncArgs) -> anyhow::Result<Finished> {
             ..ExecOptions::default()
         },
     );
-    let outcome = executor
+    let mut outcome = executor
         .apply(&file.plan, vsync_executor::cancel_on_signals())
         .await
         .map_err(pipeline::exec_failure)?;
@@ -108,7 +111,8 @@ pub async fn run(ctx: &Context, args: &SyncArgs) -> anyhow::Result<Finished> {
         None
     } else {
         let checked = pipeline::verify_client(&client, &outcome);
-        verify(ctx, &checked, &target, &file, &outcome).await
+        let mode = layers.verify(args.verify).value.mode();
+        verify(ctx, &checked, (&target, mode), &file, &mut outcome).await
     };
     let exit = if args.dry_run {
         if file.plan.blocked() {
@@ -134,6 +138,8 @@ pub async fn run(ctx: &Context, args: &SyncArgs) -> anyhow::Result<Finished> {
         client: &client,
         verification: verification.as_ref(),
         resumes: None,
+        read,
+        writes_bound: None,
         applied: (!args.dry_run).then_some(&outcome),
         exit,
     };

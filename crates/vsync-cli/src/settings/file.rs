@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use serde::Deserialize;
 
-use crate::cli::AuthMethodArg;
+use crate::cli::{AuthMethodArg, VerifyArg};
 
 /// The settings file.
 #[derive(Debug, Default, Deserialize)]
@@ -87,6 +87,8 @@ pub struct PolicyConfig {
     pub(crate) scope: Option<Vec<String>>,
     pub(crate) protected: Option<Vec<String>>,
     pub(crate) manage_groups: Option<bool>,
+    /// How `apply` and `sync` check what they applied.
+    pub(crate) verify: Option<VerifyArg>,
 }
 
 /// `[guards]`.

@@ -156,7 +156,7 @@ impl Layers<'_> {
 
     /// The first of: the command line (a flag, or the variable clap read for it), the file,
     /// the default.
-    fn pick<T>(
+    pub(super) fn pick<T>(
         &self,
         id: &str,
         flag: &'static str,

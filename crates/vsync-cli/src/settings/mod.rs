@@ -8,6 +8,7 @@
 //!   resolves to, and the engine's policy built from it;
 //! - [`target`]: the checked [`Target`], its client and sign-in, and the canonical tenant the
 //!   lock is keyed by;
+//! - `verify`: how `apply` and `sync` check what they applied (`--verify`, `[policy] verify`);
 //! - [`show`]: `vsync config`, every resolved setting with its source, secrets redacted.
 
 pub mod file;
@@ -15,6 +16,7 @@ pub mod layers;
 pub mod resolved;
 pub mod show;
 pub mod target;
+mod verify;
 
 pub use file::ConfigFile;
 pub use layers::{

@@ -111,3 +111,77 @@ async fn a_users_only_file_sends_no_group_permission_or_profile_request() {
         }
     }
 }
+
+/// The JSON report of the latest run in `dir`'s report folder.
+fn latest_report(dir: &Path, stem: &str) -> serde_json::Value {
+    let path = dir.join(format!("vsync-reports/latest/{stem}.json"));
+    serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap()
+}
+
+/// Guards the answer-based check and the honest bound: a nightly sync whose every answer
+/// confirms reads the users once and never again, and its calls equal its lower bound (one
+/// sign-in, the page, the write); `--verify full` re-reads, and says so.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_confirmed_sync_rereads_nothing_and_spends_its_lower_bound() {
+    let sim = sim(40).await;
+    let dir = tempfile::tempdir().unwrap();
+    let host = sim.uri();
+    let tenant = users_only_export(dir.path(), &host).await;
+    edit_users_csv(&tenant, |header, rows| {
+        let display = column(header, "displayName");
+        rows[1][display] = format!("{} Jr", rows[1][display]);
+        rows[2][display] = format!("{} Jr", rows[2][display]);
+    });
+    sim.reset_counters();
+    let run = vsync(dir.path(), Some(&host), &["sync", "--input", "tenant"]).await;
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert_eq!(
+        sim.call_count(Operation::ListUsers),
+        1,
+        "the read, no re-read"
+    );
+    let report = latest_report(dir.path(), "sync-report");
+    let facts = &report["run"];
+    assert_eq!(facts["verification"]["method"], "answers", "{facts}");
+    assert_eq!(facts["verification"]["confirmed"], 2);
+    assert!(facts["verification"].get("reread").is_none(), "{facts}");
+    let calls = &facts["calls"];
+    assert_eq!(calls["signIn"], 1, "{calls}");
+    assert_eq!(calls["read"], 1, "{calls}");
+    assert_eq!(calls["writes"], 1, "{calls}");
+    assert_eq!(calls["rereads"], 0, "{calls}");
+    assert_eq!(facts["apiCallsUsed"], calls["lowerBound"], "{calls}");
+    let headline = report["summary"]["headline"].as_str().unwrap();
+    assert!(
+        headline.contains("in 3 calls (lower bound 3)"),
+        "{headline}"
+    );
+
+    edit_users_csv(&tenant, |header, rows| {
+        let display = column(header, "displayName");
+        rows[3][display] = format!("{} Jr", rows[3][display]);
+    });
+    sim.reset_counters();
+    let run = vsync(
+        dir.path(),
+        Some(&host),
+        &["sync", "--input", "tenant", "--verify", "full"],
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert_eq!(
+        sim.call_count(Operation::ListUsers),
+        2,
+        "the read and the re-read"
+    );
+    let facts = latest_report(dir.path(), "sync-report")["run"].clone();
+    assert_eq!(facts["verification"]["method"], "full", "{facts}");
+    assert_eq!(facts["verification"]["reread"][0], "users", "{facts}");
+    assert_eq!(facts["calls"]["rereads"], 1, "{facts}");
+    assert_eq!(facts["converged"], true, "{facts}");
+    for stem in ["sync-report.md"] {
+        let text =
+            std::fs::read_to_string(dir.path().join("vsync-reports/latest").join(stem)).unwrap();
+        assert!(text.contains("full re-read"), "{text}");
+    }
+}

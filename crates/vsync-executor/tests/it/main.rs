@@ -8,3 +8,4 @@ mod process;
 mod projects;
 mod retries;
 mod tenant;
+mod verify;
