@@ -71,13 +71,14 @@ pub fn exec_failure(error: ExecError) -> Failure {
     Failure::new(crate::exit::of_exec(&error), error)
 }
 
-/// Reads the live state, as far as `scope` goes.
+/// Reads the live state, as far as `scope` goes, showing its progress.
 pub async fn fetch(
+    ctx: &Context,
     client: &Client,
     target: &Target,
     scope: ReadScope,
 ) -> Result<LiveState, Failure> {
-    let opts = fetch_options(target, scope);
+    let opts = fetch_options(target, scope).with_progress(crate::commands::progress(ctx));
     vsync_executor::fetch_live(client, &opts)
         .await
         .map_err(exec_failure)

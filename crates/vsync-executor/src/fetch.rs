@@ -38,6 +38,7 @@ use vsync_model::{
 };
 
 use crate::error::ExecError;
+use crate::progress::{ProgressMode, ReadProgress};
 
 /// What [`fetch_live`] reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +51,8 @@ pub struct FetchOptions {
     pub groups_page_size: u32,
     /// The lists to read (everything by default).
     pub scope: ReadScope,
+    /// How the paged reads show their progress (nothing by default).
+    pub progress: ProgressMode,
 }
 
 impl Default for FetchOptions {
@@ -59,6 +62,7 @@ impl Default for FetchOptions {
             users_page_size: vsync_api::limits::MAX_USERS_PAGE,
             groups_page_size: vsync_api::limits::MAX_GROUPS_PAGE_V2,
             scope: ReadScope::ALL,
+            progress: ProgressMode::Off,
         }
     }
 }
@@ -68,6 +72,13 @@ impl FetchOptions {
     #[must_use]
     pub fn with_scope(mut self, scope: ReadScope) -> Self {
         self.scope = scope;
+        self
+    }
+
+    /// These options, showing the paged reads' progress as `mode` says.
+    #[must_use]
+    pub fn with_progress(mut self, mode: ProgressMode) -> Self {
+        self.progress = mode;
         self
     }
 
@@ -126,7 +137,8 @@ pub async fn fetch_live(client: &Client, opts: &FetchOptions) -> Result<LiveStat
 }
 
 async fn fetch_users(client: &Client, opts: &FetchOptions) -> Result<Vec<LiveUser>, ExecError> {
-    let dtos = client
+    let progress = ReadProgress::new(opts.progress, "users", opts.users_page_size);
+    let mut stream = client
         .users()
         .get_all_users()
         .page_size(opts.users_page_size)
@@ -136,10 +148,18 @@ async fn fetch_users(client: &Client, opts: &FetchOptions) -> Result<Vec<LiveUse
             q.assigned_permissions = scope.user_permissions.then_some(true);
             q.assigned_profiles = scope.user_profiles.then_some(true);
         })
-        .all()
+        .into_stream();
+    let mut users = Vec::new();
+    while let Some(dto) = stream
+        .try_next()
         .await
-        .map_err(|e| ExecError::client("list users", e))?;
-    Ok(dtos.into_iter().filter_map(live_user).collect())
+        .map_err(|e| ExecError::client("list users", e))?
+    {
+        progress.item();
+        users.extend(live_user(dto));
+    }
+    progress.finish();
+    Ok(users)
 }
 
 fn live_user(dto: vsync_api::UserGetApiResponseDto) -> Option<LiveUser> {
@@ -184,15 +204,24 @@ fn text(value: Option<String>) -> Option<String> {
 }
 
 async fn fetch_groups(client: &Client, opts: &FetchOptions) -> Result<Vec<LiveGroup>, ExecError> {
-    let dtos = client
+    let progress = ReadProgress::new(opts.progress, "user groups", opts.groups_page_size);
+    let mut stream = client
         .user_groups()
         .list_user_groups()
         .page_size(opts.groups_page_size)
         .query(|q| q.with = Some(UserGroupDetail::Details))
-        .all()
+        .into_stream();
+    let mut groups = Vec::new();
+    while let Some(dto) = stream
+        .try_next()
         .await
-        .map_err(|e| ExecError::client("list user groups", e))?;
-    Ok(dtos.into_iter().filter_map(live_group).collect())
+        .map_err(|e| ExecError::client("list user groups", e))?
+    {
+        progress.item();
+        groups.extend(live_group(dto));
+    }
+    progress.finish();
+    Ok(groups)
 }
 
 fn live_group(dto: vsync_api::UserGroupChangeDefinitionDto) -> Option<LiveGroup> {

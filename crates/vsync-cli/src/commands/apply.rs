@@ -102,7 +102,8 @@ pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<Finished> {
             .await
             .map_err(pipeline::exec_failure)?
     } else {
-        let fresh_opts = pipeline::fetch_options(&target, file.read_scope);
+        let fresh_opts = pipeline::fetch_options(&target, file.read_scope)
+            .with_progress(crate::commands::progress(ctx));
         match vsync_executor::check_fresh(&client, &file.plan, &fresh_opts).await {
             Ok(live) => read = pipeline::ReadCalls::after(&client, file.read_scope, &live),
             Err(error)
@@ -110,7 +111,7 @@ pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<Finished> {
             {
                 let desired = pipeline::read_input(&file.input.resolved())?;
                 let scope = vsync_engine::read_scope(&desired);
-                let live = pipeline::fetch(&client, &target, scope).await?;
+                let live = pipeline::fetch(ctx, &client, &target, scope).await?;
                 // Two reads: the staleness check (the plan's scope, of about this tenant)
                 // and this one.
                 read = pipeline::ReadCalls::after(&client, scope, &live);

@@ -30,7 +30,7 @@ pub async fn run(ctx: &Context, args: &ExportArgs) -> anyhow::Result<Finished> {
         .connection(&args.target)
         .target(&crate::settings::Project::reading(project))?;
     let client = target.signed_in_client(true).await?;
-    let live = pipeline::fetch(&client, &target, vsync_model::ReadScope::ALL).await?;
+    let live = pipeline::fetch(ctx, &client, &target, vsync_model::ReadScope::ALL).await?;
     let desired = vsync_engine::desired_from_live(&live);
     let out = &args.out;
     let is_xlsx = out

@@ -25,7 +25,7 @@ pub async fn run(ctx: &Context, args: &PlanArgs) -> anyhow::Result<Finished> {
         .policy(target.signed_in_as.as_deref(), pipeline::now_ms())?;
     let client = target.signed_in_client(true).await?;
     let scope = vsync_engine::read_scope(&desired);
-    let live = pipeline::fetch(&client, &target, scope).await?;
+    let live = pipeline::fetch(ctx, &client, &target, scope).await?;
     let read = pipeline::ReadCalls::after(&client, scope, &live);
     let plan_input = PlanInput::new(&input, &desired);
     let plan = pipeline::plan_or_report(

@@ -45,7 +45,7 @@ pub async fn run(ctx: &Context, args: &SyncArgs) -> anyhow::Result<Finished> {
             .map(vsync_model::ProjectId::as_str),
     );
     let scope = vsync_engine::read_scope(&desired);
-    let live = pipeline::fetch(&reads, &target, scope).await?;
+    let live = pipeline::fetch(ctx, &reads, &target, scope).await?;
     let read = pipeline::ReadCalls::after(&client, scope, &live);
     let plan_input = PlanInput::new(&input, &desired);
     let plan = pipeline::plan_or_report(

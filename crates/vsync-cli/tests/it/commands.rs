@@ -501,6 +501,20 @@ async fn sigterm_mid_apply_exits_130_and_resume_converges() {
     )
     .await;
     assert_eq!(run.code, 0, "{}", run.all());
+    // The resume's bound is of what it had left: it never shows fewer calls than its bound.
+    let report: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.path().join("vsync-reports/latest/apply-report.json")).unwrap(),
+    )
+    .unwrap();
+    let (used, bound) = (
+        report["run"]["apiCallsUsed"].as_u64().unwrap(),
+        report["run"]["calls"]["lowerBound"].as_u64().unwrap(),
+    );
+    assert!(used >= bound, "{used} calls, lower bound {bound}");
+    assert!(
+        bound < 30,
+        "a bound of what was left, not of the whole plan: {bound}"
+    );
     let users = sim.snapshot().users;
     let mut names: Vec<&str> = users.iter().map(|u| u.username.as_str()).collect();
     names.sort_unstable();

@@ -185,3 +185,35 @@ async fn a_confirmed_sync_rereads_nothing_and_spends_its_lower_bound() {
         assert!(text.contains("full re-read"), "{text}");
     }
 }
+
+/// A paged read shows its progress when stderr is no terminal: a line per list read, with
+/// its pages and items (and one every few seconds while a long read goes on).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_read_logs_its_pages_and_users() {
+    let sim = sim(1200).await;
+    let dir = tempfile::tempdir().unwrap();
+    let host = sim.uri();
+    let tenant = users_only_export(dir.path(), &host).await;
+    let run = vsync(
+        dir.path(),
+        Some(&host),
+        &[
+            "--log-format",
+            "json",
+            "-v",
+            "plan",
+            "--input",
+            tenant.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}", run.all());
+    let read = run
+        .stderr
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|v| v["list"] == "users")
+        .unwrap_or_else(|| panic!("no progress line:\n{}", run.stderr));
+    assert_eq!(read["pages"], 2, "{read}");
+    assert!(read["items"].as_u64().unwrap() > 1200, "{read}");
+}

@@ -9,7 +9,9 @@ use vsync_model::{
     DesiredState, DesiredUser, InputInfo, LiveGroup, LiveState, LiveUser, Managed, NameSet,
     Permission, PermissionId, Profile, ProfileId, SourceRef, TenantCode, UserGroupId, UserId,
 };
-use vsync_report::{RateLimitWaits, Report, RetryBudgetUse, RunFacts, RunMode};
+use vsync_report::{
+    CallBreakdown, RateLimitWaits, Report, RetryBudgetUse, RunFacts, RunMode, RunVerification,
+};
 
 /// A username that a spreadsheet would run as a formula.
 pub const FORMULA_USERNAME: &str = "=HYPERLINK(\"http://evil.example\",\"x\")@acme.com";
@@ -271,6 +273,24 @@ pub fn sample_facts(plan: &Plan, mode: RunMode) -> RunFacts {
         ),
         project: None,
         production_versions: None,
+        verification: applies.then(|| RunVerification {
+            method: "answers".into(),
+            confirmed: plan.changes.len() as u64 - 1,
+            uncertain: 1,
+            reread: vec!["users".into()],
+            reread_calls: 1,
+            settled: 0,
+        }),
+        calls: applies.then(|| CallBreakdown {
+            sign_in: 1,
+            read: 0,
+            writes: plan.call_count() as u64 - 1,
+            project: 0,
+            rereads: 1,
+            retries: 1,
+            throttled: 0,
+            lower_bound: plan.lower_bound() as u64 + 1,
+        }),
     }
 }
 
