@@ -120,7 +120,7 @@ pub enum Command {
     /// Measure read, diff + plan and apply on this machine, against an in-process simulated
     /// tenant.
     #[command(
-        after_help = "Example:\n  vsync bench --users 20000 --rate-limit-minute 100 --time-scale 10"
+        after_help = "Example:\n  vsync bench --scenario nightly --scenario no-change\n  vsync bench --scenario initial-load --load-users 30000 --rate-limit-minute 100 --time-scale 30"
     )]
     Bench(BenchArgs),
 
@@ -617,12 +617,35 @@ pub struct BenchArgs {
     /// Runs of the in-memory steps (read, diff + plan); the median is shown.
     #[arg(long, default_value_t = 3)]
     pub runs: usize,
-    /// The simulated tenant's calls a minute (L).
+    /// The initial load's calls a minute (L).
     #[arg(long, default_value_t = 100)]
     pub rate_limit_minute: u32,
-    /// How much faster the simulated tenant's clock runs (a minute lasts 60/F seconds).
-    #[arg(long, default_value_t = 10.0)]
+    /// How much faster the initial load's clock runs, the tenant's and the client's (a minute
+    /// lasts 60/F seconds).
+    #[arg(long, default_value_t = 30.0)]
     pub time_scale: f64,
+    /// Users the initial load creates.
+    #[arg(long, default_value_t = 30_000)]
+    pub load_users: usize,
+    /// The simulated tenant's answer latency, in milliseconds.
+    #[arg(long, default_value_t = 50)]
+    pub latency_ms: u64,
+    /// What to run (repeatable).
+    #[arg(long, value_enum, default_values_t = [BenchScenario::Local, BenchScenario::Nightly, BenchScenario::NoChange, BenchScenario::InitialLoad])]
+    pub scenario: Vec<BenchScenario>,
+}
+
+/// A part of `vsync bench`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BenchScenario {
+    /// Read and diff + plan in memory.
+    Local,
+    /// The nightly 1 % delta of 5,000 and of 20,000 users under 100 calls a minute.
+    Nightly,
+    /// A no-change plan of 25,000 users under 100 calls a minute.
+    NoChange,
+    /// The initial load under a time-scaled limit.
+    InitialLoad,
 }
 
 #[cfg(test)]

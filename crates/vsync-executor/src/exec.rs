@@ -489,9 +489,13 @@ impl Run {
 
     async fn run_batch(self: Arc<Self>, batch: Batch) -> Vec<Batch> {
         let prepared = {
-            let ids = self.state().ids.clone();
+            // Under the lock rather than on a copy: the IDs of a large load are many, and a
+            // copy per batch made the run quadratic.
+            let state = self.state();
             let lookup = |c: ChangeId| self.changes.get(&c).cloned();
-            request::prepare(&batch.op, &ids, &lookup, &mut || self.next_correlation())
+            request::prepare(&batch.op, &state.ids, &lookup, &mut || {
+                self.next_correlation()
+            })
         };
         let batch_id = self.batch_id(batch.call);
         let mut settled = Settled::default();

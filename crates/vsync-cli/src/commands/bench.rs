@@ -2,26 +2,26 @@
 //!
 //! 1. read: a generated users CSV of N rows (with memberships), median of the runs;
 //! 2. diff + plan: N desired users against a tenant holding them with 1 % changed, median;
-//! 3. apply: the initial load of N users and their memberships into an empty simulated tenant
-//!    that allows L calls a (scaled) minute: calls made, the plan's lower bound, wall time, and
-//!    its ratio to `calls / L`, the least time the limit allows.
+//! 3. the API-bound scenarios of [`scenarios`]: nightly deltas, a no-change plan and an initial
+//!    load against an in-process simulated tenant with latency and a rate limit, each with its
+//!    calls against the lower bound, its wall time against the latency critical path and the
+//!    rate bound, and PASS or FAIL per target.
 //!
 //! Figures are printed as medians and ratios; nothing outside 127.0.0.1 is contacted.
+
+mod scenarios;
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use vsync_client::{Auth, Client, RateLimit, SecretString};
-use vsync_engine::{BatchLimits, GuardSettings, Mode, Policy};
-use vsync_executor::{
-    CancellationToken, ExecOptions, Executor, FetchOptions, ProgressMode, fetch_live,
-};
+use vsync_engine::{BatchLimits, GuardSettings, Policy};
 use vsync_model::{DesiredGroup, DesiredState, DesiredUser, Managed, SourceRef};
 use vsync_reader::ReadOptions;
-use vsync_sim::Sim;
 
-use crate::cli::BenchArgs;
+use scenarios::{Job, Scenario};
+
+use crate::cli::{BenchArgs, BenchScenario};
 use crate::context::Context;
 use crate::exit::Exit;
 use crate::output::{Finished, RunSummary};
@@ -37,12 +37,36 @@ const GROUPS: [&str; 4] = [
 pub async fn run(ctx: &Context, args: &BenchArgs) -> anyhow::Result<Finished> {
     let users = args.users.max(1);
     let runs = args.runs.max(1);
-    let desired = generate(users);
     ctx.say(&format!(
-        "vsync bench: {users} users, {runs} runs for the in-memory steps, limit {} calls a minute at time scale {}",
-        args.rate_limit_minute, args.time_scale
+        "vsync bench: {users} users, {runs} runs for the in-memory steps; {} ms latency for the API-bound scenarios",
+        args.latency_ms
     ));
+    if args.scenario.contains(&BenchScenario::Local) {
+        local(ctx, users, runs)?;
+    }
 
+    // 3. The API-bound scenarios.
+    let mut failed = 0;
+    for scenario in scenarios(args) {
+        let figures = scenario.run().await?;
+        let targets = scenario.targets(&figures);
+        failed += targets.iter().filter(|t| !t.met).count();
+        for line in scenario.describe(&figures, &targets) {
+            ctx.say(&line);
+        }
+    }
+    let exit = if failed == 0 {
+        Exit::Ok
+    } else {
+        ctx.say(&format!("{failed} target(s) missed"));
+        Exit::PartialFailure
+    };
+    Ok(Finished::new(exit, RunSummary::new("bench")))
+}
+
+/// The in-memory steps: read and diff + plan of `users` users, medians of `runs` runs.
+fn local(ctx: &Context, users: usize, runs: usize) -> anyhow::Result<()> {
+    let desired = generate(users);
     // 1. Read.
     let dir = tempfile::tempdir().context("failed to create a temporary folder")?;
     let files = vsync_reader::write_csv_dir(&desired, dir.path())
@@ -94,35 +118,47 @@ pub async fn run(ctx: &Context, args: &BenchArgs) -> anyhow::Result<Finished> {
         planned.0.as_secs_f64()
     ));
 
-    // 3. Apply the initial load under the rate limit.
-    let sim = Sim::builder()
-        .seed_users(0)
-        .rate_limit_minute(args.rate_limit_minute)
-        .rate_limit_hour(0)
-        .time_scale(args.time_scale)
-        .record_requests(false)
-        .start()
-        .await
-        .context("failed to start the simulated tenant")?;
-    let credentials = sim.credentials().clone();
-    let rate = RateLimit {
-        per_minute: args.rate_limit_minute.max(1),
-        per_hour: u32::MAX,
-        share: 1.0,
-        time_scale: args.time_scale,
+    Ok(())
+}
+
+/// The scenarios `args` select.
+fn scenarios(args: &BenchArgs) -> Vec<Scenario> {
+    let latency = Duration::from_millis(args.latency_ms);
+    let real = |name: &str, job, users| Scenario {
+        name: name.to_owned(),
+        job,
+        users,
+        limit: 100,
+        time_scale: 1.0,
+        latency,
+        concurrency: 4,
     };
-    let client = Client::builder()
-        .base_url(sim.uri())
-        .api_key(SecretString::from(credentials.apikey.clone()))
-        .auth(Auth::Asid {
-            username: credentials.username.clone(),
-            password: SecretString::from(credentials.password.clone()),
-            vanity: None,
-        })
-        .rate_limit(rate)
-        .build()
-        .context("failed to set up the client")?;
-    let mut load = desired.clone();
+    let mut out = Vec::new();
+    for which in &args.scenario {
+        match which {
+            BenchScenario::Local => {}
+            BenchScenario::Nightly => {
+                out.push(real("nightly 1 % delta", Job::Nightly, 5_000));
+                out.push(real("nightly 1 % delta", Job::Nightly, 20_000));
+            }
+            BenchScenario::NoChange => out.push(real("no-change plan", Job::NoChange, 25_000)),
+            BenchScenario::InitialLoad => out.push(Scenario {
+                name: "initial load".to_owned(),
+                job: Job::InitialLoad,
+                users: args.load_users,
+                limit: args.rate_limit_minute.max(1),
+                time_scale: args.time_scale,
+                latency,
+                concurrency: 4,
+            }),
+        }
+    }
+    out
+}
+
+/// `n` generated users in four groups the input declares: an initial load.
+fn load(n: usize) -> DesiredState {
+    let mut load = generate(n);
     load.groups = GROUPS
         .iter()
         .map(|g| DesiredGroup {
@@ -130,52 +166,7 @@ pub async fn run(ctx: &Context, args: &BenchArgs) -> anyhow::Result<Finished> {
             ..DesiredGroup::default()
         })
         .collect();
-    let live = fetch_live(&client, &FetchOptions::default()).await?;
-    let policy = Policy {
-        mode: Mode::Upsert,
-        guards: GuardSettings::off(),
-        ..Policy::default()
-    };
-    let changes = vsync_engine::diff(&load, &live, &policy)
-        .map_err(|e| anyhow::anyhow!("diff failed: {e}"))?;
-    let plan = vsync_engine::plan(&changes, &BatchLimits::default());
-    client.reset_metrics();
-    let executor = Executor::new(
-        client.clone(),
-        ExecOptions {
-            concurrency: 4,
-            progress: ProgressMode::Off,
-            ..ExecOptions::default()
-        },
-    );
-    let started = Instant::now();
-    let outcome = executor.apply(&plan, CancellationToken::new()).await?;
-    let wall = started.elapsed();
-    let used = client.metrics().total_calls();
-    let minute = 60.0 / args.time_scale;
-    let least = used as f64 / f64::from(args.rate_limit_minute.max(1)) * minute;
-    let applied = outcome
-        .outcomes
-        .iter()
-        .filter(|o| o.status == vsync_engine::outcome::Status::Applied)
-        .count();
-    ctx.say(&format!(
-        "apply       {:>9.3} s         {applied} of {} changes, {used} calls (plan {}, lower bound {}), \
-         calls/L = {least:.3} s, ratio {:.3}, {:.0} changes/s",
-        wall.as_secs_f64(),
-        plan.changes.len(),
-        plan.call_count(),
-        plan.lower_bound(),
-        wall.as_secs_f64() / least,
-        applied as f64 / wall.as_secs_f64(),
-    ));
-    sim.shutdown().await.ok();
-    let exit = if applied == plan.changes.len() {
-        Exit::Ok
-    } else {
-        Exit::PartialFailure
-    };
-    Ok(Finished::new(exit, RunSummary::new("bench")))
+    load
 }
 
 /// Runs `f` `runs` times; the median time and the last result.
