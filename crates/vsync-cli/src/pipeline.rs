@@ -135,18 +135,15 @@ fn data_reads(metrics: &vsync_client::Metrics) -> u64 {
         .sum()
 }
 
-/// The fewest calls a plan's writes take when `done` of its changes are already made (a
+/// The fewest calls a plan's writes take when the changes `done` says are already made (a
 /// resumed apply): the bound of a plan of the rest.
-pub fn remaining_bound(
-    plan: &Plan,
-    done: &std::collections::HashSet<vsync_engine::ChangeId>,
-) -> u64 {
+pub fn remaining_bound(plan: &Plan, done: impl Fn(vsync_engine::ChangeId) -> bool) -> u64 {
     let rest = vsync_engine::ChangeSet {
         fingerprint: plan.fingerprint.clone(),
         changes: plan
             .changes
             .iter()
-            .filter(|c| !done.contains(&c.id))
+            .filter(|c| !done(c.id))
             .cloned()
             .collect(),
         ..vsync_engine::ChangeSet::default()

@@ -138,7 +138,7 @@ impl ReadProgress {
 
     /// Pages read for `items` items: a short page ends the list, so a full one means more.
     fn pages(&self, items: u64) -> u64 {
-        items / self.page_size + u64::from(items % self.page_size != 0)
+        items.div_ceil(self.page_size)
     }
 
     /// One more item read.

@@ -89,13 +89,9 @@ pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<Finished> {
         ctx.say(&format!("resuming from {}", journal.display()));
         // What the journal already settles is not sent again: the bound is of the rest.
         if let Ok(state) = vsync_executor::JournalState::load(&journal) {
-            let done = state
-                .outcomes
-                .iter()
-                .filter(|(_, o)| o.status.is_final())
-                .map(|(id, _)| *id)
-                .collect();
-            writes_bound = Some(pipeline::remaining_bound(&file.plan, &done));
+            writes_bound = Some(pipeline::remaining_bound(&file.plan, |id| {
+                state.outcomes.get(&id).is_some_and(|o| o.status.is_final())
+            }));
         }
         executor
             .resume(&file.plan, &journal, shutdown)

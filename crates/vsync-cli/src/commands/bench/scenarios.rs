@@ -16,6 +16,7 @@
 //!   once. The simulated tenant counts calls in fixed windows, so the calls past the first `L`
 //!   wait for whole windows (`⌈calls / L⌉ − 1` of them); that figure is shown beside it.
 
+use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
@@ -276,7 +277,7 @@ impl Scenario {
             });
             let mut what = format!("{} of {} changes applied", f.applied, f.changes);
             if let Some(problem) = &f.first_problem {
-                what.push_str(&format!(" (first not applied: {problem})"));
+                let _ = write!(what, " (first not applied: {problem})");
             }
             out.push(Target {
                 what,
