@@ -273,6 +273,21 @@ impl RunFacts {
         Some(text)
     }
 
+    /// Where the calls went, one figure a row (none when not counted).
+    pub(crate) fn call_counts(&self) -> Vec<(&'static str, u64)> {
+        self.calls.map_or_else(Vec::new, |c| {
+            vec![
+                ("Calls: sign-in", c.sign_in),
+                ("Calls: read", c.read),
+                ("Calls: writes", c.writes),
+                ("Calls: project", c.project),
+                ("Calls: re-reads", c.rereads),
+                ("Calls: 429 answers", c.throttled),
+                ("Calls: lower bound", c.lower_bound),
+            ]
+        })
+    }
+
     /// Where the calls went, in one line: `1 sign-in + 3 read + 2 writes + 2 project + 0
     /// re-reads; 0 retries, 0 × 429; lower bound 8`.
     pub(crate) fn calls_text(&self) -> Option<String> {

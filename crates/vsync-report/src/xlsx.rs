@@ -564,19 +564,11 @@ impl Report {
             ));
             facts.push(("Project note", project.note.as_deref().into()));
         }
-        if let Some(c) = &run.calls {
-            for (name, n) in [
-                ("Calls: sign-in", c.sign_in),
-                ("Calls: read", c.read),
-                ("Calls: writes", c.writes),
-                ("Calls: project", c.project),
-                ("Calls: re-reads", c.rereads),
-                ("Calls: 429 answers", c.throttled),
-                ("Calls: lower bound", c.lower_bound),
-            ] {
-                facts.push((name, big(n)));
-            }
-        }
+        facts.extend(
+            run.call_counts()
+                .into_iter()
+                .map(|(name, n)| (name, big(n))),
+        );
         if let Some(text) = run.verification_text() {
             facts.push(("Verification", text.into()));
         }
