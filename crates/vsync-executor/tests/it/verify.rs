@@ -51,6 +51,17 @@ async fn renaming(client: &vsync_client::Client, renamed: usize) -> DesiredState
     }
 }
 
+/// Reads what `desired` needs and plans the way there: the read's options and the plan.
+async fn scoped_plan(
+    client: &vsync_client::Client,
+    desired: &DesiredState,
+) -> (FetchOptions, vsync_engine::Plan) {
+    let opts = FetchOptions::default().with_scope(vsync_engine::read_scope(desired));
+    let live = fetch_live(client, &opts).await.unwrap();
+    let changes = vsync_engine::diff(desired, &live, &policy()).unwrap();
+    (opts, vsync_engine::plan(&changes, &BatchLimits::default()))
+}
+
 fn counts(sim: &Sim) -> Vec<usize> {
     LISTS.iter().map(|op| sim.call_count(*op)).collect()
 }
@@ -67,10 +78,7 @@ async fn every_answer_confirmed_reads_nothing() {
             .unwrap();
         let client = client(&sim, None, false);
         let desired = renaming(&client, 3).await;
-        let opts = FetchOptions::default().with_scope(vsync_engine::read_scope(&desired));
-        let live = fetch_live(&client, &opts).await.unwrap();
-        let changes = vsync_engine::diff(&desired, &live, &policy()).unwrap();
-        let plan = vsync_engine::plan(&changes, &BatchLimits::default());
+        let (opts, plan) = scoped_plan(&client, &desired).await;
         assert_eq!(plan.changes.len(), 3);
         let outcome = Executor::new(client.clone(), quiet())
             .apply(&plan, CancellationToken::new())
@@ -127,10 +135,7 @@ async fn a_lost_answer_rereads_only_the_lists_that_show_it() {
             .unwrap();
         let client = client(&sim, None, false);
         let desired = renaming(&client, 2).await;
-        let opts = FetchOptions::default().with_scope(vsync_engine::read_scope(&desired));
-        let live = fetch_live(&client, &opts).await.unwrap();
-        let changes = vsync_engine::diff(&desired, &live, &policy()).unwrap();
-        let plan = vsync_engine::plan(&changes, &BatchLimits::default());
+        let (opts, plan) = scoped_plan(&client, &desired).await;
         let mut outcome = Executor::new(
             client.clone(),
             ExecOptions {
