@@ -2,6 +2,12 @@
 //! from counts with a closed formula per phase, independently of the batching in
 //! [`plan`](crate::plan()).
 //!
+//! This bound is of the writes. A run's whole bound, which its report's headline compares the
+//! calls it used with, adds one sign-in, the pages of the read it planned from (the
+//! executor's `FetchOptions::call_count`, for the lists its `ReadScope` names) and its draft
+//! project's calls (a create and a `commitAndPublish`); a resumed apply counts the bound of
+//! what it had left.
+//!
 //! Notation: `U` users per v2 call, `G` groups per group call, `M` user IDs per group per v1
 //! membership call, `P` permissions per v1 permission call, `Q` user IDs per permission per
 //! call, `R` user IDs per profile call, `C` members per group in a v2 create or PATCH.
