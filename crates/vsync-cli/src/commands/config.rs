@@ -18,6 +18,7 @@ pub fn run(ctx: &Context, args: &ConfigArgs) -> anyhow::Result<Finished> {
     let policy = layers.policy(&args.policy);
     let report = layers.report(&args.report);
     let concurrency = layers.concurrency(args.concurrency);
+    let verify = layers.verify(None);
     let shown = Shown {
         connection: &connection,
         project: &project,
@@ -25,6 +26,7 @@ pub fn run(ctx: &Context, args: &ConfigArgs) -> anyhow::Result<Finished> {
         policy: &policy,
         report: &report,
         concurrency: &concurrency,
+        verify: &verify,
     };
     let file = ctx.config.path.as_ref().map_or_else(
         || "(none: no --config, and no vsync.toml here)".to_owned(),

@@ -34,6 +34,8 @@ pub struct Shown<'a> {
     pub report: &'a ReportSettings,
     /// Batches in flight.
     pub concurrency: &'a Setting<usize>,
+    /// How `apply` and `sync` check what they applied.
+    pub verify: &'a Setting<crate::cli::VerifyArg>,
 }
 
 const NOT_SET: &str = "(not set)";
@@ -136,6 +138,9 @@ impl Shown<'_> {
                 &p.manage_groups,
                 ToString::to_string,
             ),
+            row("policy.verify", self.verify, |v| {
+                v.mode().as_str().to_owned()
+            }),
         ];
         for (class, (count, percent)) in GUARD_CLASSES.iter().zip(&p.guards) {
             rows.push(Row {

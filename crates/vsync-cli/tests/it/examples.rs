@@ -443,6 +443,7 @@ async fn the_shipped_settings_file_runs_with_its_secrets_in_the_environment() {
         ("tenant.client_id", "vsync.toml"),
         ("policy.mode", "vsync.toml"),
         ("limits.concurrency", "vsync.toml"),
+        ("policy.verify", "vsync.toml"),
         ("report.keep_runs", "vsync.toml"),
     ] {
         let line = run
