@@ -564,14 +564,8 @@ impl Report {
             ));
             facts.push(("Project note", project.note.as_deref().into()));
         }
-        facts.extend(
-            run.call_counts()
-                .into_iter()
-                .map(|(name, n)| (name, big(n))),
-        );
-        if let Some(text) = run.verification_text() {
-            facts.push(("Verification", text.into()));
-        }
+        facts.extend(run.call_counts().into_iter().map(|(n, v)| (n, big(v))));
+        facts.extend(run.verification_text().map(|t| ("Verification", t.into())));
         if let Some(versions) = &run.production_versions {
             facts.push(("Production versions", big(versions.count)));
             facts.push(("Production version IDs", versions.ids.join(", ").into()));
