@@ -5,7 +5,7 @@ use axum::http::Method;
 use vsync_engine::outcome::Status;
 use vsync_engine::{BatchLimits, Policy};
 use vsync_executor::{
-    CancellationToken, ExecOptions, Executor, FetchOptions, VerifyMode, fetch_live, verify_applied,
+    CancellationToken, Executor, FetchOptions, VerifyMode, fetch_live, verify_applied,
 };
 use vsync_model::{DesiredState, DesiredUser, ReadScope, SourceRef};
 use vsync_sim::{FaultKind, Operation, ScriptedFault, Sim};
@@ -136,16 +136,10 @@ async fn a_lost_answer_rereads_only_the_lists_that_show_it() {
         let client = client(&sim, None, false);
         let desired = renaming(&client, 2).await;
         let (opts, plan) = scoped_plan(&client, &desired).await;
-        let mut outcome = Executor::new(
-            client.clone(),
-            ExecOptions {
-                max_attempts: 1,
-                ..quiet()
-            },
-        )
-        .apply(&plan, CancellationToken::new())
-        .await
-        .unwrap();
+        let mut outcome = Executor::new(client.clone(), quiet())
+            .apply(&plan, CancellationToken::new())
+            .await
+            .unwrap();
         assert!(
             outcome.outcomes.iter().all(|o| o.status == Status::Unknown),
             "{:?}",
