@@ -270,9 +270,10 @@ impl PlanFile {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("failed to create {}", dir.display()))?;
         }
-        vsync_report::write_atomic(path, |w| {
+        vsync_fs::write_with(path, |w| {
             serde_json::to_writer_pretty(w, self).map_err(std::io::Error::other)
         })
+        .map_err(vsync_fs::Error::into_io)
         .with_context(|| format!("failed to write the plan to {}", path.display()))
     }
 
@@ -517,9 +518,10 @@ impl RunRecord<'_> {
             facts,
         };
         let path = run.path.join(crate::runs::RUN_FILE);
-        vsync_report::write_atomic(&path, |w| {
+        vsync_fs::write_with(&path, |w| {
             serde_json::to_writer_pretty(w, &json).map_err(std::io::Error::other)
         })
+        .map_err(vsync_fs::Error::into_io)
         .with_context(|| format!("failed to write {}", path.display()))
     }
 }

@@ -89,6 +89,17 @@ impl Error {
         }
     }
 
+    /// The I/O error underneath, for callers that name the path themselves (a path that
+    /// is not a folder becomes an error of kind [`io::ErrorKind::AlreadyExists`]).
+    pub fn into_io(self) -> io::Error {
+        match self {
+            Self::Write { source, .. } | Self::Sync { source, .. } | Self::Swap { source, .. } => {
+                source
+            }
+            Self::NotAFolder { .. } => io::Error::new(io::ErrorKind::AlreadyExists, "not a folder"),
+        }
+    }
+
     pub(crate) fn write(path: &Path) -> impl FnOnce(io::Error) -> Self + '_ {
         move |source| Self::Write {
             path: path.to_owned(),

@@ -62,6 +62,12 @@ impl PendingFile {
         Ok(Self { temp, path })
     }
 
+    /// The temporary file, for writers that need the [`File`] itself (an async one made from
+    /// a clone of it).
+    pub fn file(&self) -> &File {
+        self.temp.as_file()
+    }
+
     /// The path the file replaces.
     pub fn path(&self) -> &Path {
         &self.path

@@ -3,6 +3,7 @@
 
 mod commands;
 mod examples;
+mod export;
 mod guards;
 mod harness;
 mod input_files;
