@@ -6,7 +6,6 @@ use std::time::Instant;
 use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 use vsync_client::Client;
 use vsync_engine::outcome::{ChangeOutcome, Status};
 use vsync_engine::{BatchLimits, Plan, Policy};
@@ -248,7 +247,7 @@ impl PlanFile {
         Self {
             format: Self::FORMAT.into(),
             version: Self::VERSION,
-            created_at: now_rfc3339(),
+            created_at: vsync_executor::now_rfc3339(),
             tenant,
             input,
             policy,
@@ -326,13 +325,6 @@ impl PlanFile {
         serde_json::from_slice(&bytes)
             .with_context(|| format!("{} is not a vsync plan", path.display()))
     }
-}
-
-/// The current time, RFC 3339.
-pub fn now_rfc3339() -> String {
-    OffsetDateTime::now_utc()
-        .format(&Rfc3339)
-        .unwrap_or_default()
 }
 
 /// The current time as Unix milliseconds.
@@ -451,7 +443,7 @@ impl RunRecord<'_> {
             input_checksum: self.input.checksum.clone(),
             mode: self.mode,
             started_at: Some(self.started_at.clone()),
-            finished_at: Some(now_rfc3339()),
+            finished_at: Some(vsync_executor::now_rfc3339()),
             duration_ms: self.started.elapsed().as_millis() as u64,
             api_calls_used: metrics.total_calls(),
             calls_by_endpoint: metrics
