@@ -14,7 +14,9 @@ use vsync_executor::{
 };
 use vsync_model::{DesiredState, LiveState};
 use vsync_reader::{Mapping, ReadOptions, ReadSummary};
-use vsync_report::{ProductionVersions, RateLimitWaits, Report, RunFacts, RunMode, RunProject};
+use vsync_report::{
+    FileHash, ProductionVersions, RateLimitWaits, Report, RunFacts, RunMode, RunPolicy, RunProject,
+};
 
 use crate::context::Context;
 use crate::exit::{Exit, Failure};
@@ -483,7 +485,34 @@ impl RunRecord<'_> {
                     count: versions.len() as u64,
                     ids: versions.iter().filter_map(|v| v.id.clone()).collect(),
                 }),
+            account: self.target.account.clone(),
+            inputs: self.input_hashes(),
+            mapping: self.input.mapping.as_ref().map(|path| FileHash {
+                path: path.display().to_string(),
+                sha256: self.input.mapping_checksum.clone().unwrap_or_default(),
+            }),
+            policy: Some(RunPolicy::from_policy(self.policy)),
+            project_choice: Some(self.target.project.to_string()),
         }
+    }
+
+    /// Each input file with its SHA-256: one file's is the input's checksum, several are
+    /// hashed one by one.
+    fn input_hashes(&self) -> Vec<FileHash> {
+        let files = &self.input.files;
+        if let [only] = files.as_slice() {
+            return vec![FileHash {
+                path: only.clone(),
+                sha256: self.input.checksum.clone(),
+            }];
+        }
+        files
+            .iter()
+            .map(|file| FileHash {
+                path: file.clone(),
+                sha256: sha256_of(Path::new(file)).unwrap_or_default(),
+            })
+            .collect()
     }
 
     /// Writes `run.json` into the run's folder.

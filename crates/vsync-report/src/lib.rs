@@ -2,7 +2,8 @@
 //!
 //! [`Report::new`] reads a [`Plan`](vsync_engine::Plan), the executor's
 //! [`ChangeOutcome`](vsync_engine::outcome::ChangeOutcome)s and the caller's [`RunFacts`]
-//! (tool version, tenant, input checksum, timings, call counts) and builds one normalised
+//! (tool version, tenant, the signed-in account, the input files and mapping with their
+//! hashes, the policy and its guards' limits, timings, call counts) and builds one normalised
 //! [`ReportRow`] per change, a [`Summary`], and the [`GuardRow`]s, [`SkipRow`]s and
 //! [`CallRow`]s. Every format renders those same rows, so counts agree across formats:
 //!
@@ -75,7 +76,8 @@ use std::path::{Path, PathBuf};
 
 pub use error::{ErrorKind, ReportError};
 pub use facts::{
-    ProductionVersions, RateLimitWaits, RetryBudgetUse, RunFacts, RunMode, RunProject, redact_url,
+    FileHash, GuardLimit, ProductionVersions, RateLimitWaits, RetryBudgetUse, RunFacts, RunMode,
+    RunPolicy, RunProject, redact_url,
 };
 pub use format::{Label, thousands};
 pub use model::{

@@ -11,4 +11,5 @@ mod output;
 mod problems;
 mod projects;
 mod retries;
+mod run_record;
 mod runs;

@@ -9,7 +9,9 @@ use vsync_model::{
     DesiredState, DesiredUser, InputInfo, LiveGroup, LiveState, LiveUser, Managed, NameSet,
     Permission, PermissionId, Profile, ProfileId, SourceRef, TenantCode, UserGroupId, UserId,
 };
-use vsync_report::{RateLimitWaits, Report, RetryBudgetUse, RunFacts, RunMode};
+use vsync_report::{
+    FileHash, RateLimitWaits, Report, RetryBudgetUse, RunFacts, RunMode, RunPolicy,
+};
 
 /// A username that a spreadsheet would run as a formula.
 pub const FORMULA_USERNAME: &str = "=HYPERLINK(\"http://evil.example\",\"x\")@acme.com";
@@ -271,6 +273,17 @@ pub fn sample_facts(plan: &Plan, mode: RunMode) -> RunFacts {
         ),
         project: None,
         production_versions: None,
+        account: Some("svc-vsync@acme.com".into()),
+        inputs: vec![FileHash {
+            path: "hris.xlsx".into(),
+            sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08".into(),
+        }],
+        mapping: Some(FileHash {
+            path: "workday.toml".into(),
+            sha256: "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae".into(),
+        }),
+        policy: Some(RunPolicy::from_policy(&vsync_engine::Policy::default())),
+        project_choice: Some("auto".into()),
     }
 }
 
