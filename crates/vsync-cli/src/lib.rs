@@ -13,6 +13,7 @@ pub mod commands;
 pub mod context;
 pub mod exit;
 pub mod logging;
+pub mod mapping_hint;
 pub mod output;
 pub mod pipeline;
 pub mod runs;

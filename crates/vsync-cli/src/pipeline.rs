@@ -40,6 +40,7 @@ pub fn read_input_with_summary(
     };
     let outcome = vsync_reader::read_with_summary(&input.paths, &options);
     let result = outcome.result.map_err(|e| {
+        let e = crate::mapping_hint::with_hint(input, &options, e);
         Failure::new(
             Exit::InvalidInput,
             anyhow::anyhow!("{} has problems; nothing was applied:\n{e}", input.names()),

@@ -310,3 +310,54 @@ async fn every_mapping_example_plans_against_the_tenant() {
     }
     assert_eq!(sim.mutating_request_count(), 0, "plans change nothing");
 }
+
+/// Issue 16: an HRIS file without `--mapping` said "missing column username" with no hint
+/// that a mapping exists. Each shipped example's export names its own example.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_hris_export_without_a_mapping_names_the_example_that_reads_it() {
+    let dir = tempfile::tempdir().unwrap();
+    for (file, system, example) in [
+        ("workday.csv", "Workday", "workday.toml"),
+        (
+            "successfactors.csv",
+            "SAP SuccessFactors",
+            "successfactors.toml",
+        ),
+        ("bamboohr.csv", "BambooHR", "bamboohr.toml"),
+        ("adp.csv", "ADP Workforce Now", "adp.toml"),
+    ] {
+        let export = examples().join(file);
+        let run = vsync(
+            dir.path(),
+            None,
+            &["validate", "--input", export.to_str().unwrap()],
+        )
+        .await;
+        assert_eq!(run.code, 3, "{}", run.all());
+        let said = run.all().replace('\n', " ");
+        assert!(
+            said.contains(&format!("the header is that of a {system} export"))
+                && said.contains(&format!("--mapping examples/mappings/{example}")),
+            "{file}: {}",
+            run.all()
+        );
+        for other in [
+            "workday.toml",
+            "successfactors.toml",
+            "bamboohr.toml",
+            "adp.toml",
+        ] {
+            assert!(
+                other == example || !said.contains(&format!("examples/mappings/{other}")),
+                "{file} names {other} too: {}",
+                run.all()
+            );
+        }
+    }
+
+    // A file that is no HRIS export gets no such hint.
+    std::fs::write(dir.path().join("people.csv"), "user,name\nann@x.com,Ann\n").unwrap();
+    let run = vsync(dir.path(), None, &["validate", "--input", "people.csv"]).await;
+    assert_eq!(run.code, 3, "{}", run.all());
+    assert!(!run.all().contains("--mapping examples/"), "{}", run.all());
+}
