@@ -84,3 +84,72 @@ pub fn with_hint(input: &ResolvedInput, options: &ReadOptions, mut error: ReadEr
     }
     error
 }
+
+/// The diff's unknown groups that the mapping's rules derive without creating them: all of
+/// them, each with its rule and the first row that derived it, and the two ways to create
+/// them; the diff's other problems follow. `None` when no unknown group is a derived one.
+pub fn derived_groups_missing(
+    desired: &vsync_model::DesiredState,
+    error: &vsync_engine::EngineError,
+) -> Option<String> {
+    use std::fmt::Write as _;
+    use vsync_engine::{EngineError, NameKind};
+    use vsync_model::NameKey;
+
+    let derived = |name: &str| {
+        let key = NameKey::new(name);
+        desired
+            .derived
+            .iter()
+            .find(|d| !d.create && NameKey::new(&d.name) == key)
+    };
+    let (missing, others): (Vec<&EngineError>, Vec<&EngineError>) =
+        error.problems().iter().partition(|p| {
+            matches!(p, EngineError::UnknownName { what: NameKind::Group, name, .. } if derived(name).is_some())
+        });
+    if missing.is_empty() {
+        return None;
+    }
+    let mut seen = std::collections::HashSet::new();
+    let groups: Vec<&vsync_model::DerivedGroup> = missing
+        .iter()
+        .filter_map(|p| match p {
+            EngineError::UnknownName { name, .. } => derived(name),
+            _ => None,
+        })
+        .filter(|d| seen.insert(NameKey::new(&d.name)))
+        .collect();
+    let mut text = format!(
+        "the mapping's rules derive {} user group{} the tenant lacks:",
+        groups.len(),
+        if groups.len() == 1 { "" } else { "s" }
+    );
+    for group in &groups {
+        let _ = write!(
+            text,
+            "\n  \"{}\": derived by {}, first at {} ({} member{})",
+            group.name,
+            group.rule,
+            group.source,
+            group.members,
+            if group.members == 1 { "" } else { "s" }
+        );
+    }
+    text.push_str(
+        "\nto create them, add `create = true` to the rules (or `[derived_groups] create = true` \
+         for every rule), or declare them in a UserGroups sheet or a user_groups.csv given as \
+         another --input",
+    );
+    if !others.is_empty() {
+        let _ = write!(
+            text,
+            "\nand {} other problem{}:",
+            others.len(),
+            if others.len() == 1 { "" } else { "s" }
+        );
+        for other in others {
+            let _ = write!(text, "\n  {other}");
+        }
+    }
+    Some(text)
+}

@@ -101,7 +101,10 @@ pub fn make_plan(
     policy: &Policy,
 ) -> Result<Plan, Failure> {
     diff_plan(desired, live, policy).map_err(|e| {
-        let grouped = Report::of_problems(&e, RunFacts::default()).problems_text(PROBLEMS_SHOWN);
+        let grouped = crate::mapping_hint::derived_groups_missing(desired, &e).map_or_else(
+            || Report::of_problems(&e, RunFacts::default()).problems_text(PROBLEMS_SHOWN),
+            |said| format!("{said}\n"),
+        );
         Failure::new(
             Exit::InvalidInput,
             anyhow::anyhow!("the input does not fit the tenant; nothing was applied:\n{grouped}"),
@@ -135,7 +138,11 @@ pub fn plan_or_report(
     };
     let facts = record.facts();
     let problems = Report::of_problems(&error, facts.clone());
-    let grouped = problems.problems_text(PROBLEMS_SHOWN);
+    // Derived groups the tenant lacks are said together, with how to create them.
+    let grouped = crate::mapping_hint::derived_groups_missing(desired, &error).map_or_else(
+        || problems.problems_text(PROBLEMS_SHOWN),
+        |said| format!("{said}\n"),
+    );
     let written = crate::commands::run_dir(report, record.command).and_then(|run| {
         let written = problems
             .write_all(&run.path, stem)
