@@ -11,7 +11,8 @@
 //!
 //! Temporaries are named after the path and the process (`.NAME.PID.…`), so the next write
 //! of the same path removes those a killed process left behind, and never those of a
-//! process still running.
+//! process still running. Where the system does not list its processes in `/proc` (as Linux
+//! does), a temporary of another process is kept, as it may still be running.
 //!
 //! ```
 //! use std::io::Write as _;
