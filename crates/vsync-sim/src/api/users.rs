@@ -153,6 +153,14 @@ impl BulkAnswer {
             .push(success_dto(user));
     }
 
+    /// A user created, updated or deleted: in the successes and the audit log; it changed
+    /// the tenant.
+    fn done(&mut self, t: &mut Tenant, who: &str, event: &str, verb: &str, user: &SimUser) -> bool {
+        log_user(t, who, event, verb, user);
+        self.succeeded(user);
+        true
+    }
+
     fn failed(
         &mut self,
         user_id: Option<String>,
@@ -339,6 +347,11 @@ fn update_user(
     .expect("checked above"))
 }
 
+/// Writes `verb user NAME` to the tenant's audit log as `event`.
+fn log_user(t: &mut Tenant, who: &str, event: &str, verb: &str, user: &SimUser) {
+    t.log(who, event, format!("{verb} user {}", user.username));
+}
+
 fn status_error((status, message): (StatusCode, String)) -> ApiError {
     let code = match status {
         StatusCode::NOT_FOUND => "NotFound",
@@ -366,11 +379,7 @@ pub(crate) async fn add(
             body.account_enabled.as_deref(),
         )
         .map_err(status_error)?;
-        t.log(
-            &ctx.username,
-            "UserCreated",
-            format!("created user {}", u.username),
-        );
+        log_user(t, &ctx.username, "UserCreated", "created", &u);
         *changed = true;
         Ok(u)
     })?;
@@ -404,11 +413,7 @@ pub(crate) async fn update(
             body.account_enabled.as_deref(),
         )
         .map_err(status_error)?;
-        t.log(
-            &ctx.username,
-            "UserUpdated",
-            format!("updated user {}", u.username),
-        );
+        log_user(t, &ctx.username, "UserUpdated", "updated", &u);
         *changed = true;
         Ok(u)
     })?;
@@ -496,15 +501,7 @@ pub(crate) async fn bulk_add(
             item.email,
             item.account_enabled.as_deref(),
         ) {
-            Ok(u) => {
-                t.log(
-                    &ctx.username,
-                    "UserCreated",
-                    format!("created user {}", u.username),
-                );
-                out.succeeded(&u);
-                true
-            }
+            Ok(u) => out.done(t, &ctx.username, "UserCreated", "created", &u),
             Err((_, message)) => {
                 out.failed(None, name, display, message);
                 false
@@ -540,15 +537,7 @@ pub(crate) async fn bulk_update(
             item.email,
             item.account_enabled.as_deref(),
         ) {
-            Ok(u) => {
-                t.log(
-                    &ctx.username,
-                    "UserUpdated",
-                    format!("updated user {}", u.username),
-                );
-                out.succeeded(&u);
-                true
-            }
+            Ok(u) => out.done(t, &ctx.username, "UserUpdated", "updated", &u),
             Err((_, message)) => {
                 let name = name.or_else(|| t.user(&user_id).map(|u| u.username.clone()));
                 out.failed(Some(user_id), name, display, message);
@@ -575,13 +564,7 @@ pub(crate) async fn bulk_delete(
             return false;
         }
         t.delete_users(&BTreeSet::from([id]));
-        t.log(
-            &ctx.username,
-            "UserDeleted",
-            format!("deleted user {}", u.username),
-        );
-        out.succeeded(&u);
-        true
+        out.done(t, &ctx.username, "UserDeleted", "deleted", &u)
     })
 }
 
