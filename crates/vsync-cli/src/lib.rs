@@ -6,13 +6,14 @@
 //! - [`context`]: what each command gets; [`output`]: text or JSON lines, and the result line;
 //! - [`commands`]: one module per subcommand; [`runs`]: the run folders and their history;
 //! - [`exit`]: the exit codes; [`logging`]: tracing to stderr.
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
 pub mod cli;
 pub mod commands;
 pub mod context;
 pub mod exit;
 pub mod logging;
+pub mod mapping_hint;
 pub mod output;
 pub mod pipeline;
 pub mod runs;

@@ -79,7 +79,7 @@ impl Output {
             return;
         }
         let mut object = serde_json::Map::new();
-        object.insert("timestamp".into(), json!(crate::pipeline::now_rfc3339()));
+        object.insert("timestamp".into(), json!(vsync_executor::now_rfc3339()));
         object.insert("level".into(), json!("INFO"));
         object.insert("event".into(), json!(event));
         if let serde_json::Value::Object(fields) = fields {
@@ -93,7 +93,7 @@ impl Output {
         let message = format!("{error:#}");
         let line = if self.json {
             json!({
-                "timestamp": crate::pipeline::now_rfc3339(),
+                "timestamp": vsync_executor::now_rfc3339(),
                 "level": "ERROR",
                 "event": "error",
                 "message": message,

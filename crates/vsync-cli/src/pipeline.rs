@@ -6,7 +6,6 @@ use std::time::Instant;
 use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 use vsync_client::Client;
 use vsync_engine::outcome::{ChangeOutcome, Status};
 use vsync_engine::{BatchLimits, Plan, Policy};
@@ -15,7 +14,9 @@ use vsync_executor::{
 };
 use vsync_model::{DesiredState, LiveState, ReadScope};
 use vsync_reader::{Mapping, ReadOptions, ReadSummary};
-use vsync_report::{ProductionVersions, RateLimitWaits, Report, RunFacts, RunMode, RunProject};
+use vsync_report::{
+    FileHash, ProductionVersions, RateLimitWaits, Report, RunFacts, RunMode, RunPolicy, RunProject,
+};
 
 use crate::context::Context;
 use crate::exit::{Exit, Failure};
@@ -42,6 +43,7 @@ pub fn read_input_with_summary(
     };
     let outcome = vsync_reader::read_with_summary(&input.paths, &options);
     let result = outcome.result.map_err(|e| {
+        let e = crate::mapping_hint::with_hint(input, &options, e);
         Failure::new(
             Exit::InvalidInput,
             anyhow::anyhow!("{} has problems; nothing was applied:\n{e}", input.names()),
@@ -108,7 +110,10 @@ pub fn make_plan(
     policy: &Policy,
 ) -> Result<Plan, Failure> {
     diff_plan(desired, live, policy).map_err(|e| {
-        let grouped = Report::of_problems(&e, RunFacts::default()).problems_text(PROBLEMS_SHOWN);
+        let grouped = crate::mapping_hint::derived_groups_missing(desired, &e).map_or_else(
+            || Report::of_problems(&e, RunFacts::default()).problems_text(PROBLEMS_SHOWN),
+            |said| format!("{said}\n"),
+        );
         Failure::new(
             Exit::InvalidInput,
             anyhow::anyhow!("the input does not fit the tenant; nothing was applied:\n{grouped}"),
@@ -142,7 +147,11 @@ pub fn plan_or_report(
     };
     let facts = record.facts();
     let problems = Report::of_problems(&error, facts.clone());
-    let grouped = problems.problems_text(PROBLEMS_SHOWN);
+    // Derived groups the tenant lacks are said together, with how to create them.
+    let grouped = crate::mapping_hint::derived_groups_missing(desired, &error).map_or_else(
+        || problems.problems_text(PROBLEMS_SHOWN),
+        |said| format!("{said}\n"),
+    );
     let written = crate::commands::run_dir(report, record.command).and_then(|run| {
         let written = problems
             .write_all(&run.path, stem)
@@ -267,7 +276,7 @@ impl PlanFile {
         Self {
             format: Self::FORMAT.into(),
             version: Self::VERSION,
-            created_at: now_rfc3339(),
+            created_at: vsync_executor::now_rfc3339(),
             tenant,
             input,
             policy,
@@ -290,9 +299,10 @@ impl PlanFile {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("failed to create {}", dir.display()))?;
         }
-        vsync_report::write_atomic(path, |w| {
+        vsync_fs::write_with(path, |w| {
             serde_json::to_writer_pretty(w, self).map_err(std::io::Error::other)
         })
+        .map_err(vsync_fs::Error::into_io)
         .with_context(|| format!("failed to write the plan to {}", path.display()))
     }
 
@@ -345,13 +355,6 @@ impl PlanFile {
         serde_json::from_slice(&bytes)
             .with_context(|| format!("{} is not a vsync plan", path.display()))
     }
-}
-
-/// The current time, RFC 3339.
-pub fn now_rfc3339() -> String {
-    OffsetDateTime::now_utc()
-        .format(&Rfc3339)
-        .unwrap_or_default()
 }
 
 /// The current time as Unix milliseconds.
@@ -475,7 +478,7 @@ impl RunRecord<'_> {
             input_checksum: self.input.checksum.clone(),
             mode: self.mode,
             started_at: Some(self.started_at.clone()),
-            finished_at: Some(now_rfc3339()),
+            finished_at: Some(vsync_executor::now_rfc3339()),
             duration_ms: self.started.elapsed().as_millis() as u64,
             api_calls_used: metrics.total_calls(),
             calls_by_endpoint: metrics
@@ -527,7 +530,34 @@ impl RunRecord<'_> {
                     count: versions.len() as u64,
                     ids: versions.iter().filter_map(|v| v.id.clone()).collect(),
                 }),
+            account: self.target.account.clone(),
+            inputs: self.input_hashes(),
+            mapping: self.input.mapping.as_ref().map(|path| FileHash {
+                path: path.display().to_string(),
+                sha256: self.input.mapping_checksum.clone().unwrap_or_default(),
+            }),
+            policy: Some(RunPolicy::from_policy(self.policy)),
+            project_choice: Some(self.target.project.to_string()),
         }
+    }
+
+    /// Each input file with its SHA-256: one file's is the input's checksum, several are
+    /// hashed one by one.
+    fn input_hashes(&self) -> Vec<FileHash> {
+        let files = &self.input.files;
+        if let [only] = files.as_slice() {
+            return vec![FileHash {
+                path: only.clone(),
+                sha256: self.input.checksum.clone(),
+            }];
+        }
+        files
+            .iter()
+            .map(|file| FileHash {
+                path: file.clone(),
+                sha256: sha256_of(Path::new(file)).unwrap_or_default(),
+            })
+            .collect()
     }
 
     /// Writes `run.json` into the run's folder.
@@ -554,9 +584,10 @@ impl RunRecord<'_> {
             facts,
         };
         let path = run.path.join(crate::runs::RUN_FILE);
-        vsync_report::write_atomic(&path, |w| {
+        vsync_fs::write_with(&path, |w| {
             serde_json::to_writer_pretty(w, &json).map_err(std::io::Error::other)
         })
+        .map_err(vsync_fs::Error::into_io)
         .with_context(|| format!("failed to write {}", path.display()))
     }
 }

@@ -159,16 +159,20 @@ fn point_latest(report_dir: &Path, run: &Path) -> anyhow::Result<()> {
     let linked = std::os::unix::fs::symlink(&name, &temporary).is_ok();
     #[cfg(not(unix))]
     let linked = false;
-    if !linked {
-        std::fs::write(&temporary, format!("{}\n", name.to_string_lossy()))
-            .with_context(|| format!("failed to write {}", temporary.display()))?;
-    }
     // A `latest` folder left by hand cannot be replaced by a rename: leave it be.
     if latest.is_dir() && !latest.is_symlink() {
         let _ = std::fs::remove_file(&temporary);
         return Ok(());
     }
+    if !linked {
+        return vsync_fs::write(&latest, format!("{}\n", name.to_string_lossy()))
+            .map_err(vsync_fs::Error::into_io)
+            .with_context(|| format!("failed to update {}", latest.display()));
+    }
     std::fs::rename(&temporary, &latest)
+        .with_context(|| format!("failed to update {}", latest.display()))?;
+    vsync_fs::sync_dir(report_dir)
+        .map_err(vsync_fs::Error::into_io)
         .with_context(|| format!("failed to update {}", latest.display()))
 }
 

@@ -429,28 +429,21 @@ fn describe(e: &reqwest::Error) -> &'static str {
 }
 
 async fn stream_to_file(mut response: reqwest::Response, path: &Path) -> Result<(), BodyError> {
-    let mut part = path.as_os_str().to_owned();
-    part.push(".part");
-    let part = PathBuf::from(part);
     let io = |e| BodyError::Io(path.to_owned(), e);
-    let mut file = tokio::fs::File::create(&part).await.map_err(io)?;
-    let result = async {
-        while let Some(chunk) = response.chunk().await.map_err(BodyError::Http)? {
-            file.write_all(&chunk).await.map_err(io)?;
-        }
-        file.flush().await.map_err(io)?;
-        file.sync_all().await.map_err(io)?;
-        Ok(())
+    let fs = |e: vsync_fs::Error| BodyError::Io(path.to_owned(), e.into_io());
+    // A temporary file beside `path`, removed if the download fails; put in place (fsynced,
+    // renamed, the folder fsynced) only once the whole body is in.
+    let pending = vsync_fs::PendingFile::beside(path).map_err(fs)?;
+    let mut file = tokio::fs::File::from_std(pending.file().try_clone().map_err(io)?);
+    while let Some(chunk) = response.chunk().await.map_err(BodyError::Http)? {
+        file.write_all(&chunk).await.map_err(io)?;
     }
-    .await;
+    file.flush().await.map_err(io)?;
     drop(file);
-    match result {
-        Ok(()) => tokio::fs::rename(&part, path).await.map_err(io),
-        Err(e) => {
-            let _ = tokio::fs::remove_file(&part).await;
-            Err(e)
-        }
-    }
+    tokio::task::spawn_blocking(move || pending.commit())
+        .await
+        .map_err(|e| io(std::io::Error::other(e)))?
+        .map_err(fs)
 }
 
 /// Decodes a JSON answer; a failure names the JSON path that broke. An

@@ -186,7 +186,9 @@ pub fn plan_hash(plan: &Plan) -> String {
     hex::encode(Sha256::digest(&bytes))
 }
 
-pub(crate) fn now_rfc3339() -> String {
+/// The current time in RFC 3339 (UTC): the one clock reading of journals, locks, plans,
+/// run records and log events.
+pub fn now_rfc3339() -> String {
     time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_else(|_| "unknown".to_owned())

@@ -98,7 +98,7 @@ pub use exec::{
     PublishedVersion,
 };
 pub use fetch::{FetchOptions, fetch_live};
-pub use journal::{JournalProject, JournalState, plan_hash};
+pub use journal::{JournalProject, JournalState, now_rfc3339, plan_hash};
 pub use lock::TenantLock;
 pub use progress::ProgressMode;
 pub use signals::cancel_on_signals;

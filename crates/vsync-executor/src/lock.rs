@@ -88,9 +88,7 @@ impl Drop for TenantLock {
 
 /// `pid 1234 on host, started 2026-01-02T03:04:05Z: vsync sync on acme.api.visier.io`.
 fn holder_line(doing: &str) -> String {
-    let started = time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_else(|_| "unknown time".to_owned());
+    let started = crate::journal::now_rfc3339();
     let doing: String = doing
         .chars()
         .filter(|c| !c.is_control())

@@ -276,6 +276,8 @@ pub enum WriteErrorKind {
     Io,
     /// The state does not fit the format (a cell too long, too many rows).
     Unrepresentable,
+    /// The folder to replace holds files that are not a state's CSV files.
+    ForeignFiles,
 }
 
 /// Writing a desired state failed.
@@ -300,10 +302,31 @@ pub enum WriteError {
         #[source]
         source: csv::Error,
     },
+    /// The CSV folder could not be put in place (its previous files are as they were).
+    #[error("failed to replace the CSV folder")]
+    Replace(#[source] vsync_fs::Error),
+    /// The folder to replace holds files that are not a state's CSV files; nothing was
+    /// written.
+    #[error(
+        "failed to replace {path}, which holds files that are not vsync CSV files ({}); write to an empty folder, or to one an earlier export wrote",
+        files.join(", ")
+    )]
+    ForeignFiles {
+        /// The folder.
+        path: String,
+        /// The entries that are not a state's CSV files.
+        files: Vec<String>,
+    },
     /// The workbook could not be built (for example a cell longer than 32,767 characters or
     /// more than 1,048,576 rows).
     #[error("failed to build the workbook")]
     Xlsx(#[source] rust_xlsxwriter::XlsxError),
+}
+
+impl From<vsync_fs::Error> for WriteError {
+    fn from(error: vsync_fs::Error) -> Self {
+        Self::Replace(error)
+    }
 }
 
 impl WriteError {
@@ -312,7 +335,9 @@ impl WriteError {
         match self {
             Self::Io { .. }
             | Self::Csv { .. }
+            | Self::Replace(_)
             | Self::Xlsx(rust_xlsxwriter::XlsxError::IoError(_)) => WriteErrorKind::Io,
+            Self::ForeignFiles { .. } => WriteErrorKind::ForeignFiles,
             Self::Xlsx(_) => WriteErrorKind::Unrepresentable,
         }
     }

@@ -53,9 +53,34 @@
 //! most 25,000 users. A CSV file cut short (a row with fewer fields than the header, a last
 //! row without its line end) is a problem of the file.
 //!
+//! ```
+//! use vsync_reader::{Mapping, ProblemKind, ReadOptions, read_bytes};
+//!
+//! // vsync's own columns.
+//! let csv = "username,displayName,employeeId\nada@example.com,Ada Lovelace,00123\n";
+//! let state = read_bytes("users.csv", csv.as_bytes(), &ReadOptions::default())?;
+//! assert_eq!(state.users[0].employee_id.as_deref(), Some("00123"));
+//!
+//! // An HRIS export, through a mapping; a misspelt header is refused with its place.
+//! let mapping = Mapping::from_toml_str(
+//!     "[columns]\nusername = \"Work Email\"\ndisplayName = \"{First} {Last}\"\n",
+//! )?;
+//! let export = "Work Email,First,Last\nada@example.com,Ada,Lovelace\n";
+//! let options = ReadOptions::default().with_mapping(mapping);
+//! let state = read_bytes("export.csv", export.as_bytes(), &options)?;
+//! assert_eq!(state.users[0].display_name.as_deref(), Some("Ada Lovelace"));
+//!
+//! let typo = "username,dispalyName\nada@example.com,Ada\n";
+//! let refused = read_bytes("users.csv", typo.as_bytes(), &ReadOptions::default()).unwrap_err();
+//! let problem = &refused.problems()[0];
+//! assert_eq!(problem.kind, ProblemKind::UnknownColumn);
+//! assert_eq!(problem.suggestion.as_deref(), Some("displayName"));
+//! # Ok::<(), vsync_reader::ReadError>(())
+//! ```
+//!
 //! [`SourceRef`]: vsync_model::SourceRef
 //! [`Managed`]: vsync_model::Managed
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
 mod build;
 mod cell;

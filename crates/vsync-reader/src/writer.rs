@@ -161,49 +161,88 @@ pub fn write_xlsx(state: &DesiredState, mut writer: impl Write) -> Result<(), Wr
     })
 }
 
-/// Writes the state as an XLSX workbook file.
+/// Writes the state as an XLSX workbook file, atomically ([`vsync_fs::write`]): an error
+/// part-way leaves the previous file as it was.
 pub fn write_xlsx_file(state: &DesiredState, path: impl AsRef<Path>) -> Result<(), WriteError> {
     let path = path.as_ref();
     let bytes = workbook(state)?
         .save_to_buffer()
         .map_err(WriteError::Xlsx)?;
-    std::fs::write(path, bytes).map_err(|source| WriteError::Io {
+    vsync_fs::write(path, bytes).map_err(|e| WriteError::Io {
         path: path.display().to_string(),
-        source,
+        source: e.into_io(),
     })
 }
 
 /// Writes the state as CSV files in `dir` (`users.csv`, `user_groups.csv`, `memberships.csv`,
 /// ...), comma-separated UTF-8 without BOM. Returns the files written.
+///
+/// The folder is replaced as a whole ([`vsync_fs::replace_dir`]): the files are written into
+/// a temporary folder beside it and swapped in at the end, so an error or a kill part-way
+/// leaves the previous folder's files as they were, and no file of the previous write
+/// remains beside the new ones. A folder holding anything but these CSV files is refused
+/// rather than replaced, so nothing else in it is ever removed.
 pub fn write_csv_dir(
     state: &DesiredState,
     dir: impl AsRef<Path>,
 ) -> Result<Vec<std::path::PathBuf>, WriteError> {
     let dir = dir.as_ref();
-    std::fs::create_dir_all(dir).map_err(|source| WriteError::Io {
-        path: dir.display().to_string(),
-        source,
-    })?;
-    let mut written = Vec::new();
-    for table in tables(state) {
-        let path = dir.join(table.kind.file_name());
-        let shown = path.display().to_string();
-        let csv_error = |source| WriteError::Csv {
-            path: shown.clone(),
-            source,
-        };
-        let mut writer = csv::Writer::from_path(&path).map_err(csv_error)?;
-        writer.write_record(&table.header).map_err(csv_error)?;
-        for row in &table.rows {
-            writer
-                .write_record(row.iter().map(|v| escape(v).into_owned()))
-                .map_err(csv_error)?;
+    refuse_foreign_files(dir)?;
+    let names = vsync_fs::replace_dir(dir, |tmp| {
+        let mut names = Vec::new();
+        for table in tables(state) {
+            let name = table.kind.file_name();
+            write_csv(&table, &tmp.join(name), &dir.join(name))?;
+            names.push(name);
         }
-        writer.flush().map_err(|source| WriteError::Io {
-            path: shown.clone(),
-            source,
-        })?;
-        written.push(path);
+        Ok::<_, WriteError>(names)
+    })?;
+    Ok(names.into_iter().map(|name| dir.join(name)).collect())
+}
+
+/// Writes one table to `path` (named `shown` in errors).
+fn write_csv(table: &Table, path: &Path, shown: &Path) -> Result<(), WriteError> {
+    let shown = shown.display().to_string();
+    let csv_error = |source| WriteError::Csv {
+        path: shown.clone(),
+        source,
+    };
+    let mut writer = csv::Writer::from_path(path).map_err(csv_error)?;
+    writer.write_record(&table.header).map_err(csv_error)?;
+    for row in &table.rows {
+        writer
+            .write_record(row.iter().map(|v| escape(v).into_owned()))
+            .map_err(csv_error)?;
     }
-    Ok(written)
+    writer.flush().map_err(|source| WriteError::Io {
+        path: shown.clone(),
+        source,
+    })
+}
+
+/// Refuses a folder that holds entries other than the CSV files of a state.
+fn refuse_foreign_files(dir: &Path) -> Result<(), WriteError> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        // Missing (it is created), or not a folder (the replacement says so).
+        return Ok(());
+    };
+    let mut foreign: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter(|e| {
+            let name = e.file_name();
+            let ours = SheetKind::ALL
+                .iter()
+                .any(|k| name.to_str() == Some(k.file_name()));
+            !(ours && e.file_type().is_ok_and(|t| t.is_file()))
+        })
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    foreign.sort();
+    Err(WriteError::ForeignFiles {
+        path: dir.display().to_string(),
+        files: foreign,
+    })
 }

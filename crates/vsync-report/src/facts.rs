@@ -203,6 +203,169 @@ pub struct RunFacts {
     /// The production versions the run published, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub production_versions: Option<ProductionVersions>,
+    /// The account the run signed in as: a username or an OAuth client ID, never a secret.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    /// Each input file read, with its SHA-256.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<FileHash>,
+    /// The mapping file, with its SHA-256, when one was used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mapping: Option<FileHash>,
+    /// The policy the run planned under, with the guards' limits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<RunPolicy>,
+    /// The project the run was asked to use: `auto`, `none` or a draft's UUID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_choice: Option<String>,
+}
+
+/// A file and its SHA-256.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileHash {
+    /// The path, as given.
+    pub path: String,
+    /// SHA-256 of its bytes, lower-case hex; empty when it could not be read.
+    pub sha256: String,
+}
+
+/// The policy a run planned under, as the report shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunPolicy {
+    /// `mirror`, `upsert` or `update-only`.
+    pub mode: String,
+    /// What happens to users absent from the file: `disable`, `delete`, or `delete after N
+    /// days disabled`.
+    pub deprovision: String,
+    /// Whether groups the file does not mention are managed too.
+    pub manage_groups: bool,
+    /// The username patterns in scope; empty means every user.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scope: Vec<String>,
+    /// The username patterns never changed or removed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub protected: Vec<String>,
+    /// Each guard's limits.
+    pub guards: Vec<GuardLimit>,
+    /// Removals are withheld when the input's user rows fall more than this many percent
+    /// below the live users; `None` when the check is off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_row_drop_percent: Option<u32>,
+}
+
+/// One guard's limits: at most `maxCount` changes of the class, and at most `maxPercent` of
+/// its base.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GuardLimit {
+    /// The class guarded (`deletes`, `disables`, `membership removals`, ...).
+    pub class: String,
+    /// The most changes of the class.
+    pub max_count: u64,
+    /// The most changes of the class, in percent of its base.
+    pub max_percent: u32,
+    /// Whether the run was told to go over the limits.
+    pub overridden: bool,
+}
+
+impl RunPolicy {
+    /// The policy as the report shows it.
+    pub fn from_policy(policy: &vsync_engine::Policy) -> Self {
+        use vsync_engine::{Deprovision, Mode};
+        let g = &policy.guards;
+        let guard = |class: &str, guard: &vsync_engine::Guard| GuardLimit {
+            class: class.to_owned(),
+            max_count: guard.max_count as u64,
+            max_percent: guard.max_percent,
+            overridden: guard.r#override,
+        };
+        Self {
+            mode: match policy.mode {
+                Mode::Mirror => "mirror",
+                Mode::Upsert => "upsert",
+                Mode::UpdateOnly => "update-only",
+            }
+            .to_owned(),
+            deprovision: match policy.deprovision {
+                Deprovision::Disable => "disable".to_owned(),
+                Deprovision::Delete => "delete".to_owned(),
+                Deprovision::DeleteAfterDisabledDays(days) => {
+                    format!("delete after {days} days disabled")
+                }
+            },
+            manage_groups: policy.manage_groups,
+            scope: policy.scope.clone(),
+            protected: policy.protected.clone(),
+            guards: vec![
+                guard("deletes", &g.deletes),
+                guard("disables", &g.disables),
+                guard("membership removals", &g.membership_removals),
+                guard("permission revocations", &g.permission_revocations),
+                guard("group deletes", &g.group_deletes),
+            ],
+            max_row_drop_percent: g.max_row_drop_percent,
+        }
+    }
+
+    /// The mode and what it removes, in a few words.
+    pub(crate) fn text(&self) -> String {
+        let mut text = format!("{}, deprovision by {}", self.mode, self.deprovision);
+        if self.manage_groups {
+            text.push_str(", groups managed");
+        }
+        if !self.scope.is_empty() {
+            let _ = write!(text, ", scope {}", self.scope.join(" "));
+        }
+        if !self.protected.is_empty() {
+            let _ = write!(text, ", protected {}", self.protected.join(" "));
+        }
+        text
+    }
+
+    /// The guards' limits, in a few words.
+    pub(crate) fn guards_text(&self) -> String {
+        let same = self.guards.windows(2).all(|w| {
+            (w[0].max_count, w[0].max_percent, w[0].overridden)
+                == (w[1].max_count, w[1].max_percent, w[1].overridden)
+        });
+        let mut parts: Vec<String> = match self.guards.first() {
+            Some(g) if same && !g.overridden && self.guards.len() > 1 => {
+                vec![format!(
+                    "{} or {} % of each class",
+                    g.max_count, g.max_percent
+                )]
+            }
+            _ => self
+                .guards
+                .iter()
+                .map(|g| {
+                    let over = if g.overridden { " (overridden)" } else { "" };
+                    format!("{} {} or {} %{over}", g.class, g.max_count, g.max_percent)
+                })
+                .collect(),
+        };
+        if let Some(drop) = self.max_row_drop_percent {
+            parts.push(format!("row drop {drop} %"));
+        }
+        parts.join(", ")
+    }
+}
+
+impl FileHash {
+    /// `path (sha256 …)`, the hash cut to `chars` characters (all of it when `None`).
+    pub(crate) fn text(&self, chars: Option<usize>) -> String {
+        if self.sha256.is_empty() {
+            return self.path.clone();
+        }
+        match chars {
+            Some(n) if n < self.sha256.len() => {
+                format!("{} (sha256 {}…)", self.path, &self.sha256[..n])
+            }
+            _ => format!("{} (sha256 {})", self.path, self.sha256),
+        }
+    }
 }
 
 impl RunFacts {
@@ -306,6 +469,30 @@ impl RunFacts {
             c.throttled,
             c.lower_bound
         ))
+    }
+
+    /// Who ran what, as label and text: the account, each input and the mapping with their
+    /// hashes (cut to `hash_chars`), the policy, the guards' limits and the project asked
+    /// for. Empty facts are left out.
+    pub(crate) fn record_lines(&self, hash_chars: Option<usize>) -> Vec<(&'static str, String)> {
+        let mut lines = Vec::new();
+        if let Some(account) = &self.account {
+            lines.push(("Account", account.clone()));
+        }
+        for input in &self.inputs {
+            lines.push(("Input file", input.text(hash_chars)));
+        }
+        if let Some(mapping) = &self.mapping {
+            lines.push(("Mapping", mapping.text(hash_chars)));
+        }
+        if let Some(policy) = &self.policy {
+            lines.push(("Policy", policy.text()));
+            lines.push(("Guards", policy.guards_text()));
+        }
+        if let Some(choice) = &self.project_choice {
+            lines.push(("Project asked", choice.clone()));
+        }
+        lines
     }
 
     /// The facts with [`target_url`](Self::target_url) reduced to what is safe to show.

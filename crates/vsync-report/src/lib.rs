@@ -2,7 +2,8 @@
 //!
 //! [`Report::new`] reads a [`Plan`](vsync_engine::Plan), the executor's
 //! [`ChangeOutcome`](vsync_engine::outcome::ChangeOutcome)s and the caller's [`RunFacts`]
-//! (tool version, tenant, input checksum, timings, call counts) and builds one normalised
+//! (tool version, tenant, the signed-in account, the input files and mapping with their
+//! hashes, the policy and its guards' limits, timings, call counts) and builds one normalised
 //! [`ReportRow`] per change, a [`Summary`], and the [`GuardRow`]s, [`SkipRow`]s and
 //! [`CallRow`]s. Every format renders those same rows, so counts agree across formats:
 //!
@@ -19,7 +20,7 @@
 //! planned: every [`ProblemRow`] with its file, sheet, row and column, and
 //! [`Report::problems_text`] groups them for the terminal.
 //!
-//! [`Report::write_all`] writes the XLSX, JSON and Markdown files with [`write_atomic`], so a
+//! [`Report::write_all`] writes the XLSX, JSON and Markdown files with [`vsync_fs::write`], so a
 //! crash never leaves half a report in place of the last good one. [`sanitize_cell`] escapes
 //! spreadsheet formula injection for every text cell (and for CSV writers elsewhere).
 //!
@@ -27,7 +28,7 @@
 //! stripped of user information and query strings ([`redact_url`]).
 //!
 //! The crate reads no clock and makes no network call; its only file-system access is
-//! [`write_atomic`].
+//! [`Report::write_all`], through [`vsync_fs`].
 //!
 //! ```
 //! use vsync_engine::{BatchLimits, Policy, diff, plan};
@@ -60,7 +61,6 @@
 //! ```
 #![deny(missing_docs)]
 
-mod atomic;
 mod error;
 mod facts;
 mod format;
@@ -74,11 +74,10 @@ mod xlsx;
 
 use std::path::{Path, PathBuf};
 
-pub use atomic::write_atomic;
 pub use error::{ErrorKind, ReportError};
 pub use facts::{
-    CallBreakdown, ProductionVersions, RateLimitWaits, RetryBudgetUse, RunFacts, RunMode,
-    RunProject, RunVerification, redact_url,
+    CallBreakdown, FileHash, GuardLimit, ProductionVersions, RateLimitWaits, RetryBudgetUse,
+    RunFacts, RunMode, RunPolicy, RunProject, RunVerification, redact_url,
 };
 pub use format::{Label, thousands};
 pub use model::{
@@ -119,9 +118,9 @@ impl Report {
         // Build the workbook first: a failure there leaves every file as it was.
         let xlsx = self.to_xlsx()?;
         let write = |path: &Path, bytes: &[u8]| {
-            write_atomic(path, |w| w.write_all(bytes)).map_err(|source| ReportError::Write {
+            vsync_fs::write(path, bytes).map_err(|e| ReportError::Write {
                 path: path.to_owned(),
-                source,
+                source: e.into_io(),
             })
         };
         let mut json = Vec::new();

@@ -163,6 +163,9 @@ impl Report {
             (None, None) => String::new(),
         };
         fact("Result", result);
+        for (label, text) in run.record_lines(None) {
+            fact(label, cell(&text));
+        }
         fact("vsync", cell(&run.tool_version));
 
         if !s.by_entity_action.is_empty() {

@@ -410,6 +410,23 @@ impl Report {
         let mut line = Line::default();
         line.push(facts.join(" · "), Style::Dim).truncate(width);
         line.render(color, &mut out);
+        let record: Vec<String> = run
+            .record_lines(Some(12))
+            .into_iter()
+            // The first line names the input already.
+            .filter(|(label, _)| *label != "Input file")
+            .map(|(label, text)| format!("{}: {text}", label.to_lowercase()))
+            .collect();
+        if !record.is_empty() {
+            render_wrapped(
+                &record.join(" · "),
+                Style::Dim,
+                width,
+                "  ",
+                color,
+                &mut out,
+            );
+        }
 
         if run.mode.applies() {
             let mut calls = match run.calls {

@@ -555,6 +555,12 @@ impl Report {
             facts.push(("Retry budget used", big(budget.used)));
             facts.push(("Retry budget size", big(budget.size)));
         }
+        let record = run.record_lines(None);
+        facts.extend(
+            record
+                .iter()
+                .map(|(label, text)| (*label, text.as_str().into())),
+        );
         if let Some(project) = &run.project {
             facts.push(("Project ID", project.id.as_str().into()));
             facts.push(("Project name", project.name.as_deref().into()));

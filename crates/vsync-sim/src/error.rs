@@ -40,6 +40,9 @@ pub enum SimError {
         #[source]
         source: std::io::Error,
     },
+    /// The state file could not be written; its previous content is in place.
+    #[error("failed to save the state")]
+    StateWrite(#[source] vsync_fs::Error),
     /// The state file is not valid JSON of the expected shape.
     #[error("failed to parse state file {} at {at}", path.display())]
     StateParse {
@@ -64,7 +67,9 @@ impl SimError {
     pub fn kind(&self) -> SimErrorKind {
         match self {
             SimError::Io { .. } => SimErrorKind::Io,
-            SimError::StateIo { .. } | SimError::StateParse { .. } => SimErrorKind::State,
+            SimError::StateIo { .. } | SimError::StateWrite(_) | SimError::StateParse { .. } => {
+                SimErrorKind::State
+            }
             SimError::Config { .. } => SimErrorKind::Config,
         }
     }

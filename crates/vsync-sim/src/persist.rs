@@ -1,10 +1,9 @@
 //! The state file: every tenant, with its projects and production
 //! versions, as JSON, written
-//! atomically (temp file, fsync, rename, fsync of the directory) so a
+//! atomically with [`vsync_fs::write`] (temp file, fsync, rename, fsync of the directory) so a
 //! killed simulator never leaves a torn file.
 
 use std::collections::BTreeMap;
-use std::io::Write as _;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -129,35 +128,9 @@ fn adopt_copy(t: &mut Tenant, project_id: String, copy: TenantSnapshot) {
     });
 }
 
-/// Writes `bytes` to `path` atomically.
+/// Writes `bytes` to `path` atomically (see [`vsync_fs::write`]).
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SimError> {
-    let io = |action: &'static str| {
-        move |source| SimError::StateIo {
-            action,
-            path: path.to_owned(),
-            source,
-        }
-    };
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path.file_name().map_or_else(
-        || "state.json".to_owned(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    {
-        let mut file = std::fs::File::create(&tmp).map_err(io("create a temp file for"))?;
-        file.write_all(bytes).map_err(io("write"))?;
-        file.sync_all().map_err(io("fsync"))?;
-    }
-    std::fs::rename(&tmp, path).map_err(io("rename into"))?;
-    if let Ok(d) = std::fs::File::open(dir) {
-        // Makes the rename durable; not supported everywhere, so best effort.
-        let _ = d.sync_all();
-    }
-    Ok(())
+    vsync_fs::write(path, bytes).map_err(SimError::StateWrite)
 }
 
 #[cfg(test)]

@@ -61,7 +61,7 @@ pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<Finished> {
         .as_ref()
         .map_or_else(|| run.journal(), crate::runs::RunDir::journal);
     let started = Instant::now();
-    let started_at = pipeline::now_rfc3339();
+    let started_at = vsync_executor::now_rfc3339();
     let shutdown = vsync_executor::cancel_on_signals();
     let executor = Executor::new(
         client.clone(),

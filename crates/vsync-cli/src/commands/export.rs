@@ -1,4 +1,6 @@
-//! `vsync export`: the live tenant in the input format, for migrations and backups.
+//! `vsync export`: the live tenant in the input format, for migrations and backups. The
+//! workbook, or the folder of CSV files, is replaced atomically: a failed or killed export
+//! leaves the previous one whole.
 
 use anyhow::Context as _;
 
@@ -36,20 +38,22 @@ pub async fn run(ctx: &Context, args: &ExportArgs) -> anyhow::Result<Finished> {
     let is_xlsx = out
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
-    if is_xlsx {
+    let written = if is_xlsx {
         if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("failed to create {}", dir.display()))?;
         }
-        vsync_report::write_atomic(out, |w| {
-            vsync_reader::write_xlsx(&desired, w).map_err(std::io::Error::other)
-        })
-        .with_context(|| format!("failed to write {}", out.display()))?;
+        vsync_reader::write_xlsx_file(&desired, out)
     } else {
-        std::fs::create_dir_all(out)
-            .with_context(|| format!("failed to create {}", out.display()))?;
-        vsync_reader::write_csv_dir(&desired, out)
-            .with_context(|| format!("failed to write {}", out.display()))?;
+        // The folder is replaced whole: a failure part-way leaves the last export's files.
+        vsync_reader::write_csv_dir(&desired, out).map(drop)
+    };
+    if let Err(error) = written {
+        let exit = match error.kind() {
+            vsync_reader::WriteErrorKind::ForeignFiles => Exit::Usage,
+            _ => Exit::Error,
+        };
+        return Err(crate::exit::Failure::new(exit, error).into());
     }
     let calls = client.metrics().total_calls();
     ctx.say(&format!(

@@ -14,7 +14,7 @@ use crate::pipeline::{self, PlanFile, PlanInput, RunRecord};
 /// Reads the input, fetches the tenant, plans, writes the plan and the reports.
 pub async fn run(ctx: &Context, args: &PlanArgs) -> anyhow::Result<Finished> {
     let started = Instant::now();
-    let started_at = pipeline::now_rfc3339();
+    let started_at = vsync_executor::now_rfc3339();
     let layers = ctx.layers();
     let input = layers.input(&args.input).resolved()?;
     let desired = pipeline::read_input(&input)?;

@@ -16,7 +16,7 @@ use crate::settings::ProjectMode;
 /// Runs the sync.
 pub async fn run(ctx: &Context, args: &SyncArgs) -> anyhow::Result<Finished> {
     let started = Instant::now();
-    let started_at = pipeline::now_rfc3339();
+    let started_at = vsync_executor::now_rfc3339();
     let layers = ctx.layers();
     let input = layers.input(&args.input).resolved()?;
     let desired = pipeline::read_input(&input)?;

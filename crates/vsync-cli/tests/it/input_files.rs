@@ -310,3 +310,109 @@ async fn every_mapping_example_plans_against_the_tenant() {
     }
     assert_eq!(sim.mutating_request_count(), 0, "plans change nothing");
 }
+
+/// Issue 16: an HRIS file without `--mapping` said "missing column username" with no hint
+/// that a mapping exists. Each shipped example's export names its own example.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_hris_export_without_a_mapping_names_the_example_that_reads_it() {
+    let dir = tempfile::tempdir().unwrap();
+    for (file, system, example) in [
+        ("workday.csv", "Workday", "workday.toml"),
+        (
+            "successfactors.csv",
+            "SAP SuccessFactors",
+            "successfactors.toml",
+        ),
+        ("bamboohr.csv", "BambooHR", "bamboohr.toml"),
+        ("adp.csv", "ADP Workforce Now", "adp.toml"),
+    ] {
+        let export = examples().join(file);
+        let run = vsync(
+            dir.path(),
+            None,
+            &["validate", "--input", export.to_str().unwrap()],
+        )
+        .await;
+        assert_eq!(run.code, 3, "{}", run.all());
+        let said = run.all().replace('\n', " ");
+        assert!(
+            said.contains(&format!("the header is that of a {system} export"))
+                && said.contains(&format!("--mapping examples/mappings/{example}")),
+            "{file}: {}",
+            run.all()
+        );
+        for other in [
+            "workday.toml",
+            "successfactors.toml",
+            "bamboohr.toml",
+            "adp.toml",
+        ] {
+            assert!(
+                other == example || !said.contains(&format!("examples/mappings/{other}")),
+                "{file} names {other} too: {}",
+                run.all()
+            );
+        }
+    }
+
+    // A file that is no HRIS export gets no such hint.
+    std::fs::write(dir.path().join("people.csv"), "user,name\nann@x.com,Ann\n").unwrap();
+    let run = vsync(dir.path(), None, &["validate", "--input", "people.csv"]).await;
+    assert_eq!(run.code, 3, "{}", run.all());
+    assert!(!run.all().contains("--mapping examples/"), "{}", run.all());
+}
+
+/// Issue 15: without `create = true`, the first run failed with `unknown user group "People
+/// Team"` alone and no hint of what to do. Every missing derived group is named, with the
+/// rule and the row that derived it, and the ways to create them.
+#[tokio::test(flavor = "multi_thread")]
+async fn derived_groups_the_tenant_lacks_are_all_named_with_rule_row_and_the_way_out() {
+    let sim = sim(0).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mapping = std::fs::read_to_string(examples().join("workday.toml"))
+        .unwrap()
+        .replace("[derived_groups]\ncreate = true\n", "");
+    assert!(!mapping.contains("create = true"));
+    std::fs::write(dir.path().join("workday.toml"), mapping).unwrap();
+    let export = examples().join("workday.csv");
+    let run = vsync(
+        dir.path(),
+        Some(&sim.uri()),
+        &[
+            "sync",
+            "--input",
+            export.to_str().unwrap(),
+            "--mapping",
+            "workday.toml",
+        ],
+    )
+    .await;
+    assert_eq!(run.code, 3, "{}", run.all());
+    assert_eq!(sim.mutating_request_count(), 0, "{}", run.all());
+    let said = run.all().replace("\n  ", " ");
+    for group in [
+        "Finance Team",
+        "People Team",
+        "Engineering Team",
+        "Contingent Workers",
+    ] {
+        assert!(
+            said.contains(&format!("\"{group}\"")),
+            "{group} is not named:\n{said}"
+        );
+    }
+    assert!(
+        said.contains("{Supervisory Organization} Team")
+            && said.contains("rule 2 (\"Contingent Workers\")"),
+        "the rule and the row are named:\n{said}"
+    );
+    assert!(
+        said.contains("create = true") && said.contains("UserGroups"),
+        "the way out is said:\n{said}"
+    );
+    assert!(
+        said.contains("\"People Team\": derived by workday.toml, [[groups]] rule 1")
+            && said.contains("workday.csv, row 3 (1 member)"),
+        "{said}"
+    );
+}

@@ -3,6 +3,7 @@
 
 mod commands;
 mod examples;
+mod export;
 mod guards;
 mod harness;
 mod input_files;
@@ -11,4 +12,5 @@ mod problems;
 mod projects;
 mod reads;
 mod retries;
+mod run_record;
 mod runs;

@@ -1,8 +1,8 @@
 //! The five XLSX reports, streamed to a file.
 //!
-//! The body is written to `<path>.part` and renamed to `path` once
-//! complete, so a broken download never leaves a truncated report under
-//! the final name. A download cut short is repeated (reports are reads).
+//! The body is written to a temporary file beside `path` and put in
+//! place ([`vsync_fs::PendingFile`]) once complete, so a broken download
+//! never leaves a truncated report under the final name. A download cut short is repeated (reports are reads).
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -50,7 +50,7 @@ async fn every_report_is_streamed_to_a_file() {
                 .await
                 .unwrap(),
         ];
-        for file in files {
+        for file in &files {
             let bytes = std::fs::read(&file.path).unwrap();
             assert_eq!(bytes.len() as u64, file.bytes);
             assert!(
@@ -58,10 +58,18 @@ async fn every_report_is_streamed_to_a_file() {
                 "{} is not an XLSX (zip) file",
                 file.path.display()
             );
-            let mut part = file.path.clone().into_os_string();
-            part.push(".part");
-            assert!(!std::path::Path::new(&part).exists());
         }
+        let mut left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        left.sort();
+        let mut expected: Vec<_> = files.iter().map(|f| f.path.clone()).collect();
+        expected.sort();
+        assert_eq!(
+            left, expected,
+            "no temporary file is left beside the reports"
+        );
     })
     .await;
 }

@@ -1,4 +1,4 @@
-//! What the tenant accepts: control characters, lengths, the number of users.
+//! What the tenant accepts in a field: control characters and lengths.
 
 use crate::cell::control_char;
 use crate::error::ProblemKind;

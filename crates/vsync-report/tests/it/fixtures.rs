@@ -10,7 +10,8 @@ use vsync_model::{
     Permission, PermissionId, Profile, ProfileId, SourceRef, TenantCode, UserGroupId, UserId,
 };
 use vsync_report::{
-    CallBreakdown, RateLimitWaits, Report, RetryBudgetUse, RunFacts, RunMode, RunVerification,
+    CallBreakdown, FileHash, RateLimitWaits, Report, RetryBudgetUse, RunFacts, RunMode, RunPolicy,
+    RunVerification,
 };
 
 /// A username that a spreadsheet would run as a formula.
@@ -291,6 +292,17 @@ pub fn sample_facts(plan: &Plan, mode: RunMode) -> RunFacts {
             throttled: 0,
             lower_bound: plan.lower_bound() as u64 + 1,
         }),
+        account: Some("svc-vsync@acme.com".into()),
+        inputs: vec![FileHash {
+            path: "hris.xlsx".into(),
+            sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08".into(),
+        }],
+        mapping: Some(FileHash {
+            path: "workday.toml".into(),
+            sha256: "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae".into(),
+        }),
+        policy: Some(RunPolicy::from_policy(&vsync_engine::Policy::default())),
+        project_choice: Some("auto".into()),
     }
 }
 

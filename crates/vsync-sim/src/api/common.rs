@@ -1,11 +1,12 @@
 //! Helpers shared by the handlers: paging, transient item failures,
-//! correlation IDs, and the tenants (and projects) a v1 body targets.
+//! correlation IDs, and the tenants (and projects) a v1 body targets, with a v1
+//! security call run in each of them ([`per_target`]).
 
 use std::collections::HashSet;
 
 use vsync_api::limits::CORRELATION_ID_LIFETIME_DAYS;
 use vsync_api::query::split_correlation_ids;
-use vsync_api::{CorrelationId, TargetProjectForTenantsListDto};
+use vsync_api::{AssignmentStatus, CorrelationId, TargetProjectForTenantsListDto};
 
 use crate::app::{Key, Tx};
 use crate::http::ApiError;
@@ -31,6 +32,48 @@ pub(crate) fn page(
         )));
     }
     Ok((start.unwrap_or(0) as usize, limit as usize))
+}
+
+/// What a v1 security call did in one tenant it targets.
+pub(crate) struct TargetOutcome<T> {
+    /// The tenant (and project).
+    pub(crate) key: Key,
+    /// `Failed` when the tenant had problems.
+    pub(crate) status: AssignmentStatus,
+    /// The problems, joined.
+    pub(crate) message: Option<String>,
+    /// What the call answers for the tenant.
+    pub(crate) items: T,
+}
+
+/// Runs a v1 security call (memberships, permission assignments) in every tenant it targets:
+/// `each` changes one tenant, collecting its problems, and says whether it changed it; the
+/// tenants changed are marked for saving.
+pub(crate) fn per_target<T>(
+    tx: &mut Tx<'_>,
+    list: Option<&TargetProjectForTenantsListDto>,
+    mut each: impl FnMut(&mut Tenant, &mut Vec<String>) -> (T, bool),
+) -> Result<Vec<TargetOutcome<T>>, ApiError> {
+    let keys = target_keys(tx, list)?;
+    let mut out = Vec::with_capacity(keys.len());
+    for key in keys {
+        let mut problems = Vec::new();
+        let (items, changed) = each(tx.tenant(&key), &mut problems);
+        if changed {
+            tx.mark(&key);
+        }
+        out.push(TargetOutcome {
+            key,
+            status: if problems.is_empty() {
+                AssignmentStatus::Succeed
+            } else {
+                AssignmentStatus::Failed
+            },
+            message: (!problems.is_empty()).then(|| problems.join("; ")),
+            items,
+        });
+    }
+    Ok(out)
 }
 
 /// The tenants (and projects) a v1 body names, or the request's.

@@ -18,7 +18,7 @@ use vsync_api::{
     UsersToUserGroupsRequestDto,
 };
 
-use crate::api::common::{page, target_keys};
+use crate::api::common::{page, per_target};
 use crate::app::{App, Ctx};
 use crate::http::{ApiError, JsonBody, Query, ok};
 use crate::state::{SimGroup, Tenant};
@@ -122,11 +122,8 @@ fn membership(
         }
     }
     app.write(ctx, |tx| {
-        let keys = target_keys(tx, body.target_project_for_tenants_list.as_ref())?;
-        let mut tenants = Vec::new();
-        for key in keys {
-            let t = tx.tenant(&key);
-            let mut problems = Vec::new();
+        let list = body.target_project_for_tenants_list.as_ref();
+        let targets = per_target(tx, list, |t, problems| {
             let mut assignments = Vec::new();
             let mut changed = false;
             for req in &groups {
@@ -183,21 +180,18 @@ fn membership(
                     users: Some(users),
                 });
             }
-            if changed {
-                tx.mark(&key);
-            }
-            tenants.push(TenantAssignmentsDto {
-                tenant_code: Some(key.0.clone()),
-                status: Some(if problems.is_empty() {
-                    AssignmentStatus::Succeed
-                } else {
-                    AssignmentStatus::Failed
-                }),
-                message: (!problems.is_empty()).then(|| problems.join("; ")),
-                assignments: Some(assignments),
-                project_id: key.1.clone(),
-            });
-        }
+            (assignments, changed)
+        })?;
+        let tenants = targets
+            .into_iter()
+            .map(|o| TenantAssignmentsDto {
+                tenant_code: Some(o.key.0),
+                status: Some(o.status),
+                message: o.message,
+                assignments: Some(o.items),
+                project_id: o.key.1,
+            })
+            .collect();
         Ok(SecurityAssignmentResponseDto {
             tenants: Some(tenants),
         })

@@ -10,14 +10,14 @@ use vsync_api::query::{PermissionUsersQuery, PermissionsQuery, TenantCodeQuery};
 use vsync_api::{
     AssignRevokePermissionByPermissionDto, AssignRevokePermissionByTenantDto,
     AssignRevokePermissionByUserDto, AssignRevokePermissionsRequestDto,
-    AssignRevokePermissionsResponseDto, AssignmentStatus, GetPermissionsApiResponseDto,
+    AssignRevokePermissionsResponseDto, GetPermissionsApiResponseDto,
     PermissionAssignedByTenantDto, PermissionAssignedForLocalTenantDto, PermissionAssignedUserDto,
     PermissionAssignedUsersDto, PermissionBulkOperationResponseDto, PermissionDto,
     PermissionErrorDto, PermissionFailureDto, PermissionFrom, PermissionSuccessDto,
     PermissionsListDto,
 };
 
-use crate::api::common::{TRANSIENT, check_correlation, correlated, page, target_keys};
+use crate::api::common::{TRANSIENT, check_correlation, correlated, page, per_target};
 use crate::app::{App, Ctx};
 use crate::http::{ApiError, JsonBody, Query, new_rci, ok};
 use crate::state::{CorrelationRecord, SimPermission, Tenant, now_ms};
@@ -190,11 +190,8 @@ fn assign(
         .clone()
         .ok_or_else(|| ApiError::bad_request("permissions is required"))?;
     app.write(ctx, |tx| {
-        let keys = target_keys(tx, body.target_project_for_tenants_list.as_ref())?;
-        let mut tenants = Vec::new();
-        for key in keys {
-            let t = tx.tenant(&key);
-            let mut problems = Vec::new();
+        let list = body.target_project_for_tenants_list.as_ref();
+        let targets = per_target(tx, list, |t, problems| {
             let mut results = Vec::new();
             let mut changed = false;
             for req in &perms {
@@ -259,20 +256,19 @@ fn assign(
                         if add { "assigned" } else { "removed" }
                     ),
                 );
-                tx.mark(&key);
             }
-            tenants.push(AssignRevokePermissionByTenantDto {
-                tenant_code: Some(key.0.clone()),
-                permissions: Some(results),
-                status: Some(if problems.is_empty() {
-                    AssignmentStatus::Succeed
-                } else {
-                    AssignmentStatus::Failed
-                }),
-                message: (!problems.is_empty()).then(|| problems.join("; ")),
-                project_id: key.1.clone(),
-            });
-        }
+            (results, changed)
+        })?;
+        let tenants = targets
+            .into_iter()
+            .map(|o| AssignRevokePermissionByTenantDto {
+                tenant_code: Some(o.key.0),
+                permissions: Some(o.items),
+                status: Some(o.status),
+                message: o.message,
+                project_id: o.key.1,
+            })
+            .collect();
         Ok(AssignRevokePermissionsResponseDto {
             tenants: Some(tenants),
             session_repo_id: None,

@@ -153,6 +153,14 @@ impl BulkAnswer {
             .push(success_dto(user));
     }
 
+    /// A user created, updated or deleted: in the successes and the audit log; it changed
+    /// the tenant.
+    fn done(&mut self, t: &mut Tenant, who: &str, event: &str, verb: &str, user: &SimUser) -> bool {
+        log_user(t, who, event, verb, user);
+        self.succeeded(user);
+        true
+    }
+
     fn failed(
         &mut self,
         user_id: Option<String>,
@@ -339,6 +347,11 @@ fn update_user(
     .expect("checked above"))
 }
 
+/// Writes `verb user NAME` to the tenant's audit log as `event`.
+fn log_user(t: &mut Tenant, who: &str, event: &str, verb: &str, user: &SimUser) {
+    t.log(who, event, format!("{verb} user {}", user.username));
+}
+
 fn status_error((status, message): (StatusCode, String)) -> ApiError {
     let code = match status {
         StatusCode::NOT_FOUND => "NotFound",
@@ -366,11 +379,7 @@ pub(crate) async fn add(
             body.account_enabled.as_deref(),
         )
         .map_err(status_error)?;
-        t.log(
-            &ctx.username,
-            "UserCreated",
-            format!("created user {}", u.username),
-        );
+        log_user(t, &ctx.username, "UserCreated", "created", &u);
         *changed = true;
         Ok(u)
     })?;
@@ -404,11 +413,7 @@ pub(crate) async fn update(
             body.account_enabled.as_deref(),
         )
         .map_err(status_error)?;
-        t.log(
-            &ctx.username,
-            "UserUpdated",
-            format!("updated user {}", u.username),
-        );
+        log_user(t, &ctx.username, "UserUpdated", "updated", &u);
         *changed = true;
         Ok(u)
     })?;
@@ -450,6 +455,29 @@ fn check_batch(n: usize) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// A v2 bulk call: `items` (the body's `field`) at most the batch limit, each answered on
+/// its own by `each`, which says whether it changed the tenant; `fail` marks the items the
+/// test's faults fail transiently.
+fn bulk<T>(
+    app: &App,
+    ctx: &Ctx,
+    items: Option<Vec<T>>,
+    field: &str,
+    mut each: impl FnMut(&mut Tenant, T, bool, &mut BulkAnswer) -> bool,
+) -> Result<Response, ApiError> {
+    let items = items.ok_or_else(|| ApiError::bad_request(format!("{field} is required")))?;
+    check_batch(items.len())?;
+    let transient = ctx.item_faults(items.len());
+    let out = app.write_tenant(ctx, |t, changed| {
+        let mut out = BulkAnswer::new();
+        for (item, fail) in items.into_iter().zip(transient) {
+            *changed |= each(t, item, fail, &mut out);
+        }
+        Ok(out.0)
+    })?;
+    Ok(ok(&out))
+}
+
 /// `POST /v2/admin/users`.
 pub(crate) async fn bulk_add(
     State(app): State<Arc<App>>,
@@ -457,44 +485,29 @@ pub(crate) async fn bulk_add(
     Query(_q): Query<TenantCodeQuery>,
     JsonBody(body): JsonBody<UsersCreationApiRequestDto>,
 ) -> Result<Response, ApiError> {
-    let users = body
-        .users
-        .ok_or_else(|| ApiError::bad_request("users is required"))?;
-    check_batch(users.len())?;
-    let transient = ctx.item_faults(users.len());
-    let out = app.write_tenant(&ctx, |t, changed| {
-        let mut out = BulkAnswer::new();
-        for (item, fail) in users.into_iter().zip(transient) {
-            let name = item.username.clone();
-            let display = item.display_name.clone();
-            if fail {
-                out.failed(None, name, display, TRANSIENT);
-                continue;
-            }
-            match create_user(
-                &app,
-                t,
-                item.username.as_deref(),
-                item.display_name,
-                item.employee_id,
-                item.email,
-                item.account_enabled.as_deref(),
-            ) {
-                Ok(u) => {
-                    t.log(
-                        &ctx.username,
-                        "UserCreated",
-                        format!("created user {}", u.username),
-                    );
-                    *changed = true;
-                    out.succeeded(&u);
-                }
-                Err((_, message)) => out.failed(None, name, display, message),
+    bulk(&app, &ctx, body.users, "users", |t, item, fail, out| {
+        let name = item.username.clone();
+        let display = item.display_name.clone();
+        if fail {
+            out.failed(None, name, display, TRANSIENT);
+            return false;
+        }
+        match create_user(
+            &app,
+            t,
+            item.username.as_deref(),
+            item.display_name,
+            item.employee_id,
+            item.email,
+            item.account_enabled.as_deref(),
+        ) {
+            Ok(u) => out.done(t, &ctx.username, "UserCreated", "created", &u),
+            Err((_, message)) => {
+                out.failed(None, name, display, message);
+                false
             }
         }
-        Ok(out.0)
-    })?;
-    Ok(ok(&out))
+    })
 }
 
 /// `PUT /v2/admin/users`.
@@ -504,51 +517,34 @@ pub(crate) async fn bulk_update(
     Query(_q): Query<TenantCodeQuery>,
     JsonBody(body): JsonBody<UsersUpdateApiRequestDto>,
 ) -> Result<Response, ApiError> {
-    let users = body
-        .users
-        .ok_or_else(|| ApiError::bad_request("users is required"))?;
-    check_batch(users.len())?;
-    let transient = ctx.item_faults(users.len());
-    let out = app.write_tenant(&ctx, |t, changed| {
-        let mut out = BulkAnswer::new();
-        for (item, fail) in users.into_iter().zip(transient) {
-            let name = item.username.clone();
-            let display = item.display_name.clone();
-            let Some(user_id) = item.user_id.clone().filter(|u| !u.is_empty()) else {
-                out.failed(None, name, display, "userId is required");
-                continue;
-            };
-            if fail {
-                out.failed(Some(user_id), name, display, TRANSIENT);
-                continue;
-            }
-            match update_user(
-                t,
-                &user_id,
-                item.username.as_deref(),
-                item.display_name,
-                item.employee_id,
-                item.email,
-                item.account_enabled.as_deref(),
-            ) {
-                Ok(u) => {
-                    t.log(
-                        &ctx.username,
-                        "UserUpdated",
-                        format!("updated user {}", u.username),
-                    );
-                    *changed = true;
-                    out.succeeded(&u);
-                }
-                Err((_, message)) => {
-                    let name = name.or_else(|| t.user(&user_id).map(|u| u.username.clone()));
-                    out.failed(Some(user_id), name, display, message);
-                }
+    bulk(&app, &ctx, body.users, "users", |t, item, fail, out| {
+        let name = item.username.clone();
+        let display = item.display_name.clone();
+        let Some(user_id) = item.user_id.clone().filter(|u| !u.is_empty()) else {
+            out.failed(None, name, display, "userId is required");
+            return false;
+        };
+        if fail {
+            out.failed(Some(user_id), name, display, TRANSIENT);
+            return false;
+        }
+        match update_user(
+            t,
+            &user_id,
+            item.username.as_deref(),
+            item.display_name,
+            item.employee_id,
+            item.email,
+            item.account_enabled.as_deref(),
+        ) {
+            Ok(u) => out.done(t, &ctx.username, "UserUpdated", "updated", &u),
+            Err((_, message)) => {
+                let name = name.or_else(|| t.user(&user_id).map(|u| u.username.clone()));
+                out.failed(Some(user_id), name, display, message);
+                false
             }
         }
-        Ok(out.0)
-    })?;
-    Ok(ok(&out))
+    })
 }
 
 /// `DELETE /v2/admin/users`.
@@ -558,34 +554,18 @@ pub(crate) async fn bulk_delete(
     Query(_q): Query<TenantCodeQuery>,
     JsonBody(body): JsonBody<UsersDeleteApiRequestDto>,
 ) -> Result<Response, ApiError> {
-    let ids = body
-        .user_ids
-        .ok_or_else(|| ApiError::bad_request("userIds is required"))?;
-    check_batch(ids.len())?;
-    let transient = ctx.item_faults(ids.len());
-    let out = app.write_tenant(&ctx, |t, changed| {
-        let mut out = BulkAnswer::new();
-        for (id, fail) in ids.into_iter().zip(transient) {
-            let Some(u) = t.user(&id).cloned() else {
-                out.failed(Some(id.clone()), None, None, format!("user {id} not found"));
-                continue;
-            };
-            if fail {
-                out.failed(Some(id), Some(u.username), u.display_name, TRANSIENT);
-                continue;
-            }
-            t.delete_users(&BTreeSet::from([id]));
-            t.log(
-                &ctx.username,
-                "UserDeleted",
-                format!("deleted user {}", u.username),
-            );
-            *changed = true;
-            out.succeeded(&u);
+    bulk(&app, &ctx, body.user_ids, "userIds", |t, id, fail, out| {
+        let Some(u) = t.user(&id).cloned() else {
+            out.failed(Some(id.clone()), None, None, format!("user {id} not found"));
+            return false;
+        };
+        if fail {
+            out.failed(Some(id), Some(u.username), u.display_name, TRANSIENT);
+            return false;
         }
-        Ok(out.0)
-    })?;
-    Ok(ok(&out))
+        t.delete_users(&BTreeSet::from([id]));
+        out.done(t, &ctx.username, "UserDeleted", "deleted", &u)
+    })
 }
 
 /// `PUT /v3/admin/users/{username}`: replace the whole definition, or create.
