@@ -1,7 +1,6 @@
 //! How a run strings the crates together: read, fetch, diff, plan, apply, verify, report.
 
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
@@ -10,13 +9,11 @@ use vsync_client::Client;
 use vsync_engine::outcome::{ChangeOutcome, Status};
 use vsync_engine::{BatchLimits, Plan, Policy};
 use vsync_executor::{
-    ApplyOutcome, ExecError, FetchOptions, NewProject, ProjectChoice, ProjectState, Verification,
+    ApplyOutcome, ExecError, FetchOptions, NewProject, ProjectChoice, ProjectState,
 };
 use vsync_model::{DesiredState, LiveState, ReadScope};
 use vsync_reader::{Mapping, ReadOptions, ReadSummary};
-use vsync_report::{
-    FileHash, ProductionVersions, RateLimitWaits, Report, RunFacts, RunMode, RunPolicy, RunProject,
-};
+use vsync_report::{Report, RunFacts};
 
 use crate::context::Context;
 use crate::exit::{Exit, Failure};
@@ -25,7 +22,9 @@ use crate::runs::RunDir;
 use crate::settings::{ProjectMode, ResolvedInput, Target};
 
 mod calls;
+mod record;
 pub use calls::{ReadCalls, remaining_bound};
+pub use record::RunRecord;
 
 /// Reads the input; problems are an invalid-input failure.
 pub fn read_input(input: &ResolvedInput) -> Result<DesiredState, Failure> {
@@ -405,191 +404,6 @@ pub fn sha256_of(path: &Path) -> Option<String> {
     use sha2::Digest as _;
     let bytes = std::fs::read(path).ok()?;
     Some(hex::encode(sha2::Sha256::digest(&bytes)))
-}
-
-/// The facts of one run, collected as it goes: the report's run section is made from them,
-/// and the run folder's `run.json` records all of them (who signed in where, the input and
-/// mapping with their hashes, the policy and its guard limits, the project, the version).
-pub struct RunRecord<'a> {
-    /// The command (`plan`, `apply`, `sync`).
-    pub command: &'static str,
-    /// How the run was started.
-    pub mode: RunMode,
-    /// The tenant.
-    pub target: &'a Target,
-    /// The input, as a plan records it.
-    pub input: &'a PlanInput,
-    /// The policy, guards included.
-    pub policy: &'a Policy,
-    /// When the run started, RFC 3339.
-    pub started_at: String,
-    /// The monotonic start.
-    pub started: Instant,
-    /// The client, for its metrics.
-    pub client: &'a Client,
-    /// The verification, when one was made.
-    pub verification: Option<&'a Verification>,
-    /// The run whose journal this run continued.
-    pub resumes: Option<PathBuf>,
-    /// The read the run planned from or checked its plan against (none for a resume).
-    pub read: ReadCalls,
-    /// The fewest calls the writes take, when not the plan's lower bound (a resume: the
-    /// bound of what was left).
-    pub writes_bound: Option<u64>,
-    /// What the apply did, when it applied: its project and production versions.
-    pub applied: Option<&'a ApplyOutcome>,
-    /// The exit code.
-    pub exit: Exit,
-}
-
-/// `run.json`: the facts of a run, in its folder.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct RunJson<'a> {
-    format: &'static str,
-    version: u32,
-    command: &'static str,
-    vsync_version: &'static str,
-    tenant: String,
-    target_url: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    account: Option<&'a str>,
-    auth_method: String,
-    project: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    project_id: Option<&'a str>,
-    non_versioned: bool,
-    input: &'a PlanInput,
-    policy: &'a Policy,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    resumes: Option<&'a Path>,
-    facts: RunFacts,
-}
-
-impl RunRecord<'_> {
-    /// The report's facts.
-    pub fn facts(&self) -> RunFacts {
-        let metrics = self.client.metrics();
-        RunFacts {
-            tool_version: env!("CARGO_PKG_VERSION").to_owned(),
-            tenant: Some(self.target.tenant_label()),
-            target_url: Some(self.target.base_url.clone()),
-            input_files: self.input.files.clone(),
-            input_checksum: self.input.checksum.clone(),
-            mode: self.mode,
-            started_at: Some(self.started_at.clone()),
-            finished_at: Some(vsync_executor::now_rfc3339()),
-            duration_ms: self.started.elapsed().as_millis() as u64,
-            api_calls_used: metrics.total_calls(),
-            calls_by_endpoint: metrics
-                .calls
-                .iter()
-                .map(|(op, n)| (format!("{} {}", op.method(), op.path_template()), *n))
-                .collect(),
-            rate_limit_waits: RateLimitWaits {
-                count: metrics.rate_limit_waits,
-                total_ms: metrics.rate_limit_wait.as_millis() as u64,
-            },
-            retries: metrics.retries,
-            retry_budget: Some(vsync_report::RetryBudgetUse {
-                used: metrics.retry_budget_spent,
-                size: metrics.retry_budget_size(),
-            }),
-            converged: self.verification.map(|v| v.converged),
-            remaining_differences: self
-                .verification
-                .map(|v| v.remaining.clone())
-                .unwrap_or_default(),
-            verification: self.verification.map(|v| vsync_report::RunVerification {
-                method: v.mode.as_str().to_owned(),
-                confirmed: v.confirmed as u64,
-                uncertain: v.uncertain as u64,
-                reread: v
-                    .reread
-                    .map(|scope| scope.lists().into_iter().map(str::to_owned).collect())
-                    .unwrap_or_default(),
-                reread_calls: v.reread_calls,
-                settled: v.settled.len() as u64,
-            }),
-            calls: None,
-            exit_code: Some(i32::from(self.exit.code())),
-            result: Some(self.exit.label().to_owned()),
-            project: self
-                .applied
-                .and_then(|a| a.project.as_ref())
-                .map(|p| RunProject {
-                    id: p.id.to_string(),
-                    name: p.name.clone(),
-                    published: p.published(),
-                    note: p.message.clone(),
-                }),
-            production_versions: self
-                .applied
-                .and_then(|a| a.production_versions.as_ref())
-                .map(|versions| ProductionVersions {
-                    count: versions.len() as u64,
-                    ids: versions.iter().filter_map(|v| v.id.clone()).collect(),
-                }),
-            account: self.target.account.clone(),
-            inputs: self.input_hashes(),
-            mapping: self.input.mapping.as_ref().map(|path| FileHash {
-                path: path.display().to_string(),
-                sha256: self.input.mapping_checksum.clone().unwrap_or_default(),
-            }),
-            policy: Some(RunPolicy::from_policy(self.policy)),
-            project_choice: Some(self.target.project.to_string()),
-        }
-    }
-
-    /// Each input file with its SHA-256: one file's is the input's checksum, several are
-    /// hashed one by one.
-    fn input_hashes(&self) -> Vec<FileHash> {
-        let files = &self.input.files;
-        if let [only] = files.as_slice() {
-            return vec![FileHash {
-                path: only.clone(),
-                sha256: self.input.checksum.clone(),
-            }];
-        }
-        files
-            .iter()
-            .map(|file| FileHash {
-                path: file.clone(),
-                sha256: sha256_of(Path::new(file)).unwrap_or_default(),
-            })
-            .collect()
-    }
-
-    /// Writes `run.json` into the run's folder.
-    pub fn write(&self, run: &RunDir, facts: RunFacts) -> anyhow::Result<()> {
-        let json = RunJson {
-            format: "vsync-run",
-            version: 1,
-            command: self.command,
-            vsync_version: env!("CARGO_PKG_VERSION"),
-            tenant: self.target.tenant_label(),
-            target_url: vsync_report::redact_url(&self.target.base_url),
-            account: self.target.account.as_deref(),
-            auth_method: self.target.method.to_string(),
-            project: self.target.project.to_string(),
-            project_id: self
-                .applied
-                .and_then(|a| a.project.as_ref())
-                .map(|p| p.id.as_str())
-                .or_else(|| self.target.project.id().map(vsync_model::ProjectId::as_str)),
-            non_versioned: self.target.non_versioned,
-            input: self.input,
-            policy: self.policy,
-            resumes: self.resumes.as_deref(),
-            facts,
-        };
-        let path = run.path.join(crate::runs::RUN_FILE);
-        vsync_fs::write_with(&path, |w| {
-            serde_json::to_writer_pretty(w, &json).map_err(std::io::Error::other)
-        })
-        .map_err(vsync_fs::Error::into_io)
-        .with_context(|| format!("failed to write {}", path.display()))
-    }
 }
 
 /// Writes the report files and `run.json` into the run's folder, prints the terminal summary
