@@ -186,7 +186,9 @@ pub(super) fn check_identities(
 }
 
 /// Rows whose username matches nobody but whose employee ID matches exactly one unmatched live
-/// user are renames of that user; ambiguous ones are problems.
+/// user are renames of that user; ambiguous ones are problems. So is a row whose employee ID
+/// belongs to a live user that another row keeps under its own username without giving it
+/// another employee ID: it would give that employee a second account.
 pub(super) fn match_renames(
     desired: &DesiredState,
     live: &LiveState,
@@ -200,28 +202,65 @@ pub(super) fn match_renames(
     }
     // employee ID -> live index, or None when two unmatched live users share it.
     let mut by_employee: HashMap<&str, Option<usize>> = HashMap::new();
+    // employee ID -> the first live user with it that a row keeps by its username.
+    let mut kept: HashMap<&str, usize> = HashMap::new();
     for (index, user) in live.users.iter().enumerate() {
-        if taken[index] {
-            continue;
-        }
-        if let Some(employee) = user
+        let Some(employee) = user
             .employee_id
             .as_deref()
             .map(str::trim)
             .filter(|e| !e.is_empty())
-        {
-            by_employee
-                .entry(employee)
-                .and_modify(|slot| *slot = None)
-                .or_insert(Some(index));
+        else {
+            continue;
+        };
+        if taken[index] {
+            kept.entry(employee).or_insert(index);
+            continue;
         }
+        by_employee
+            .entry(employee)
+            .and_modify(|slot| *slot = None)
+            .or_insert(Some(index));
     }
+    // live index -> the row that keeps it, built when first needed.
+    let mut keepers: Option<HashMap<usize, usize>> = None;
     let mut claimed: HashMap<&str, usize> = HashMap::new();
     for &index in unmatched {
         let user = &desired.users[index];
         let employee = user.employee_id.as_deref().map_or("", str::trim);
         match by_employee.get(employee) {
-            None => {}
+            None => {
+                let Some(&live_index) = kept.get(employee) else {
+                    continue;
+                };
+                let keepers = keepers.get_or_insert_with(|| {
+                    matched
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(row, m)| Some(((*m)?, row)))
+                        .collect()
+                });
+                let Some(&keeper) = keepers.get(&live_index) else {
+                    continue;
+                };
+                let keeps_id = desired.users[keeper]
+                    .employee_id
+                    .as_deref()
+                    .map_or("", str::trim);
+                if keeps_id.is_empty() || keeps_id == employee {
+                    let holder = &live.users[live_index];
+                    problems.push(EngineError::Contradiction {
+                        message: format!(
+                            "employee ID {employee:?} of {:?} is the live user {:?}, which the row at {} keeps; applying both would give one employee two accounts. Fix the file: if {:?} is renamed, give that row the new username instead of adding a row; otherwise give one of the rows another employeeId",
+                            user.username,
+                            holder.username,
+                            desired.users[keeper].source,
+                            holder.username,
+                        ),
+                        at: Some(user.source.clone()),
+                    });
+                }
+            }
             Some(None) => problems.push(EngineError::Contradiction {
                 message: format!(
                     "employee ID {employee:?} of {:?} belongs to several live users; cannot tell which one is renamed",

@@ -3,6 +3,7 @@
 mod diff;
 mod export;
 mod guards;
+mod identity;
 mod plan;
 mod props;
 mod snapshots;

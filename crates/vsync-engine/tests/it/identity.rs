@@ -1,0 +1,161 @@
+//! The identity check tried as an adversary would: every row that could join two people, or
+//! give one employee a second account, is refused before anything is planned; rows that only
+//! rename or re-number one person converge.
+
+use vsync_engine::{ChangeKind, ErrorKind, diff};
+use vsync_model::LiveState;
+
+use crate::support::*;
+
+/// Ann (`E1`) and Bob (`E2`), both enabled.
+fn ann_and_bob() -> LiveState {
+    let mut ann = live_user("u1", "ann@x.com");
+    ann.employee_id = Some("E1".into());
+    let mut bob = live_user("u2", "bob@x.com");
+    bob.employee_id = Some("E2".into());
+    tenant(vec![ann, bob])
+}
+
+fn row(username: &str, employee: Option<&str>, row: u64) -> vsync_model::DesiredUser {
+    let mut user = desired_user(username, row);
+    user.employee_id = employee.map(Into::into);
+    user
+}
+
+/// A row with a new username and the employee ID of a live user that another row keeps under
+/// its own username (without an employee ID) would give that employee a second account. It is
+/// refused, naming the row, the live user and the row that keeps it.
+#[test]
+fn a_new_username_with_the_employee_id_of_a_user_another_row_keeps_is_refused() {
+    let live = ann_and_bob();
+    for employee_of_first in [None, Some("E1")] {
+        let rows = vec![
+            row("ann@x.com", employee_of_first, 2),
+            row("bob@x.com", Some("E2"), 3),
+            row("ann.new@x.com", Some("E1"), 4),
+        ];
+        let err = diff(&desired(rows), &live, &unguarded()).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Contradiction, "{err}");
+        let text = err.to_string();
+        for part in [
+            "users.csv, row 4",
+            "\"ann@x.com\"",
+            "users.csv, row 2",
+            "E1",
+        ] {
+            assert!(text.contains(part), "{part:?} missing from {text}");
+        }
+    }
+}
+
+/// The same with the rows the other way round: the new username comes first.
+#[test]
+fn the_second_account_is_refused_whatever_the_row_order() {
+    let live = ann_and_bob();
+    let rows = vec![
+        row("ann.new@x.com", Some("E1"), 2),
+        row("ann@x.com", None, 3),
+        row("bob@x.com", Some("E2"), 4),
+    ];
+    let err = diff(&desired(rows), &live, &unguarded()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Contradiction, "{err}");
+    assert!(err.to_string().contains("users.csv, row 2"), "{err}");
+}
+
+/// When the row that keeps the live user gives it another employee ID, the file moves the ID:
+/// one person re-numbered, another created, nobody merged. It converges.
+#[test]
+fn an_employee_id_moved_to_a_new_user_converges() {
+    let live = ann_and_bob();
+    let rows = vec![
+        row("ann@x.com", Some("E9"), 2),
+        row("bob@x.com", Some("E2"), 3),
+        row("new@x.com", Some("E1"), 4),
+    ];
+    let changes = diff(&desired(rows), &live, &unguarded()).unwrap();
+    let mut kinds: Vec<String> = summary(&changes);
+    kinds.sort();
+    assert_eq!(
+        kinds,
+        ["User Create new@x.com", "User Update ann@x.com"],
+        "{kinds:?}"
+    );
+}
+
+/// Two new usernames with one live user's employee ID would both rename it: refused.
+#[test]
+fn two_rows_renaming_one_user_are_refused() {
+    let live = ann_and_bob();
+    let rows = vec![
+        row("ann.a@x.com", Some("E1"), 2),
+        row("ann.b@x.com", Some("E1"), 3),
+        row("bob@x.com", Some("E2"), 4),
+    ];
+    let err = diff(&desired(rows), &live, &unguarded()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Contradiction, "{err}");
+    let text = err.to_string();
+    assert!(
+        text.contains("both would rename \"ann@x.com\"") && text.contains("row 3"),
+        "{text}"
+    );
+}
+
+/// Two rows keeping two live users under their usernames but giving both one employee ID:
+/// the second joins Bob with Ann's ID. Refused.
+#[test]
+fn two_kept_users_given_one_employee_id_are_refused() {
+    let live = ann_and_bob();
+    let rows = vec![
+        row("ann@x.com", Some("E1"), 2),
+        row("bob@x.com", Some("E1"), 3),
+    ];
+    let err = diff(&desired(rows), &live, &unguarded()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Contradiction, "{err}");
+    assert!(err.to_string().contains("users.csv, row 3"), "{err}");
+}
+
+/// A rename chain in one file (Ann takes Bob's username, Bob a new one) cannot be applied in
+/// one pass without a moment where two users hold one username: refused, both rows kept.
+/// A swap of two usernames is the same. Renamed one at a time, each converges.
+#[test]
+fn a_rename_chain_or_swap_is_refused_and_each_step_alone_converges() {
+    let live = ann_and_bob();
+    for rows in [
+        vec![
+            row("bob@x.com", Some("E1"), 2),
+            row("carol@x.com", Some("E2"), 3),
+        ],
+        vec![
+            row("carol@x.com", Some("E2"), 2),
+            row("bob@x.com", Some("E1"), 3),
+        ],
+        vec![
+            row("bob@x.com", Some("E1"), 2),
+            row("ann@x.com", Some("E2"), 3),
+        ],
+    ] {
+        let err = diff(&desired(rows.clone()), &live, &unguarded()).unwrap_err();
+        assert!(
+            err.problems()
+                .iter()
+                .all(|p| p.kind() == ErrorKind::Contradiction),
+            "{rows:?}: {err}"
+        );
+        assert!(
+            err.to_string().contains("joins two people"),
+            "{rows:?}: {err}"
+        );
+    }
+
+    // Step one alone: Bob becomes carol, Ann stays.
+    let rows = vec![
+        row("ann@x.com", Some("E1"), 2),
+        row("carol@x.com", Some("E2"), 3),
+    ];
+    let changes = diff(&desired(rows), &live, &unguarded()).unwrap();
+    assert_eq!(summary(&changes), ["User Rename carol@x.com"]);
+    let ChangeKind::UpdateUser { user, .. } = &changes.changes[0].kind else {
+        panic!("{:?}", changes.changes[0]);
+    };
+    assert_eq!(user.as_str(), "u2", "Bob's account is the one renamed");
+}
