@@ -6,6 +6,7 @@ mod examples;
 mod export;
 mod guards;
 mod harness;
+mod identity;
 mod input_files;
 mod output;
 mod problems;
