@@ -15,3 +15,4 @@ mod reads;
 mod retries;
 mod run_record;
 mod runs;
+mod server_errors;
