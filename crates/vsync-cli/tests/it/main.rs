@@ -16,3 +16,4 @@ mod retries;
 mod run_record;
 mod runs;
 mod server_errors;
+mod terminal;
