@@ -118,7 +118,15 @@ async fn rows_joining_two_people_or_doubling_one_are_refused_and_a_chain_step_by
         rows[b][user] = "chain.new@example.com".into();
     }))
     .await;
-    assert!(run.stderr.contains("joins two people"), "{}", run.all());
+    assert!(
+        run.stderr.contains("joins two people")
+            && run.stderr.contains(&format!(
+                "{b_user:?} is renamed to \"chain.new@example.com\" at tenant/users.csv, row {}: sync that rename first",
+                b + 2
+            )),
+        "{}",
+        run.all()
+    );
     assert_eq!(usernames_by_employee(&sim), before, "nobody changed");
 
     // One step a run: b is renamed, then a takes b's old username.

@@ -16,4 +16,5 @@ mod retries;
 mod run_record;
 mod runs;
 mod server_errors;
+#[cfg(target_os = "linux")]
 mod terminal;

@@ -26,8 +26,7 @@ async fn on_a_terminal(dir: &std::path::Path, host: &str, cols: u16, args: &str)
     harness::run(command).await
 }
 
-/// util-linux `script` makes the pseudo-terminal.
-#[cfg(target_os = "linux")]
+/// util-linux `script` makes the pseudo-terminal (the module is Linux only).
 #[tokio::test(flavor = "multi_thread")]
 async fn the_plan_fits_the_terminal_it_is_shown_on_whatever_columns_says() {
     let sim = sim(20).await;

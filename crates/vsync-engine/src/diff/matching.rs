@@ -155,6 +155,16 @@ pub(super) fn check_identities(
             by_employee.entry(id).or_insert(index);
         }
     }
+    // employee ID -> the first row that matches no live user by username and gives it: a
+    // rename of that ID's live user, if the file holds a chain of renames.
+    let mut renames: HashMap<&str, usize> = HashMap::new();
+    for (row, user) in desired.users.iter().enumerate() {
+        if matched[row].is_none()
+            && let Some(id) = employee(user.employee_id.as_deref())
+        {
+            renames.entry(id).or_insert(row);
+        }
+    }
     for (row, live_index) in suspects {
         let user = &desired.users[row];
         let wanted = employee(user.employee_id.as_deref()).unwrap_or_default();
@@ -171,9 +181,18 @@ pub(super) fn check_identities(
                 .filter(|e| !trim(e).is_empty())
                 .map_or_else(|| "none".to_owned(), |e| format!("{e:?}"))
         };
+        let way_out = match employee(holder.employee_id.as_deref()).and_then(|id| renames.get(id))
+        {
+            // A chain: another row renames the holder away.
+            Some(&next) => format!(
+                "{:?} is renamed to {:?} at {}: sync that rename first, with this row's username unchanged, then this one",
+                holder.username, desired.users[next].username, desired.users[next].source
+            ),
+            None => "Fix the file, or, if the employee's username really changes to one another user holds, change that user's username in Visier first".to_owned(),
+        };
         problems.push(EngineError::Contradiction {
             message: format!(
-                "the row joins two people: its username {:?} is the live user {:?} (employeeId {}), but its employeeId {wanted:?} is the live user {:?} (employeeId {}); applying it would overwrite one with the other. Fix the file, or, if the employee's username really changes to one another user holds, change that user's username in Visier first",
+                "the row joins two people: its username {:?} is the live user {:?} (employeeId {}), but its employeeId {wanted:?} is the live user {:?} (employeeId {}); applying it would overwrite one with the other. {way_out}",
                 user.username,
                 holder.username,
                 id_of(holder),

@@ -147,6 +147,19 @@ fn a_rename_chain_or_swap_is_refused_and_each_step_alone_converges() {
         );
     }
 
+    // The chain's way out names the rename to do first.
+    let rows = vec![
+        row("bob@x.com", Some("E1"), 2),
+        row("carol@x.com", Some("E2"), 3),
+    ];
+    let text = diff(&desired(rows), &live, &unguarded())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        text.contains("\"bob@x.com\" is renamed to \"carol@x.com\" at users.csv, row 3: sync that rename first"),
+        "{text}"
+    );
+
     // Step one alone: Bob becomes carol, Ann stays.
     let rows = vec![
         row("ann@x.com", Some("E1"), 2),
