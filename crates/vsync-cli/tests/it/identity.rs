@@ -89,8 +89,11 @@ async fn rows_joining_two_people_or_doubling_one_are_refused_and_a_chain_step_by
     }))
     .await;
     assert!(
-        run.stderr.contains("two accounts")
-            && run.stderr.contains(&format!("users.csv, row {}", a + 2)),
+        run.stderr.contains("would give one employee two accounts")
+            && run.stderr.contains(&format!(
+                "which the row at tenant/users.csv, row {} keeps;",
+                a + 2
+            )),
         "{}",
         run.all()
     );

@@ -206,8 +206,9 @@ pub(super) fn check_identities(
 
 /// Rows whose username matches nobody but whose employee ID matches exactly one unmatched live
 /// user are renames of that user; ambiguous ones are problems. So is a row whose employee ID
-/// belongs to a live user that another row keeps under its own username without giving it
-/// another employee ID: it would give that employee a second account.
+/// belongs to a live user that another row keeps under its own username: whether that row
+/// keeps the ID (one employee, two accounts) or gives another (a recycled username), the live
+/// account would go to one person and a new one to the other.
 pub(super) fn match_renames(
     desired: &DesiredState,
     live: &LiveState,
@@ -262,23 +263,24 @@ pub(super) fn match_renames(
                 let Some(&keeper) = keepers.get(&live_index) else {
                     continue;
                 };
-                let keeps_id = desired.users[keeper]
-                    .employee_id
-                    .as_deref()
-                    .map_or("", str::trim);
-                if keeps_id.is_empty() || keeps_id == employee {
-                    let holder = &live.users[live_index];
-                    problems.push(EngineError::Contradiction {
-                        message: format!(
-                            "employee ID {employee:?} of {:?} is the live user {:?}, which the row at {} keeps; applying both would give one employee two accounts. Fix the file: if {:?} is renamed, give that row the new username instead of adding a row; otherwise give one of the rows another employeeId",
-                            user.username,
-                            holder.username,
-                            desired.users[keeper].source,
-                            holder.username,
-                        ),
-                        at: Some(user.source.clone()),
-                    });
-                }
+                let (holder, keeper) = (&live.users[live_index], &desired.users[keeper]);
+                let way_out = match keeper.employee_id.as_deref().map(str::trim) {
+                    Some(id) if !id.is_empty() && id != employee => format!(
+                        " (giving it employeeId {id:?}); applying both would give that employee's account to another person and the employee a new account. Fix the file; if {:?} is renamed to {:?} and its old username goes to someone else, sync the rename first (without the row at {}), then add that row",
+                        holder.username, user.username, keeper.source
+                    ),
+                    _ => format!(
+                        "; applying both would give one employee two accounts. Fix the file; if {:?} is renamed to {:?}, change the username in the row at {} instead of adding a row",
+                        holder.username, user.username, keeper.source
+                    ),
+                };
+                problems.push(EngineError::Contradiction {
+                    message: format!(
+                        "employee ID {employee:?} of {:?} is the live user {:?}, which the row at {} keeps{way_out}",
+                        user.username, holder.username, keeper.source,
+                    ),
+                    at: Some(user.source.clone()),
+                });
             }
             Some(None) => problems.push(EngineError::Contradiction {
                 message: format!(
