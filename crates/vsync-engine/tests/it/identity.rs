@@ -212,3 +212,96 @@ fn a_rename_chain_or_swap_is_refused_and_each_step_alone_converges() {
     };
     assert_eq!(user.as_str(), "u2", "Bob's account is the one renamed");
 }
+
+mod random {
+    //! Random small tenants and files drawn from a few usernames and employee IDs, so that
+    //! renames, chains, swaps, second accounts and recycled usernames all come up: whenever
+    //! the diff accepts a file, the tenant after its plan holds every username and employee ID
+    //! once, no live user takes another live user's employee ID, and a second run finds nothing.
+
+    use std::collections::HashSet;
+
+    use proptest::prelude::*;
+    use vsync_engine::sim_model::apply;
+    use vsync_engine::{BatchLimits, diff, plan};
+    use vsync_model::{LiveState, UserKey};
+
+    use super::row;
+    use crate::support::*;
+
+    const NAMES: [&str; 6] = [
+        "a@x.com", "b@x.com", "c@x.com", "d@x.com", "E@x.com", "f@x.com",
+    ];
+    const IDS: [&str; 5] = ["E1", "E2", "E3", "E4", "E5"];
+
+    /// Up to four live users with distinct usernames and distinct employee IDs (or none).
+    fn live() -> impl Strategy<Value = LiveState> {
+        proptest::collection::vec((0..4usize, proptest::option::of(0..4usize)), 0..4).prop_map(
+            |users| {
+                let mut names = HashSet::new();
+                let mut ids = HashSet::new();
+                let users = users
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(_, (name, _))| names.insert(*name))
+                    .map(|(i, (name, id))| {
+                        let mut user = live_user(&format!("u{i}"), NAMES[name]);
+                        user.employee_id = id.filter(|id| ids.insert(*id)).map(|id| IDS[id].into());
+                        user
+                    })
+                    .collect();
+                tenant(users)
+            },
+        )
+    }
+
+    /// Up to four rows with distinct usernames and employee IDs (or none), as the reader
+    /// guarantees.
+    fn rows() -> impl Strategy<Value = Vec<(usize, Option<usize>)>> {
+        proptest::collection::vec((0..NAMES.len(), proptest::option::of(0..IDS.len())), 0..5)
+            .prop_map(|rows| {
+                let mut names = HashSet::new();
+                let mut ids = HashSet::new();
+                rows.into_iter()
+                    .filter(|(name, _)| names.insert(UserKey::new(NAMES[*name])))
+                    .map(|(name, id)| (name, id.filter(|id| ids.insert(*id))))
+                    .collect()
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn an_accepted_file_never_merges_two_people_and_converges(live in live(), rows in rows()) {
+            let desired = desired(
+                rows.iter()
+                    .enumerate()
+                    .map(|(i, (name, id))| row(NAMES[*name], id.map(|id| IDS[id]), i as u64 + 2))
+                    .collect(),
+            );
+            let Ok(changes) = diff(&desired, &live, &unguarded()) else {
+                return Ok(());
+            };
+            let after = apply(&plan(&changes, &BatchLimits::default()), &live);
+
+            let mut names = HashSet::new();
+            let mut ids = HashSet::new();
+            for user in &after.users {
+                prop_assert!(names.insert(UserKey::new(&user.username)), "{:?} twice: {:?}", user.username, after.users);
+                if let Some(id) = user.employee_id.as_deref().filter(|e| !e.is_empty()) {
+                    prop_assert!(ids.insert(id.to_owned()), "employee ID {id} twice: {:?}", after.users);
+                }
+            }
+            for user in &after.users {
+                let Some(id) = user.employee_id.as_deref() else { continue };
+                let before = live.users.iter().find(|u| u.id == user.id);
+                let owner = live.users.iter().find(|u| u.employee_id.as_deref() == Some(id));
+                if let (Some(before), Some(owner)) = (before, owner) {
+                    prop_assert_eq!(&before.id, &owner.id, "{:?} took {:?}'s employee ID", before.username, owner.username);
+                }
+            }
+            let again = diff(&desired, &after, &unguarded()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert!(again.is_empty(), "second run: {:?}", summary(&again));
+        }
+    }
+}
