@@ -217,7 +217,8 @@ mod random {
     //! Random small tenants and files drawn from a few usernames and employee IDs, so that
     //! renames, chains, swaps, second accounts and recycled usernames all come up: whenever
     //! the diff accepts a file, the tenant after its plan holds every username and employee ID
-    //! once, no live user takes another live user's employee ID, and a second run finds nothing.
+    //! once, no live user takes another live user's employee ID, no new user is given one, and a
+    //! second run finds nothing.
 
     use std::collections::HashSet;
 
@@ -296,8 +297,11 @@ mod random {
                 let Some(id) = user.employee_id.as_deref() else { continue };
                 let before = live.users.iter().find(|u| u.id == user.id);
                 let owner = live.users.iter().find(|u| u.employee_id.as_deref() == Some(id));
-                if let (Some(before), Some(owner)) = (before, owner) {
-                    prop_assert_eq!(&before.id, &owner.id, "{:?} took {:?}'s employee ID", before.username, owner.username);
+                match (before, owner) {
+                    (Some(before), Some(owner)) => prop_assert_eq!(&before.id, &owner.id, "{:?} took {:?}'s employee ID", before.username, owner.username),
+                    // A new account for a live user's employee: the old one was handed on.
+                    (None, Some(owner)) => prop_assert!(false, "{:?} created with {:?}'s employee ID", user.username, owner.username),
+                    _ => {}
                 }
             }
             let again = diff(&desired, &after, &unguarded()).map_err(|e| TestCaseError::fail(e.to_string()))?;
