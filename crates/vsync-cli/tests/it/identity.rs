@@ -1,6 +1,7 @@
-//! Rows that would join two people or give one employee two accounts, tried against the
-//! simulated tenant with the `vsync` binary: each is refused with nothing sent; a rename chain
-//! done one step a run converges with every person kept.
+//! Rows that would join two people, give one employee two accounts or hand an account to a new
+//! hire who takes a recycled username, tried against the simulated tenant with the `vsync`
+//! binary: each is refused with nothing sent; a rename chain done one step a run converges with
+//! every person kept.
 
 use std::path::Path;
 
@@ -109,6 +110,22 @@ async fn rows_joining_two_people_or_doubling_one_are_refused_and_a_chain_step_by
     assert!(
         run.stderr
             .contains(&format!("duplicate employeeId {a_employee:?}")),
+        "{}",
+        run.all()
+    );
+
+    // A recycled username: a is renamed and its old username goes to a new hire.
+    let run = refused(Box::new(move |header, rows| {
+        let (user, employee) = (column(header, "username"), column(header, "employeeId"));
+        let mut renamed = rows[a].clone();
+        renamed[user] = "renamed@example.com".into();
+        rows[a][employee] = "NEWHIRE1".into();
+        rows.push(renamed);
+    }))
+    .await;
+    assert!(
+        run.stderr.contains("(giving it employeeId \"NEWHIRE1\")")
+            && run.stderr.contains("sync the rename first"),
         "{}",
         run.all()
     );
