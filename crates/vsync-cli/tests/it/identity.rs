@@ -8,6 +8,9 @@ use std::path::Path;
 use crate::commands::{column, edit_users_csv};
 use crate::harness::{Run, sim, vsync};
 
+/// A change to the exported `users.csv`: its header and rows.
+type Edit = dyn FnOnce(&[String], &mut Vec<Vec<String>>);
+
 /// Each user's username by employee ID, and how many users the tenant holds.
 fn usernames_by_employee(sim: &vsync_sim::Sim) -> (Vec<(String, String)>, usize) {
     let users = sim.snapshot().users;
@@ -66,7 +69,7 @@ async fn rows_joining_two_people_or_doubling_one_are_refused_and_a_chain_step_by
     let (a, b, a_user, a_employee, b_user, b_employee) = picked;
     let before = usernames_by_employee(&sim);
 
-    let refused = |edit: Box<dyn FnOnce(&[String], &mut Vec<Vec<String>>)>| {
+    let refused = |edit: Box<Edit>| {
         std::fs::write(&users_csv, &original).unwrap();
         edit_users_csv(&dir.path().join("tenant"), edit);
         sim.reset_counters();

@@ -103,7 +103,7 @@ fn apply_users(live: &LiveState, changes: &vsync_engine::ChangeSet) -> LiveState
             ChangeKind::UpdateUser { user, fields } => {
                 let live = after.users.iter_mut().find(|u| &u.id == user).unwrap();
                 if let Some(edit) = &fields.username {
-                    live.username = edit.after.clone();
+                    live.username.clone_from(&edit.after);
                 }
                 if let Some(edit) = &fields.employee_id {
                     live.employee_id = Some(edit.after.clone());
