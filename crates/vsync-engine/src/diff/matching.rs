@@ -205,10 +205,8 @@ pub(super) fn check_identities(
 }
 
 /// Rows whose username matches nobody but whose employee ID matches exactly one unmatched live
-/// user are renames of that user; ambiguous ones are problems. So is a row whose employee ID
-/// belongs to a live user that another row keeps under its own username: whether that row
-/// keeps the ID (one employee, two accounts) or gives another (a recycled username), the live
-/// account would go to one person and a new one to the other.
+/// user are renames of that user; ambiguous ones are problems, and so are rows that would give
+/// a kept user's employee ID to a new account ([`refuse_second_accounts`]).
 pub(super) fn match_renames(
     desired: &DesiredState,
     live: &LiveState,
@@ -222,65 +220,33 @@ pub(super) fn match_renames(
     }
     // employee ID -> live index, or None when two unmatched live users share it.
     let mut by_employee: HashMap<&str, Option<usize>> = HashMap::new();
-    // employee ID -> the first live user with it that a row keeps by its username.
-    let mut kept: HashMap<&str, usize> = HashMap::new();
     for (index, user) in live.users.iter().enumerate() {
-        let Some(employee) = user
+        if taken[index] {
+            continue;
+        }
+        if let Some(employee) = user
             .employee_id
             .as_deref()
             .map(str::trim)
             .filter(|e| !e.is_empty())
-        else {
-            continue;
-        };
-        if taken[index] {
-            kept.entry(employee).or_insert(index);
-            continue;
+        {
+            by_employee
+                .entry(employee)
+                .and_modify(|slot| *slot = None)
+                .or_insert(Some(index));
         }
-        by_employee
-            .entry(employee)
-            .and_modify(|slot| *slot = None)
-            .or_insert(Some(index));
     }
-    // live index -> the row that keeps it, built when first needed.
-    let mut keepers: Option<HashMap<usize, usize>> = None;
+    // Rows whose employee ID no unmatched live user holds: new users, unless a kept one does.
+    let mut unheld: Vec<(usize, &str)> = Vec::new();
     let mut claimed: HashMap<&str, usize> = HashMap::new();
     for &index in unmatched {
         let user = &desired.users[index];
         let employee = user.employee_id.as_deref().map_or("", str::trim);
         match by_employee.get(employee) {
             None => {
-                let Some(&live_index) = kept.get(employee) else {
-                    continue;
-                };
-                let keepers = keepers.get_or_insert_with(|| {
-                    matched
-                        .iter()
-                        .enumerate()
-                        .filter_map(|(row, m)| Some(((*m)?, row)))
-                        .collect()
-                });
-                let Some(&keeper) = keepers.get(&live_index) else {
-                    continue;
-                };
-                let (holder, keeper) = (&live.users[live_index], &desired.users[keeper]);
-                let way_out = match keeper.employee_id.as_deref().map(str::trim) {
-                    Some(id) if !id.is_empty() && id != employee => format!(
-                        " (giving it employeeId {id:?}); applying both would give that employee's account to another person and the employee a new account. Fix the file; if {:?} is renamed to {:?} and its old username goes to someone else, sync the rename first (without the row at {}), then add that row",
-                        holder.username, user.username, keeper.source
-                    ),
-                    _ => format!(
-                        "; applying both would give one employee two accounts. Fix the file; if {:?} is renamed to {:?}, change the username in the row at {} instead of adding a row",
-                        holder.username, user.username, keeper.source
-                    ),
-                };
-                problems.push(EngineError::Contradiction {
-                    message: format!(
-                        "employee ID {employee:?} of {:?} is the live user {:?}, which the row at {} keeps{way_out}",
-                        user.username, holder.username, keeper.source,
-                    ),
-                    at: Some(user.source.clone()),
-                });
+                if !employee.is_empty() {
+                    unheld.push((index, employee));
+                }
             }
             Some(None) => problems.push(EngineError::Contradiction {
                 message: format!(
@@ -305,6 +271,83 @@ pub(super) fn match_renames(
                 taken[*live_index] = true;
             }
         }
+    }
+    refuse_second_accounts(desired, live, matched, taken, &unheld, problems);
+}
+
+/// Refuses each row of `unheld` (a row matching no live user, with an employee ID no unmatched
+/// live user holds) whose employee ID belongs to a live user another row keeps by its
+/// username: whether that row keeps the ID (one employee, two accounts) or gives another (a
+/// username recycled for a new hire), the live account would go to one person and a new one
+/// to the other.
+///
+/// Nearly every such row is a new hire whose ID nobody holds, so the kept users are searched
+/// only for the few IDs in question, and the rows that keep them only when one is found.
+fn refuse_second_accounts(
+    desired: &DesiredState,
+    live: &LiveState,
+    matched: &[Option<usize>],
+    taken: &[bool],
+    unheld: &[(usize, &str)],
+    problems: &mut Vec<EngineError>,
+) {
+    if unheld.is_empty() {
+        return;
+    }
+    // employee ID -> the first kept live user with it.
+    let mut holders: FastMap<&str, Option<usize>> =
+        unheld.iter().map(|&(_, id)| (id, None)).collect();
+    for (index, user) in live.users.iter().enumerate() {
+        if !taken[index] {
+            continue;
+        }
+        if let Some(slot) = user
+            .employee_id
+            .as_deref()
+            .map(str::trim)
+            .and_then(|id| holders.get_mut(id))
+        {
+            slot.get_or_insert(index);
+        }
+    }
+    if holders.values().all(Option::is_none) {
+        return;
+    }
+    // live index -> the row that keeps it.
+    let keepers: FastMap<usize, usize> = matched
+        .iter()
+        .enumerate()
+        .filter_map(|(row, m)| Some(((*m)?, row)))
+        .collect();
+    for &(row, employee) in unheld {
+        let Some(live_index) = holders.get(employee).copied().flatten() else {
+            continue;
+        };
+        let Some(&keeper) = keepers.get(&live_index) else {
+            continue;
+        };
+        let (user, holder, keeper) = (
+            &desired.users[row],
+            &live.users[live_index],
+            &desired.users[keeper],
+        );
+        let way_out = match keeper.employee_id.as_deref().map(str::trim) {
+            Some(id) if !id.is_empty() && id != employee => format!(
+                " (giving it employeeId {id:?}); applying both would give that employee's account to another person and the employee a new account. Fix the file; if {:?} is renamed to {:?} and its old username goes to someone else, sync the rename first (without the row at {}), then add that row",
+                holder.username, user.username, keeper.source
+            ),
+            _ => format!(
+                "; applying both would give one employee two accounts. Fix the file; if {:?} is renamed to {:?}, change the username in the row at {} instead of adding a row",
+                holder.username, user.username, keeper.source
+            ),
+        };
+        problems.push(EngineError::Contradiction {
+            message: format!(
+                "employee ID {employee:?} of {:?} is the live user {:?}, which the row at {} keeps{way_out}",
+                user.username, holder.username, keeper.source,
+            ),
+            at: Some(user.source.clone()),
+        });
     }
 }
 
