@@ -157,14 +157,8 @@ pub(super) fn check_identities(
     }
     // employee ID -> the first row that matches no live user by username and gives it: a
     // rename of that ID's live user, if the file holds a chain of renames.
-    let mut renames: HashMap<&str, usize> = HashMap::new();
-    for (row, user) in desired.users.iter().enumerate() {
-        if matched[row].is_none()
-            && let Some(id) = employee(user.employee_id.as_deref())
-        {
-            renames.entry(id).or_insert(row);
-        }
-    }
+    // Built at the first collision: there are nearly never any.
+    let mut renames: Option<HashMap<&str, usize>> = None;
     for (row, live_index) in suspects {
         let user = &desired.users[row];
         let wanted = employee(user.employee_id.as_deref()).unwrap_or_default();
@@ -181,6 +175,17 @@ pub(super) fn check_identities(
                 .filter(|e| !trim(e).is_empty())
                 .map_or_else(|| "none".to_owned(), |e| format!("{e:?}"))
         };
+        let renames = renames.get_or_insert_with(|| {
+            let mut renames = HashMap::new();
+            for (row, user) in desired.users.iter().enumerate() {
+                if matched[row].is_none()
+                    && let Some(id) = employee(user.employee_id.as_deref())
+                {
+                    renames.entry(id).or_insert(row);
+                }
+            }
+            renames
+        });
         let way_out = match employee(holder.employee_id.as_deref()).and_then(|id| renames.get(id))
         {
             // A chain: another row renames the holder away.
@@ -205,18 +210,19 @@ pub(super) fn check_identities(
 }
 
 /// Rows whose username matches nobody but whose employee ID matches exactly one unmatched live
-/// user are renames of that user; ambiguous ones are problems, and so are rows that would give
-/// a kept user's employee ID to a new account ([`refuse_second_accounts`]).
-pub(super) fn match_renames(
-    desired: &DesiredState,
+/// user are renames of that user; ambiguous ones are problems. Returns the rows left as new
+/// users, by employee ID, for [`second_account`].
+pub(super) fn match_renames<'a>(
+    desired: &'a DesiredState,
     live: &LiveState,
     unmatched: &[usize],
     matched: &mut [Option<usize>],
     taken: &mut [bool],
     problems: &mut Vec<EngineError>,
-) {
+) -> FastMap<&'a str, usize> {
+    let mut unheld = FastMap::default();
     if unmatched.is_empty() {
-        return;
+        return unheld;
     }
     // employee ID -> live index, or None when two unmatched live users share it.
     let mut by_employee: HashMap<&str, Option<usize>> = HashMap::new();
@@ -236,8 +242,6 @@ pub(super) fn match_renames(
                 .or_insert(Some(index));
         }
     }
-    // Rows whose employee ID no unmatched live user holds: new users, unless a kept one does.
-    let mut unheld: Vec<(usize, &str)> = Vec::new();
     let mut claimed: HashMap<&str, usize> = HashMap::new();
     for &index in unmatched {
         let user = &desired.users[index];
@@ -245,7 +249,7 @@ pub(super) fn match_renames(
         match by_employee.get(employee) {
             None => {
                 if !employee.is_empty() {
-                    unheld.push((index, employee));
+                    unheld.entry(employee).or_insert(index);
                 }
             }
             Some(None) => problems.push(EngineError::Contradiction {
@@ -272,83 +276,45 @@ pub(super) fn match_renames(
             }
         }
     }
-    refuse_second_accounts(desired, live, matched, taken, &unheld, problems);
+    unheld
 }
 
-/// Refuses each row of `unheld` (a row matching no live user, with an employee ID no unmatched
-/// live user holds) whose employee ID belongs to a live user another row keeps by its
-/// username: whether that row keeps the ID (one employee, two accounts) or gives another (a
-/// username recycled for a new hire), the live account would go to one person and a new one
-/// to the other.
+/// The problem of the row whose employee ID no unmatched live user holds (a new user, as
+/// [`match_renames`] returns them) when the live user `live_index`, kept by its username at row
+/// `keeper`, holds that ID: whether that row keeps the ID (one employee, two accounts) or gives
+/// another (a username recycled for a new hire), the live account would go to one person and a
+/// new one to the other.
 ///
-/// Nearly every such row is a new hire whose ID nobody holds, so the kept users are searched
-/// only for the few IDs in question, and the rows that keep them only when one is found.
-fn refuse_second_accounts(
+/// The differ asks this of every matched row while it compares the row with its live user, so
+/// the live employee IDs are read once, where they are compared anyway.
+pub(super) fn second_account(
     desired: &DesiredState,
     live: &LiveState,
-    matched: &[Option<usize>],
-    taken: &[bool],
-    unheld: &[(usize, &str)],
-    problems: &mut Vec<EngineError>,
-) {
-    if unheld.is_empty() {
-        return;
-    }
-    // employee ID -> the first kept live user with it.
-    let mut holders: FastMap<&str, Option<usize>> =
-        unheld.iter().map(|&(_, id)| (id, None)).collect();
-    for (index, user) in live.users.iter().enumerate() {
-        if !taken[index] {
-            continue;
-        }
-        if let Some(slot) = user
-            .employee_id
-            .as_deref()
-            .map(str::trim)
-            .and_then(|id| holders.get_mut(id))
-        {
-            slot.get_or_insert(index);
-        }
-    }
-    if holders.values().all(Option::is_none) {
-        return;
-    }
-    // live index -> the row that keeps it.
-    let keepers: FastMap<usize, usize> = matched
-        .iter()
-        .enumerate()
-        .filter_map(|(row, m)| Some(((*m)?, row)))
-        .collect();
-    for &(row, employee) in unheld {
-        let Some(live_index) = holders.get(employee).copied().flatten() else {
-            continue;
-        };
-        let Some(&keeper) = keepers.get(&live_index) else {
-            continue;
-        };
-        let (user, holder, keeper) = (
-            &desired.users[row],
-            &live.users[live_index],
-            &desired.users[keeper],
-        );
-        let way_out = match keeper.employee_id.as_deref().map(str::trim) {
-            Some(id) if !id.is_empty() && id != employee => format!(
-                " (giving it employeeId {id:?}); applying both would give that employee's account to another person and the employee a new account. Fix the file; if {:?} is renamed to {:?} and its old username goes to someone else, sync the rename first (without the row at {}), then add that row",
-                holder.username, user.username, keeper.source
-            ),
-            _ => format!(
-                "; applying both would give one employee two accounts. Fix the file; if {:?} is renamed to {:?}, change the username in the row at {} instead of adding a row",
-                holder.username, user.username, keeper.source
-            ),
-        };
-        problems.push(EngineError::Contradiction {
-            message: format!(
-                "employee ID {employee:?} of {:?} is the live user {:?}, which the row at {} keeps{way_out}",
-                user.username, holder.username, keeper.source,
-            ),
-            at: Some(user.source.clone()),
-        });
-    }
+    unheld: &FastMap<&str, usize>,
+    keeper: usize,
+    live_index: usize,
+) -> Option<EngineError> {
+    let holder = &live.users[live_index];
+    let employee = holder.employee_id.as_deref().map(str::trim)?;
+    let &row = unheld.get(employee)?;
+    let (user, keeper) = (&desired.users[row], &desired.users[keeper]);
+    let way_out = match keeper.employee_id.as_deref().map(str::trim) {
+        Some(id) if !id.is_empty() && id != employee => format!(
+            " (giving it employeeId {id:?}); applying both would give that employee's account to another person and the employee a new account. Fix the file; if {:?} is renamed to {:?} and its old username goes to someone else, sync the rename first (without the row at {}), then add that row",
+            holder.username, user.username, keeper.source
+        ),
+        _ => format!(
+            "; applying both would give one employee two accounts. Fix the file; if {:?} is renamed to {:?}, change the username in the row at {} instead of adding a row",
+            holder.username, user.username, keeper.source
+        ),
+    };
+    Some(EngineError::Contradiction {
+        message: format!(
+            "employee ID {employee:?} of {:?} is the live user {:?}, which the row at {} keeps{way_out}",
+            user.username, holder.username, keeper.source,
+        ),
+        at: Some(user.source.clone()),
+    })
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use crate::policy::{Deprovision, Mode};
 
 use super::lookup::{GroupTarget, Lookup, Scope};
 use super::matching::{
-    check_identities, keys_equal, match_renames, match_usernames, text_change, trim,
+    check_identities, keys_equal, match_renames, match_usernames, second_account, text_change, trim,
 };
 use super::{Differ, Output, count_base};
 
@@ -63,7 +63,8 @@ pub(super) fn diff_users<'a>(
     }
 
     check_identities(desired, live, &matched, &mut out.problems);
-    match_renames(
+    // The rows left as new users, by employee ID, checked against the kept users below.
+    let unheld = &match_renames(
         desired,
         live,
         &unmatched,
@@ -93,6 +94,11 @@ pub(super) fn diff_users<'a>(
                     let mut differ = Differ::new(cx, &scope, &mut other);
                     for (i, (user, matched)) in second.iter().zip(second_matched).enumerate() {
                         differ.diff_user(mid + i, user, matched.map(|i| &live.users[i]));
+                        if let Some(&l) = matched.as_ref().filter(|_| !unheld.is_empty())
+                            && let Some(p) = second_account(desired, live, unheld, mid + i, l)
+                        {
+                            differ.out.problems.push(p);
+                        }
                     }
                     other
                 })
@@ -101,6 +107,11 @@ pub(super) fn diff_users<'a>(
         let mut differ = Differ::new(cx, scope, out);
         for (i, (user, matched)) in first.iter().zip(first_matched).enumerate() {
             differ.diff_user(i, user, matched.map(|i| &live.users[i]));
+            if let Some(&l) = matched.as_ref().filter(|_| !unheld.is_empty())
+                && let Some(p) = second_account(desired, live, unheld, i, l)
+            {
+                differ.out.problems.push(p);
+            }
         }
         match worker {
             Some(handle) => {
@@ -112,6 +123,11 @@ pub(super) fn diff_users<'a>(
             None => {
                 for (i, (user, matched)) in second.iter().zip(second_matched).enumerate() {
                     differ.diff_user(mid + i, user, matched.map(|i| &live.users[i]));
+                    if let Some(&l) = matched.as_ref().filter(|_| !unheld.is_empty())
+                        && let Some(p) = second_account(desired, live, unheld, mid + i, l)
+                    {
+                        differ.out.problems.push(p);
+                    }
                 }
             }
         }
