@@ -614,16 +614,14 @@ fn entries_of<K, T>(batch: Vec<(K, Vec<Item<T>>)>) -> Vec<Entry<K, T>> {
         .collect()
 }
 
-/// Consecutive chunks of at most `size` items.
+/// Consecutive chunks of at most `size` items, each item moved once (splitting the rest off
+/// the front chunk by chunk moved it once per chunk: quadratic in an initial load).
 fn chunks<T>(items: Vec<T>, size: usize) -> impl Iterator<Item = Vec<T>> {
     let size = size.max(1);
-    let mut rest = items;
+    let mut rest = items.into_iter();
     std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
-        }
-        let tail = rest.split_off(rest.len().min(size));
-        Some(std::mem::replace(&mut rest, tail))
+        let chunk: Vec<T> = rest.by_ref().take(size).collect();
+        (!chunk.is_empty()).then_some(chunk)
     })
 }
 
