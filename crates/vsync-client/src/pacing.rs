@@ -28,6 +28,16 @@
 //!    has reset), or one window length after its first answer (by the
 //!    estimate above, the window has then ended).
 //!
+//! A view that starts is the server's own count at the moment it answered,
+//! and it covers every call answered before the request that brought it was
+//! sent: those calls were counted before it, in this window or in one that
+//! has ended. So they stop counting against the first budget, and a window
+//! the server reports fresh is spent at once, however the calls of the one
+//! before were spread. (Without this, the calls of each window left in the
+//! pattern of the first one's answers, idle stretches included.) Answers
+//! that arrived while that request was out may have been counted after it:
+//! the view starts that many lower.
+//!
 //! Nothing else spaces calls: with a fresh window every call the budgets
 //! cover leaves at once, up to the callers' own concurrency; a call waits
 //! only while a budget is at zero, and wakes when an answer or the passing
@@ -221,16 +231,15 @@ impl Window {
         .min()
     }
 
-    /// Learns from an answer to a request sent at `sent`, received at `at`.
-    fn answered(
-        &mut self,
-        sent: Instant,
-        at: Instant,
-        limit: Option<u32>,
-        remaining: Option<u32>,
-        refused: bool,
-        share: f64,
-    ) {
+    /// Learns from an answer to a request sent at `sent`, received at `at`;
+    /// `overlapping` answers arrived while it was out.
+    fn answered(&mut self, answer: Answer, limit: Option<u32>, remaining: Option<u32>, share: f64) {
+        let Answer {
+            sent,
+            at,
+            overlapping,
+            refused,
+        } = answer;
         if let Some(limit) = limit.filter(|l| *l > 0) {
             self.limit = limit.min(self.configured);
         }
@@ -241,23 +250,29 @@ impl Window {
             self.counted_until.pop_front();
         }
         let Some(remaining) = remaining else { return };
-        let fresh = View {
-            started: at,
-            low: remaining,
-            low_at: at,
-        };
-        match &mut self.view {
+        let starts = match &mut self.view {
             Some(v) if remaining < v.low => {
                 v.low = remaining;
                 v.low_at = at;
+                false
             }
             // Sent after the lowest report arrived and answered with as many
             // left or more: the window has reset. (A refusal is not counted,
             // so it proves nothing.)
-            Some(v) if !refused && sent > v.low_at => *v = fresh,
-            None if self.fresh_after.is_none_or(|f| sent >= f) => self.view = Some(fresh),
-            // Same window, or an answer from before the view: nothing new.
-            Some(_) | None => {}
+            Some(v) => !refused && sent > v.low_at,
+            None => self.fresh_after.is_none_or(|f| sent >= f),
+        };
+        if starts {
+            self.view = Some(View {
+                started: at,
+                low: remaining.saturating_sub(overlapping),
+                low_at: at,
+            });
+            // Answered before this request left: in the server's count.
+            let covered = sent + self.period;
+            while self.counted_until.front().is_some_and(|t| *t <= covered) {
+                self.counted_until.pop_front();
+            }
         }
     }
 
@@ -274,6 +289,19 @@ impl Window {
     }
 }
 
+/// One answer, as the windows learn from it.
+#[derive(Debug, Clone, Copy)]
+struct Answer {
+    /// When its request was allowed to leave.
+    sent: Instant,
+    /// When it arrived.
+    at: Instant,
+    /// Answers that arrived while its request was out.
+    overlapping: u32,
+    /// A 429.
+    refused: bool,
+}
+
 #[derive(Debug)]
 struct State {
     share: f64,
@@ -283,6 +311,9 @@ struct State {
     /// was allowed to leave.
     in_flight: BTreeMap<u64, Instant>,
     next_seq: u64,
+    /// Requests answered, or ended without an answer after they may have
+    /// been sent, so far.
+    answers: u64,
     /// Nothing is sent before this (a `Retry-After`).
     gate: Option<Instant>,
 }
@@ -336,6 +367,8 @@ pub(crate) struct Ticket<'a> {
     pacer: &'a Pacer,
     seq: u64,
     sent: Instant,
+    /// Answers received before it was sent.
+    answers_before: u64,
     /// How long the caller waited for this place.
     pub(crate) waited: Duration,
     done: bool,
@@ -345,8 +378,11 @@ impl Ticket<'_> {
     /// Learns from the answer's status and headers, and frees the place.
     pub(crate) fn answered(mut self, status: StatusCode, headers: &HeaderMap) -> Refusal {
         self.done = true;
-        self.pacer
-            .answered(self.seq, self.sent, status, Report::from_headers(headers))
+        self.pacer.answered(
+            (self.seq, self.sent, self.answers_before),
+            status,
+            Report::from_headers(headers),
+        )
     }
 
     /// The request was not sent: the place goes back as it was.
@@ -373,6 +409,7 @@ impl Pacer {
                 hour: Window::new(limit.hour(), limit.per_hour),
                 in_flight: BTreeMap::new(),
                 next_seq: 0,
+                answers: 0,
                 gate: None,
             }),
             changed: Notify::new(),
@@ -403,6 +440,7 @@ impl Pacer {
                             pacer: self,
                             seq,
                             sent: now,
+                            answers_before: state.answers,
                             waited: if slept {
                                 now.saturating_duration_since(started)
                             } else {
@@ -427,29 +465,34 @@ impl Pacer {
         }
     }
 
-    fn answered(&self, seq: u64, sent: Instant, status: StatusCode, report: Report) -> Refusal {
+    fn answered(
+        &self,
+        (seq, sent, answers_before): (u64, Instant, u64),
+        status: StatusCode,
+        report: Report,
+    ) -> Refusal {
         let at = Instant::now();
         let refused = status == StatusCode::TOO_MANY_REQUESTS;
         let refusal = {
             let mut state = self.lock();
             state.in_flight.remove(&seq);
+            let answer = Answer {
+                sent,
+                at,
+                overlapping: u32::try_from(state.answers - answers_before).unwrap_or(u32::MAX),
+                refused,
+            };
+            state.answers += 1;
             let share = state.share;
             state.minute.answered(
-                sent,
-                at,
+                answer,
                 report.limit_minute,
                 report.remaining_minute,
-                refused,
                 share,
             );
-            state.hour.answered(
-                sent,
-                at,
-                report.limit_hour,
-                report.remaining_hour,
-                refused,
-                share,
-            );
+            state
+                .hour
+                .answered(answer, report.limit_hour, report.remaining_hour, share);
             if !refused {
                 Refusal::None
             } else if let Some(after) = report.retry_after {
@@ -479,6 +522,7 @@ impl Pacer {
             let mut state = self.lock();
             state.in_flight.remove(&seq);
             if maybe_sent {
+                state.answers += 1;
                 let at = Instant::now();
                 let share = state.share;
                 state.minute.lost(at, share);
@@ -586,6 +630,46 @@ mod tests {
         send(&pacer, 1, |_| (200, report(100, 99))).await;
         let took = send(&pacer, 90, |i| (200, report(100, 98 - i))).await;
         assert_eq!(took, Duration::ZERO);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_window_reported_fresh_is_spent_at_once_whatever_the_last_one_looked_like() {
+        let pacer = new_pacer(100, 1.0);
+        // One call, then a long idle stretch, then the other 99 of the window.
+        send(&pacer, 1, |_| (200, report(100, 99))).await;
+        tokio::time::advance(Duration::from_secs(40)).await;
+        send(&pacer, 99, |i| (200, report(100, 98 - i))).await;
+        // The first call's place frees a minute after its answer; that call finds the
+        // window reset, so the rest of it leaves at once, not 40 s later.
+        let started = Instant::now();
+        let took = send(&pacer, 100, |i| (200, report(100, 99 - i))).await;
+        assert_eq!(took, Duration::from_secs(20));
+        assert_eq!(started.elapsed(), Duration::from_secs(20));
+        // ...and then the window is spent: the next call waits for its reset.
+        let took = send(&pacer, 1, |_| (200, report(100, 99))).await;
+        assert_eq!(took, MINUTE);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn answers_that_crossed_a_fresh_report_are_taken_off_it() {
+        let pacer = new_pacer(100, 1.0);
+        // Two requests leave and stay out; a third reports 40 left.
+        let slow = (pacer.acquire().await, pacer.acquire().await);
+        send(&pacer, 1, |_| (200, report(100, 40))).await;
+        // A minute on the view has ended; the next request may leave.
+        tokio::time::advance(MINUTE).await;
+        let probe = pacer.acquire().await;
+        // The two slow ones are answered first, from the old window (no view starts), and
+        // may have been counted after the probe, which reports 50 left.
+        slow.0.answered(StatusCode::OK, &report(100, 50));
+        slow.1.answered(StatusCode::OK, &report(100, 50));
+        probe.answered(StatusCode::OK, &report(100, 50));
+        // 50 less the two that crossed it.
+        let mut tickets = Vec::new();
+        while let Ok(t) = tokio::time::timeout(Duration::from_secs(1), pacer.acquire()).await {
+            tickets.push(t);
+        }
+        assert_eq!(tickets.len(), 48);
     }
 
     #[tokio::test(start_paused = true)]
