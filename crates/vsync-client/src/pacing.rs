@@ -484,12 +484,9 @@ impl Pacer {
             };
             state.answers += 1;
             let share = state.share;
-            state.minute.answered(
-                answer,
-                report.limit_minute,
-                report.remaining_minute,
-                share,
-            );
+            state
+                .minute
+                .answered(answer, report.limit_minute, report.remaining_minute, share);
             state
                 .hour
                 .answered(answer, report.limit_hour, report.remaining_hour, share);

@@ -3,6 +3,8 @@
 //! # Phases
 //!
 //! Calls run phase by phase, in [`PhaseKind`] order; calls within a phase are independent.
+//! Phases 3 and 4 touch different groups (new ones, existing ones) and run as one stage
+//! ([`PhaseKind::stage`]).
 //!
 //! 1. [`CreateUsers`](PhaseKind::CreateUsers): `POST /v2/admin/users`, `⌈creates/U⌉` calls.
 //! 2. [`UpdateUsers`](PhaseKind::UpdateUsers): `PUT /v2/admin/users`, `⌈(updates + renames +

@@ -40,7 +40,7 @@
 //! and never reaches the sending code; the one function that sends ([`Run::send`]) also
 //! refuses in dry-run mode, and a read-only client refuses every mutating request on its own.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -52,7 +52,9 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use vsync_client::{Client, ClientError};
 use vsync_engine::outcome::{ChangeOutcome, Status};
-use vsync_engine::{CallBody, CallId, Change, ChangeId, PLAN_VERSION, PhaseKind, Plan};
+use vsync_engine::{
+    CallBody, CallId, ChangeId, ChangeKind, PLAN_VERSION, Phase, PhaseKind, Plan, UserRef,
+};
 use vsync_model::{NameKey, UserGroupId, UserId, UserKey};
 
 mod classify;
@@ -62,6 +64,7 @@ mod unknown;
 
 pub use project::{NewProject, ProjectChoice, ProjectOutcome, ProjectState, PublishedVersion};
 
+use crate::FastMap;
 use crate::answer::{self, Answer};
 use crate::batching;
 use crate::error::ExecError;
@@ -217,8 +220,8 @@ fn check_version(plan: &Plan) -> Result<(), ExecError> {
     }
 }
 
-fn call_of(plan: &Plan) -> HashMap<ChangeId, CallId> {
-    let mut out = HashMap::new();
+fn call_of(plan: &Plan) -> FastMap<ChangeId, CallId> {
+    let mut out = FastMap::default();
     for call in plan.calls() {
         for change in call.body.change_ids() {
             out.entry(change).or_insert(call.id);
@@ -248,16 +251,18 @@ fn dry_run(plan: &Plan) -> ApplyOutcome {
 
 struct RunState {
     ids: Ids,
-    outcomes: HashMap<ChangeId, ChangeOutcome>,
-    seq: HashMap<u32, u32>,
+    outcomes: FastMap<ChangeId, ChangeOutcome>,
+    seq: FastMap<u32, u32>,
 }
 
 /// One apply in progress, shared by the batches in flight.
 struct Run {
     client: Client,
     opts: ExecOptions,
-    changes: HashMap<ChangeId, Change>,
-    calls: HashMap<ChangeId, CallId>,
+    /// The user of each membership change: a member left out of a group patch is reported
+    /// by its change.
+    member_of: FastMap<ChangeId, UserRef>,
+    calls: FastMap<ChangeId, CallId>,
     state: Mutex<RunState>,
     journal: Option<JournalWriter>,
     correlation_prefix: String,
@@ -335,12 +340,19 @@ impl Run {
         Arc::new(Run {
             client: exec.client.clone(),
             opts: exec.opts.clone(),
-            changes: plan.changes.iter().map(|c| (c.id, c.clone())).collect(),
+            member_of: plan
+                .changes
+                .iter()
+                .filter_map(|c| match &c.kind {
+                    ChangeKind::Membership { user, .. } => Some((c.id, user.clone())),
+                    _ => None,
+                })
+                .collect(),
             calls: call_of(plan),
             state: Mutex::new(RunState {
                 ids: Ids::default(),
-                outcomes: HashMap::new(),
-                seq: HashMap::new(),
+                outcomes: FastMap::default(),
+                seq: FastMap::default(),
             }),
             journal,
             correlation_prefix: format!("vs-{prefix:08x}"),
@@ -416,7 +428,8 @@ impl Run {
             message,
             rci,
             http_status,
-        } = outcome.clone();
+        } = outcome;
+        let (status, http_status) = (*status, *http_status);
         let outcome_status = match status {
             JournalStatus::Applied => Some(Status::Applied),
             JournalStatus::Failed => Some(Status::Failed),
@@ -441,8 +454,8 @@ impl Run {
         settled.outcomes.push(JournalOutcome {
             change,
             status,
-            message,
-            rci,
+            message: message.clone(),
+            rci: rci.clone(),
             http_status,
         });
     }
@@ -492,7 +505,7 @@ impl Run {
             // Under the lock rather than on a copy: the IDs of a large load are many, and a
             // copy per batch made the run quadratic.
             let state = self.state();
-            let lookup = |c: ChangeId| self.changes.get(&c).cloned();
+            let lookup = |c: ChangeId| self.member_of.get(&c);
             request::prepare(&batch.op, &state.ids, &lookup, &mut || {
                 self.next_correlation()
             })
@@ -556,50 +569,66 @@ impl Run {
             .any(|o| matches!(o.status, Status::Failed | Status::Unknown))
     }
 
-    async fn execute(self: Arc<Self>, plan: &Plan) -> Result<ApplyOutcome, ExecError> {
-        let concurrency = self.opts.concurrency.max(1);
-        let mut leftovers: Vec<(ChangeId, String)> = Vec::new();
-        for phase in &plan.phases {
-            let batches: Vec<Batch> = phase
-                .calls
-                .iter()
-                .filter_map(|call| {
-                    batching::restrict(&call.body, &|c| !self.is_final(c)).map(|op| Batch {
-                        call: call.id,
-                        op,
-                        attempt: 1,
-                        depth: 0,
-                    })
+    /// The batches of `phase` still to send: none when the run was stopped or deletions are
+    /// withheld, their changes then added to `leftovers` with the reason.
+    fn phase_batches(&self, phase: &Phase, leftovers: &mut Vec<(ChangeId, String)>) -> Vec<Batch> {
+        let batches: Vec<Batch> = phase
+            .calls
+            .iter()
+            .filter_map(|call| {
+                batching::restrict(&call.body, &|c| !self.is_final(c)).map(|op| Batch {
+                    call: call.id,
+                    op,
+                    attempt: 1,
+                    depth: 0,
                 })
-                .collect();
-            if batches.is_empty() {
-                continue;
-            }
-            if self.stop.is_cancelled() {
-                leftovers.extend(
-                    batches
-                        .iter()
-                        .flat_map(|b| b.op.change_ids())
-                        .map(|c| (c, "not attempted: the run was stopped".to_owned())),
-                );
-                continue;
-            }
-            if self.opts.withhold_deletes_after_failure
-                && matches!(phase.kind, PhaseKind::DeleteUsers | PhaseKind::DeleteGroups)
-                && self.any_failed()
-            {
-                let message =
-                    "withheld: an earlier change failed, so deletions wait for a clean run";
+            })
+            .collect();
+        let withheld = if self.stop.is_cancelled() {
+            Some("not attempted: the run was stopped")
+        } else if self.opts.withhold_deletes_after_failure
+            && matches!(phase.kind, PhaseKind::DeleteUsers | PhaseKind::DeleteGroups)
+            && !batches.is_empty()
+            && self.any_failed()
+        {
+            Some("withheld: an earlier change failed, so deletions wait for a clean run")
+        } else {
+            None
+        };
+        match withheld {
+            Some(message) => {
                 leftovers.extend(
                     batches
                         .iter()
                         .flat_map(|b| b.op.change_ids())
                         .map(|c| (c, message.to_owned())),
                 );
+                Vec::new()
+            }
+            None => batches,
+        }
+    }
+
+    async fn execute(self: Arc<Self>, plan: &Plan) -> Result<ApplyOutcome, ExecError> {
+        let concurrency = self.opts.concurrency.max(1);
+        let mut leftovers: Vec<(ChangeId, String)> = Vec::new();
+        for stage in plan
+            .phases
+            .chunk_by(|a, b| a.kind.stage() == b.kind.stage())
+        {
+            let mut kinds = Vec::new();
+            let mut queue: VecDeque<Batch> = VecDeque::new();
+            for phase in stage {
+                let batches = self.phase_batches(phase, &mut leftovers);
+                if !batches.is_empty() {
+                    kinds.push(phase.kind);
+                    queue.extend(batches);
+                }
+            }
+            if queue.is_empty() {
                 continue;
             }
-            let progress = PhaseProgress::new(self.opts.progress, phase.kind, batches.len());
-            let mut queue: VecDeque<Batch> = batches.into();
+            let progress = PhaseProgress::new(self.opts.progress, &kinds, queue.len());
             let mut running: JoinSet<Vec<Batch>> = JoinSet::new();
             let mut stopping = false;
             loop {
@@ -687,12 +716,13 @@ impl Run {
         }
         let after = self.client.metrics();
         let before = &self.metrics_before;
-        let state = self.state();
+        let mut state = self.state();
         Ok(ApplyOutcome {
+            // Moved, not copied: the run ends here.
             outcomes: plan
                 .changes
                 .iter()
-                .filter_map(|c| state.outcomes.get(&c.id).cloned())
+                .filter_map(|c| state.outcomes.remove(&c.id))
                 .collect(),
             interrupted,
             calls_used: after.total_calls().saturating_sub(before.total_calls()),

@@ -92,6 +92,11 @@ mod request;
 mod signals;
 mod verify;
 
+/// The executor's maps keyed by change, user or group: one entry per change of a plan (a load's
+/// hundred thousand), filled and read once per item. The keys come from the operator's own plan,
+/// so SipHash's resistance to crafted keys is not worth its cost here.
+type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+
 pub use error::{ErrorKind, ExecError};
 pub use exec::{
     ApplyOutcome, ExecOptions, Executor, NewProject, ProjectChoice, ProjectOutcome, ProjectState,

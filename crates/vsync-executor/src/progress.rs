@@ -35,18 +35,24 @@ impl ProgressMode {
 /// How often the log mode writes a line.
 const LOG_EVERY: Duration = Duration::from_secs(5);
 
-/// The progress of one phase.
+/// The progress of one stage: its phases' calls together.
 #[derive(Debug)]
 pub(crate) struct PhaseProgress {
-    phase: PhaseKind,
+    /// The phases, `CreateGroups + PatchGroups`.
+    phase: String,
     bar: Option<ProgressBar>,
     log: bool,
     counts: Mutex<(u64, u64, Instant)>,
 }
 
 impl PhaseProgress {
-    pub(crate) fn new(mode: ProgressMode, phase: PhaseKind, total: usize) -> Self {
+    pub(crate) fn new(mode: ProgressMode, phases: &[PhaseKind], total: usize) -> Self {
         let mode = mode.resolved();
+        let phase = phases
+            .iter()
+            .map(|p| format!("{p:?}"))
+            .collect::<Vec<_>>()
+            .join(" + ");
         let bar = (mode == ProgressMode::Bars).then(|| {
             let bar = ProgressBar::new(total as u64);
             bar.set_style(
@@ -56,12 +62,12 @@ impl PhaseProgress {
                 .unwrap_or_else(|_| ProgressStyle::default_bar())
                 .progress_chars("=> "),
             );
-            bar.set_prefix(format!("{phase:?}"));
+            bar.set_prefix(phase.clone());
             bar
         });
         let log = mode == ProgressMode::Log;
         if log {
-            tracing::info!(phase = ?phase, calls = total, "phase started");
+            tracing::info!(phase = %phase, calls = total, "phase started");
         }
         Self {
             phase,
@@ -85,7 +91,7 @@ impl PhaseProgress {
         counts.1 += more as u64;
         if self.log && counts.2.elapsed() >= LOG_EVERY {
             counts.2 = Instant::now();
-            tracing::info!(phase = ?self.phase, done = counts.0, of = counts.1, "applying");
+            tracing::info!(phase = %self.phase, done = counts.0, of = counts.1, "applying");
         }
     }
 
@@ -98,7 +104,7 @@ impl PhaseProgress {
                 .counts
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
-            tracing::info!(phase = ?self.phase, done = counts.0, "phase finished");
+            tracing::info!(phase = %self.phase, done = counts.0, "phase finished");
         }
     }
 }

@@ -2,7 +2,7 @@
 //! resolved to the IDs the creates returned, the wire body built, and what each item maps back
 //! to recorded.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use vsync_api::{
     AssignRevokePermissionRequestDto, AssignRevokePermissionsRequestDto, ElementIdsDto,
@@ -12,16 +12,16 @@ use vsync_api::{
     UsersToUserGroupRequestDto, UsersToUserGroupsRequestDto, UsersUpdateApiRequestDto,
     UsersUpdateApiUserDto, bool_str,
 };
-use vsync_engine::{
-    CallBody, Change, ChangeId, Direction, GroupRef, Item, RelationEntries, UserRef,
-};
+use vsync_engine::{CallBody, ChangeId, Direction, GroupRef, Item, RelationEntries, UserRef};
 use vsync_model::{NameKey, ProfileId, UserGroupId, UserId, UserKey};
+
+use crate::FastMap;
 
 /// IDs of the users and groups created in the run, by key.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Ids {
-    pub(crate) users: HashMap<UserKey, UserId>,
-    pub(crate) groups: HashMap<NameKey, UserGroupId>,
+    pub(crate) users: FastMap<UserKey, UserId>,
+    pub(crate) groups: FastMap<NameKey, UserGroupId>,
 }
 
 impl Ids {
@@ -230,12 +230,12 @@ pub(crate) struct Prepared {
     pub(crate) unresolved: Vec<(ChangeId, String)>,
 }
 
-/// Resolves references and builds the request. `next_correlation` gives a fresh correlation id
-/// for every v2 group in every request.
-pub(crate) fn prepare(
+/// Resolves references and builds the request. `member_of` gives the user of a membership
+/// change; `next_correlation` gives a fresh correlation id for every v2 group in every request.
+pub(crate) fn prepare<'a>(
     op: &CallBody,
     ids: &Ids,
-    lookup: &dyn Fn(ChangeId) -> Option<Change>,
+    member_of: &dyn Fn(ChangeId) -> Option<&'a UserRef>,
     next_correlation: &mut dyn FnMut() -> String,
 ) -> Prepared {
     let mut unresolved = Vec::new();
@@ -347,10 +347,8 @@ pub(crate) fn prepare(
                                 // The add of a user that was not created: left out of the list,
                                 // its change reported.
                                 if let UserRef::Key(key) = member
-                                    && let Some(pos) = changes.iter().position(|c| {
-                                        lookup(*c)
-                                            .is_some_and(|c| c.user().as_ref() == Some(member))
-                                    })
+                                    && let Some(pos) =
+                                        changes.iter().position(|c| member_of(*c) == Some(member))
                                 {
                                     let change = changes.remove(pos);
                                     unresolved.push((

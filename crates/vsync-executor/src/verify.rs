@@ -15,7 +15,6 @@
 //!   membership, ...), and the input is diffed against them alone
 //!   (`vsync_engine::narrow`). An unknown change the re-read no longer finds to do was made.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use vsync_client::Client;
@@ -23,6 +22,7 @@ use vsync_engine::outcome::{ChangeOutcome, Status};
 use vsync_engine::{Change, ChangeId, Plan, Policy, diff, fingerprint};
 use vsync_model::{DesiredState, LiveState, ReadScope};
 
+use crate::FastMap;
 use crate::error::ExecError;
 use crate::fetch::{FetchOptions, fetch_live};
 
@@ -195,7 +195,7 @@ pub async fn verify_applied(
     mode: VerifyMode,
     (plan, outcomes): (&Plan, &[ChangeOutcome]),
 ) -> Result<Verification, ExecError> {
-    let status: HashMap<ChangeId, Status> = outcomes.iter().map(|o| (o.change, o.status)).collect();
+    let status: FastMap<ChangeId, Status> = outcomes.iter().map(|o| (o.change, o.status)).collect();
     let status_of = |change: &Change| status.get(&change.id).copied().unwrap_or(Status::Unknown);
     let uncertain: Vec<&Change> = plan
         .changes

@@ -47,6 +47,21 @@ pub enum PhaseKind {
     DeleteGroups,
 }
 
+impl PhaseKind {
+    /// The first phase of the stage this phase runs in. Stages run one after another; the
+    /// phases of one stage run together, their calls sharing the executor's concurrency.
+    /// Every phase is a stage of its own but [`PatchGroups`](PhaseKind::PatchGroups), which
+    /// runs with [`CreateGroups`](PhaseKind::CreateGroups): one patches groups that exist,
+    /// the other creates new ones, both after the users they list exist, and neither needs
+    /// the other's answer.
+    pub fn stage(self) -> PhaseKind {
+        match self {
+            PhaseKind::PatchGroups => PhaseKind::CreateGroups,
+            other => other,
+        }
+    }
+}
+
 /// The number of a call within its plan, from 1, in execution order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]

@@ -1,12 +1,17 @@
 //! Plain applies: fetch, apply, verify, dry run.
 
+use std::time::Duration;
+
+use axum::http::Method;
+use vsync_engine::PhaseKind;
 use vsync_engine::outcome::Status;
 use vsync_executor::{CancellationToken, ExecOptions, Executor, FetchOptions, fetch_live};
-use vsync_model::ReadScope;
-use vsync_sim::{Operation, Sim};
+use vsync_model::{DesiredGroup, ReadScope};
+use vsync_sim::{FaultKind, Operation, ScriptedFault, Sim};
 
 use crate::harness::{
-    apply_and_converge, client, desired, duplicates, empty_tenant, plan_for, quiet, within,
+    GROUPS, apply, apply_and_converge, assert_all_applied, assert_converged, client, desired,
+    duplicates, empty_tenant, plan_for, quiet, within,
 };
 
 /// Guards the documented call count of `fetch_live`: ⌊U/1000⌋ + ⌊G/1000⌋ + 4.
@@ -165,6 +170,63 @@ async fn dry_run_sends_no_mutating_request() {
             .unwrap();
         assert!(outcome.outcomes.iter().all(|o| o.status != Status::Applied));
         assert_eq!(sim.mutating_request_count(), 0);
+    })
+    .await;
+}
+
+/// Guards the stage of the group writes: the PATCH of an existing group does not wait for the
+/// POST creating a new one (they touch different groups). The POST is held back a second by
+/// the tenant, so a PATCH sent after its answer would be recorded after it.
+#[tokio::test]
+async fn a_group_patch_runs_alongside_the_group_creates() {
+    within(60, async {
+        let sim = Sim::builder()
+            .seed_users(10)
+            .no_rate_limit()
+            .record_requests(true)
+            .script(ScriptedFault::first(
+                Method::POST,
+                "/v2/admin/user-groups",
+                1,
+                FaultKind::Latency(Duration::from_secs(1)),
+            ))
+            .start()
+            .await
+            .unwrap();
+        let client = client(&sim, None, false);
+        let mut desired = desired(6);
+        desired.groups = vec![
+            DesiredGroup {
+                name: GROUPS[0].to_owned(),
+                description: Some("Patched in the same stage".to_owned()),
+                ..DesiredGroup::default()
+            },
+            DesiredGroup {
+                name: "Brand New Team".to_owned(),
+                ..DesiredGroup::default()
+            },
+        ];
+        let plan = plan_for(&client, &desired).await;
+        let kinds: Vec<PhaseKind> = plan
+            .phases
+            .iter()
+            .filter(|p| !p.calls.is_empty())
+            .map(|p| p.kind)
+            .collect();
+        assert!(
+            kinds.contains(&PhaseKind::CreateGroups) && kinds.contains(&PhaseKind::PatchGroups),
+            "{kinds:?}"
+        );
+        let outcome = apply(&client, &plan).await;
+        assert_all_applied(&outcome);
+        let group_writes: Vec<String> = sim
+            .received_requests()
+            .into_iter()
+            .filter(|r| r.path == "/v2/admin/user-groups" && r.method != "GET")
+            .map(|r| r.method)
+            .collect();
+        assert_eq!(group_writes, ["PATCH", "POST"]);
+        assert_converged(&client, &desired).await;
     })
     .await;
 }
