@@ -22,9 +22,11 @@ use crate::runs::RunDir;
 use crate::settings::{ProjectMode, ResolvedInput, Target};
 
 mod calls;
+mod prepared;
 mod record;
 pub use calls::{ReadCalls, remaining_bound};
-pub use record::RunRecord;
+pub use prepared::{PreparedRun, RunFlags};
+pub use record::{RunRecord, RunStart};
 
 /// Reads the input; problems are an invalid-input failure.
 pub fn read_input(input: &ResolvedInput) -> Result<DesiredState, Failure> {

@@ -1,8 +1,6 @@
 //! `vsync apply`: applies exactly a saved plan (stale check, lock, journal, verification), or
 //! continues an interrupted one with `--resume`.
 
-use std::time::Instant;
-
 use anyhow::Context as _;
 use vsync_engine::Plan;
 use vsync_executor::{ExecOptions, Executor};
@@ -12,7 +10,7 @@ use crate::cli::ApplyArgs;
 use crate::context::Context;
 use crate::exit::{Exit, Failure};
 use crate::output::Finished;
-use crate::pipeline::{self, PlanFile, RunRecord};
+use crate::pipeline::{self, PlanFile, RunRecord, RunStart};
 use crate::settings::{ProjectMode, Setting, Source};
 
 /// Applies the plan.
@@ -60,8 +58,7 @@ pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<Finished> {
     let journal = resumed
         .as_ref()
         .map_or_else(|| run.journal(), crate::runs::RunDir::journal);
-    let started = Instant::now();
-    let started_at = vsync_executor::now_rfc3339();
+    let started = RunStart::now();
     let shutdown = vsync_executor::cancel_on_signals();
     let executor = Executor::new(
         client.clone(),
@@ -73,7 +70,7 @@ pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<Finished> {
                 &target,
                 &target.project,
                 "apply",
-                (&started_at, &file.input.checksum),
+                (&started.at, &file.input.checksum),
                 None,
             ),
             publish_partial: target.publish_partial,
@@ -136,22 +133,19 @@ pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<Finished> {
     let checked = pipeline::verify_client(&client, &outcome);
     let verification = verify(ctx, &checked, (&target, mode), &file, &mut outcome).await;
     let exit = pipeline::apply_exit(&file.plan, &outcome);
-    let record = RunRecord {
-        command: "apply",
-        mode: RunMode::Apply,
-        target: &target,
-        input: &file.input,
-        policy: &file.policy,
-        started_at,
-        started,
-        client: &client,
-        verification: verification.as_ref(),
-        resumes: resumed.as_ref().map(|r| r.path.clone()),
-        read,
-        writes_bound,
-        applied: Some(&outcome),
-        exit,
-    };
+    let record = RunRecord::new(
+        "apply",
+        RunMode::Apply,
+        &started,
+        (&target, &client),
+        (&file.input, &file.policy),
+    )
+    .with_read(read)
+    .with_verification(verification.as_ref())
+    .with_resumes(resumed.as_ref().map(|r| r.path.clone()))
+    .with_writes_bound(writes_bound)
+    .with_applied(Some(&outcome))
+    .with_exit(exit);
     let mut summary = pipeline::report(
         ctx,
         &run,

@@ -32,10 +32,8 @@ pub struct RunRecord<'a> {
     pub input: &'a PlanInput,
     /// The policy, guards included.
     pub policy: &'a Policy,
-    /// When the run started, RFC 3339.
-    pub started_at: String,
-    /// The monotonic start.
-    pub started: Instant,
+    /// When the run started.
+    pub started: &'a RunStart,
     /// The client, for its metrics.
     pub client: &'a Client,
     /// The verification, when one was made.
@@ -51,6 +49,91 @@ pub struct RunRecord<'a> {
     pub applied: Option<&'a ApplyOutcome>,
     /// The exit code.
     pub exit: Exit,
+}
+
+/// When a run started: the time its record states, and the instant its duration counts from.
+#[derive(Debug, Clone)]
+pub struct RunStart {
+    /// The monotonic start.
+    pub instant: Instant,
+    /// The wall-clock start, RFC 3339.
+    pub at: String,
+}
+
+impl RunStart {
+    /// A run starting now.
+    pub fn now() -> Self {
+        Self {
+            instant: Instant::now(),
+            at: vsync_executor::now_rfc3339(),
+        }
+    }
+}
+
+impl<'a> RunRecord<'a> {
+    /// The record of a run of `command` in `mode`, started at `started`, on `target` through
+    /// `client`, of `input` under `policy`. It starts with no read, verification, resumed run,
+    /// writes' bound or apply, and with an unexpected error for its exit; the `with_*` methods
+    /// set what the run did and how it ended.
+    pub fn new(
+        command: &'static str,
+        mode: RunMode,
+        started: &'a RunStart,
+        (target, client): (&'a Target, &'a Client),
+        (input, policy): (&'a PlanInput, &'a Policy),
+    ) -> Self {
+        Self {
+            command,
+            mode,
+            target,
+            input,
+            policy,
+            started,
+            client,
+            verification: None,
+            resumes: None,
+            read: ReadCalls::default(),
+            writes_bound: None,
+            applied: None,
+            exit: Exit::Error,
+        }
+    }
+
+    /// The run's read: what it planned from or checked its plan against.
+    pub fn with_read(mut self, read: ReadCalls) -> Self {
+        self.read = read;
+        self
+    }
+
+    /// The verification of the apply, when one was made.
+    pub fn with_verification(mut self, verification: Option<&'a Verification>) -> Self {
+        self.verification = verification;
+        self
+    }
+
+    /// The run folder whose journal this run continued, when it is a resume.
+    pub fn with_resumes(mut self, resumes: Option<PathBuf>) -> Self {
+        self.resumes = resumes;
+        self
+    }
+
+    /// The fewest calls the writes take, when not the plan's lower bound.
+    pub fn with_writes_bound(mut self, writes_bound: Option<u64>) -> Self {
+        self.writes_bound = writes_bound;
+        self
+    }
+
+    /// What the apply did, when the run applied.
+    pub fn with_applied(mut self, applied: Option<&'a ApplyOutcome>) -> Self {
+        self.applied = applied;
+        self
+    }
+
+    /// How the run ended.
+    pub fn with_exit(mut self, exit: Exit) -> Self {
+        self.exit = exit;
+        self
+    }
 }
 
 /// `run.json`: the facts of a run, in its folder.
@@ -88,9 +171,9 @@ impl RunRecord<'_> {
             input_files: self.input.files.clone(),
             input_checksum: self.input.checksum.clone(),
             mode: self.mode,
-            started_at: Some(self.started_at.clone()),
+            started_at: Some(self.started.at.clone()),
             finished_at: Some(vsync_executor::now_rfc3339()),
-            duration_ms: self.started.elapsed().as_millis() as u64,
+            duration_ms: self.started.instant.elapsed().as_millis() as u64,
             api_calls_used: metrics.total_calls(),
             calls_by_endpoint: metrics
                 .calls

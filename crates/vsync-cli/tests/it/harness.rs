@@ -17,6 +17,21 @@ pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
 }
 
+/// The shipped mapping examples: each HRIS export (`NAME.csv`) with its mapping (`NAME.toml`).
+pub fn mapping_examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/mappings")
+}
+
+/// `COMMAND --input EXPORT --mapping MAPPING` and `more`: a run of a mapped export.
+pub fn mapped<'a>(
+    command: &'a str,
+    (export, mapping): (&'a Path, &'a Path),
+    more: &[&'a str],
+) -> Vec<&'a str> {
+    let paths = [export, mapping].map(|p| p.to_str().expect("a UTF-8 path"));
+    [&[command, "--input", paths[0], "--mapping", paths[1]], more].concat()
+}
+
 /// A simulated tenant with the test credentials.
 pub async fn sim(seed_users: usize) -> Sim {
     sim_with(seed_users, Duration::ZERO).await
@@ -38,6 +53,40 @@ pub async fn sim_with(seed_users: usize, latency: Duration) -> Sim {
         .start()
         .await
         .expect("the simulated tenant starts")
+}
+
+/// A fresh simulated tenant and a temporary folder to run `vsync` against it in.
+pub struct Tenant {
+    /// The simulated tenant.
+    pub sim: Sim,
+    /// The folder the runs start in: their inputs, reports and state.
+    pub dir: tempfile::TempDir,
+}
+
+impl Tenant {
+    /// A tenant seeded with `users` users ([`sim`]) and an empty folder.
+    pub async fn seeded(users: usize) -> Self {
+        Self {
+            sim: sim(users).await,
+            dir: tempfile::tempdir().expect("a temporary folder"),
+        }
+    }
+
+    /// The folder the runs start in.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Runs `vsync` with `args` in the folder against the tenant ([`vsync`]).
+    pub async fn vsync(&self, args: &[&str]) -> Run {
+        vsync(self.path(), Some(&self.sim.uri()), args).await
+    }
+
+    /// Writes `bytes` to `name` in the folder; returns the name, as an argument.
+    pub fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> String {
+        std::fs::write(self.path().join(name), bytes).expect("the file is written");
+        name.to_owned()
+    }
 }
 
 /// One run of the binary.

@@ -3,21 +3,15 @@
 //! mapped export alone creates its derived groups on a fresh tenant; and every documented
 //! mapping example plans against the simulated tenant.
 
-use std::path::{Path, PathBuf};
-
 use vsync_sim::{Sim, TenantSnapshot};
 
-use crate::harness::{Run, assert_no_secret, fixtures, sim, vsync};
+use crate::harness::{Run, Tenant, assert_no_secret, fixtures, mapped, mapping_examples, vsync};
 
 #[path = "../../../vsync-reader/tests/it/craft.rs"]
 mod craft;
 
-fn examples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/mappings")
-}
-
 /// What a sync may change: users, groups (with their members) and assignments.
-fn tenant(sim: &Sim) -> TenantSnapshot {
+fn changeable(sim: &Sim) -> TenantSnapshot {
     let mut snapshot = sim.snapshot();
     snapshot.application_log.clear();
     snapshot.correlation_ids.clear();
@@ -27,35 +21,28 @@ fn tenant(sim: &Sim) -> TenantSnapshot {
 
 /// Syncs `args` (an input and its options) and asserts it is refused as invalid input, with
 /// nothing sent and nothing changed; returns the run.
-async fn refused(sim: &Sim, dir: &Path, args: &[&str]) -> Run {
-    let before = tenant(sim);
-    sim.reset_counters();
+async fn refused(tenant: &Tenant, args: &[&str]) -> Run {
+    let before = changeable(&tenant.sim);
+    tenant.sim.reset_counters();
     let mut argv = vec!["sync"];
     argv.extend_from_slice(args);
-    let run = vsync(dir, Some(&sim.uri()), &argv).await;
+    let run = tenant.vsync(&argv).await;
     assert_eq!(run.code, 3, "refused as invalid input:\n{}", run.all());
     assert!(run.stderr.contains("nothing was applied"), "{}", run.all());
-    assert_eq!(sim.mutating_request_count(), 0, "{}", run.all());
-    assert_eq!(tenant(sim), before, "the tenant is as it was");
+    assert_eq!(tenant.sim.mutating_request_count(), 0, "{}", run.all());
+    assert_eq!(changeable(&tenant.sim), before, "the tenant is as it was");
     assert_no_secret(&run.all());
     run
 }
 
-fn write(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) -> String {
-    std::fs::write(dir.join(name), bytes).unwrap();
-    name.to_owned()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn an_export_cut_mid_row_exits_3_and_changes_nothing() {
-    let sim = sim(20).await;
-    let dir = tempfile::tempdir().unwrap();
+    let tenant = Tenant::seeded(20).await;
     let export = std::fs::read(fixtures().join("hris/hris_export.csv")).unwrap();
-    let cut = write(dir.path(), "cut.csv", &export[..export.len() * 2 / 5]);
+    let cut = tenant.write("cut.csv", &export[..export.len() * 2 / 5]);
     let mapping = fixtures().join("hris/mapping.toml");
     let run = refused(
-        &sim,
-        dir.path(),
+        &tenant,
         &["--input", &cut, "--mapping", mapping.to_str().unwrap()],
     )
     .await;
@@ -64,8 +51,7 @@ async fn an_export_cut_mid_row_exits_3_and_changes_nothing() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn hostile_workbooks_exit_3_and_change_nothing() {
-    let sim = sim(20).await;
-    let dir = tempfile::tempdir().unwrap();
+    let tenant = Tenant::seeded(20).await;
     for (name, make) in [
         (
             "sst_four_billion.xlsx",
@@ -75,8 +61,8 @@ async fn hostile_workbooks_exit_3_and_change_nothing() {
         ("sst_sixty_million.xlsx", craft::sst_sixty_million),
         ("styles_million_formats.xlsx", craft::styles_million_formats),
     ] {
-        let file = write(dir.path(), name, make());
-        let run = refused(&sim, dir.path(), &["--input", &file]).await;
+        let file = tenant.write(name, make());
+        let run = refused(&tenant, &["--input", &file]).await;
         assert!(
             run.stderr.contains("more than") && run.stderr.contains("limit"),
             "{name}: {}",
@@ -87,14 +73,12 @@ async fn hostile_workbooks_exit_3_and_change_nothing() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_misspelt_column_exits_3_with_the_column_meant() {
-    let sim = sim(20).await;
-    let dir = tempfile::tempdir().unwrap();
-    let file = write(
-        dir.path(),
+    let tenant = Tenant::seeded(20).await;
+    let file = tenant.write(
         "users.csv",
         "username,dispalyName\nnew.person@example.com,New Person\n",
     );
-    let run = refused(&sim, dir.path(), &["--input", &file]).await;
+    let run = refused(&tenant, &["--input", &file]).await;
     assert!(
         run.stderr.contains("column dispalyName")
             && run.stderr.contains("did you mean \"displayName\"?"),
@@ -105,15 +89,13 @@ async fn a_misspelt_column_exits_3_with_the_column_meant() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn values_past_the_tenants_limits_exit_3_with_row_and_column() {
-    let sim = sim(20).await;
-    let dir = tempfile::tempdir().unwrap();
+    let tenant = Tenant::seeded(20).await;
     let long = format!("{}@example.com", "a".repeat(70));
-    let file = write(
-        dir.path(),
+    let file = tenant.write(
         "users.csv",
         format!("username,displayName\n{long},Long Name\nesc@example.com,Kill \u{1b}[2J Test\n"),
     );
-    let run = refused(&sim, dir.path(), &["--input", &file]).await;
+    let run = refused(&tenant, &["--input", &file]).await;
     assert!(
         run.stderr.contains("row 2, column username") && run.stderr.contains("75"),
         "{}",
@@ -127,12 +109,11 @@ async fn values_past_the_tenants_limits_exit_3_with_row_and_column() {
     assert!(!run.all().contains('\u{1b}'), "the escape is not echoed");
 
     // The tenant's size is a setting: a tenant that holds two users refuses three.
-    let three = write(
-        dir.path(),
+    let three = tenant.write(
         "three.csv",
         "username\na@example.com\nb@example.com\nc@example.com\n",
     );
-    let run = refused(&sim, dir.path(), &["--input", &three, "--max-users", "2"]).await;
+    let run = refused(&tenant, &["--input", &three, "--max-users", "2"]).await;
     assert!(
         run.stderr.contains("row 4, column username")
             && run.stderr.contains("more than the tenant's limit of 2"),
@@ -143,45 +124,24 @@ async fn values_past_the_tenants_limits_exit_3_with_row_and_column() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_same_export_synced_as_csv_plans_to_nothing_as_xlsx() {
-    let sim = sim(0).await;
-    let dir = tempfile::tempdir().unwrap();
-    let mapping = examples().join("workday.toml");
-    let mapping = mapping.to_str().unwrap();
+    let tenant = Tenant::seeded(0).await;
+    let mapping = mapping_examples().join("workday.toml");
     let csv = fixtures().join("hris/workday_export.csv");
     let xlsx = fixtures().join("hris/workday_export.xlsx");
-    let run = vsync(
-        dir.path(),
-        Some(&sim.uri()),
-        &[
-            "sync",
-            "--input",
-            csv.to_str().unwrap(),
-            "--mapping",
-            mapping,
-        ],
-    )
-    .await;
+    let run = tenant.vsync(&mapped("sync", (&csv, &mapping), &[])).await;
     assert_eq!(run.code, 0, "{}", run.all());
     assert!(
-        sim.snapshot()
+        tenant
+            .sim
+            .snapshot()
             .users
             .iter()
             .any(|u| u.employee_id.as_deref() == Some("000013")),
         "zero-padded employee IDs reach the tenant"
     );
-    let run = vsync(
-        dir.path(),
-        Some(&sim.uri()),
-        &[
-            "plan",
-            "--input",
-            xlsx.to_str().unwrap(),
-            "--mapping",
-            mapping,
-            "--detailed-exitcode",
-        ],
-    )
-    .await;
+    let run = tenant
+        .vsync(&mapped("plan", (&xlsx, &mapping), &["--detailed-exitcode"]))
+        .await;
     assert_eq!(run.code, 0, "the XLSX plans to nothing:\n{}", run.all());
 }
 
@@ -189,17 +149,15 @@ async fn the_same_export_synced_as_csv_plans_to_nothing_as_xlsx() {
 async fn a_mapped_export_alone_creates_its_derived_groups_on_a_fresh_tenant() {
     // Regression test: the first run failed with `unknown user group "People Team"` unless a
     // second file declared the groups.
-    let sim = sim(0).await;
-    let dir = tempfile::tempdir().unwrap();
-    let export = examples().join("workday.csv");
-    let mapping = examples().join("workday.toml");
-    let args = [
-        "--input",
-        export.to_str().unwrap(),
-        "--mapping",
-        mapping.to_str().unwrap(),
-    ];
-    let run = vsync(dir.path(), None, &[&["validate"], &args[..]].concat()).await;
+    let tenant = Tenant::seeded(0).await;
+    let export = mapping_examples().join("workday.csv");
+    let mapping = mapping_examples().join("workday.toml");
+    let run = vsync(
+        tenant.path(),
+        None,
+        &mapped("validate", (&export, &mapping), &[]),
+    )
+    .await;
     assert_eq!(run.code, 0, "{}", run.all());
     assert!(
         run.stdout.contains("groups the mapping derives: 4")
@@ -209,14 +167,11 @@ async fn a_mapped_export_alone_creates_its_derived_groups_on_a_fresh_tenant() {
         run.all()
     );
 
-    let run = vsync(
-        dir.path(),
-        Some(&sim.uri()),
-        &[&["sync"], &args[..]].concat(),
-    )
-    .await;
+    let run = tenant
+        .vsync(&mapped("sync", (&export, &mapping), &[]))
+        .await;
     assert_eq!(run.code, 0, "{}", run.all());
-    let snapshot = sim.snapshot();
+    let snapshot = tenant.sim.snapshot();
     let finance = snapshot
         .groups
         .iter()
@@ -237,43 +192,33 @@ async fn a_mapped_export_alone_creates_its_derived_groups_on_a_fresh_tenant() {
         ["chloe.obrien@example.com", "aisha.garcia@example.com"]
     );
 
-    let run = vsync(
-        dir.path(),
-        Some(&sim.uri()),
-        &[&["plan"], &args[..], &["--detailed-exitcode"]].concat(),
-    )
-    .await;
+    let run = tenant
+        .vsync(&mapped(
+            "plan",
+            (&export, &mapping),
+            &["--detailed-exitcode"],
+        ))
+        .await;
     assert_eq!(run.code, 0, "re-planning finds nothing:\n{}", run.all());
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_export_and_a_groups_file_are_read_together() {
-    let sim = sim(0).await;
-    let dir = tempfile::tempdir().unwrap();
-    let groups = write(
-        dir.path(),
+    let tenant = Tenant::seeded(0).await;
+    let groups = tenant.write(
         "access.csv",
         "displayName,description\nAuditors,Read-only reviewers\n",
     );
-    let export = examples().join("workday.csv");
-    let mapping = examples().join("workday.toml");
-    let run = vsync(
-        dir.path(),
-        Some(&sim.uri()),
-        &[
-            "sync",
-            "--input",
-            export.to_str().unwrap(),
-            "--input",
-            &groups,
-            "--mapping",
-            mapping.to_str().unwrap(),
-        ],
-    )
-    .await;
+    let export = mapping_examples().join("workday.csv");
+    let mapping = mapping_examples().join("workday.toml");
+    let run = tenant
+        .vsync(&mapped("sync", (&export, &mapping), &["--input", &groups]))
+        .await;
     assert_eq!(run.code, 0, "{}", run.all());
     assert!(
-        sim.snapshot()
+        tenant
+            .sim
+            .snapshot()
             .groups
             .iter()
             .any(|g| g.display_name == "Auditors")
@@ -283,24 +228,17 @@ async fn an_export_and_a_groups_file_are_read_together() {
 #[tokio::test(flavor = "multi_thread")]
 async fn every_mapping_example_plans_against_the_tenant() {
     // A tenant with no users yet: the plan creates every user, group and membership.
-    let sim = sim(0).await;
-    let dir = tempfile::tempdir().unwrap();
+    let tenant = Tenant::seeded(0).await;
     for name in ["workday", "successfactors", "bamboohr", "adp"] {
-        let export = examples().join(format!("{name}.csv"));
-        let mapping = examples().join(format!("{name}.toml"));
-        let run = vsync(
-            dir.path(),
-            Some(&sim.uri()),
-            &[
+        let export = mapping_examples().join(format!("{name}.csv"));
+        let mapping = mapping_examples().join(format!("{name}.toml"));
+        let run = tenant
+            .vsync(&mapped(
                 "plan",
-                "--input",
-                export.to_str().unwrap(),
-                "--mapping",
-                mapping.to_str().unwrap(),
-                "--detailed-exitcode",
-            ],
-        )
-        .await;
+                (&export, &mapping),
+                &["--detailed-exitcode"],
+            ))
+            .await;
         assert_eq!(run.code, 2, "{name} plans changes:\n{}", run.all());
         assert!(
             run.stdout.contains("group             create"),
@@ -308,7 +246,11 @@ async fn every_mapping_example_plans_against_the_tenant() {
             run.all()
         );
     }
-    assert_eq!(sim.mutating_request_count(), 0, "plans change nothing");
+    assert_eq!(
+        tenant.sim.mutating_request_count(),
+        0,
+        "plans change nothing"
+    );
 }
 
 /// Issue 16: an HRIS file without `--mapping` said "missing column username" with no hint
@@ -326,7 +268,7 @@ async fn an_hris_export_without_a_mapping_names_the_example_that_reads_it() {
         ("bamboohr.csv", "BambooHR", "bamboohr.toml"),
         ("adp.csv", "ADP Workforce Now", "adp.toml"),
     ] {
-        let export = examples().join(file);
+        let export = mapping_examples().join(file);
         let run = vsync(
             dir.path(),
             None,
@@ -367,28 +309,18 @@ async fn an_hris_export_without_a_mapping_names_the_example_that_reads_it() {
 /// rule and the row that derived it, and the ways to create them.
 #[tokio::test(flavor = "multi_thread")]
 async fn derived_groups_the_tenant_lacks_are_all_named_with_rule_row_and_the_way_out() {
-    let sim = sim(0).await;
-    let dir = tempfile::tempdir().unwrap();
-    let mapping = std::fs::read_to_string(examples().join("workday.toml"))
+    let tenant = Tenant::seeded(0).await;
+    let mapping = std::fs::read_to_string(mapping_examples().join("workday.toml"))
         .unwrap()
         .replace("[derived_groups]\ncreate = true\n", "");
     assert!(!mapping.contains("create = true"));
-    std::fs::write(dir.path().join("workday.toml"), mapping).unwrap();
-    let export = examples().join("workday.csv");
-    let run = vsync(
-        dir.path(),
-        Some(&sim.uri()),
-        &[
-            "sync",
-            "--input",
-            export.to_str().unwrap(),
-            "--mapping",
-            "workday.toml",
-        ],
-    )
-    .await;
+    let mapping = tenant.write("workday.toml", mapping);
+    let export = mapping_examples().join("workday.csv");
+    let run = tenant
+        .vsync(&mapped("sync", (&export, mapping.as_ref()), &[]))
+        .await;
     assert_eq!(run.code, 3, "{}", run.all());
-    assert_eq!(sim.mutating_request_count(), 0, "{}", run.all());
+    assert_eq!(tenant.sim.mutating_request_count(), 0, "{}", run.all());
     let said = run.all().replace("\n  ", " ");
     for group in [
         "Finance Team",

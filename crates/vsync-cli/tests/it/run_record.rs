@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use calamine::{Data, Reader as _};
 use sha2::Digest as _;
 
-use crate::harness::{self, sim, vsync};
+use crate::harness::{self, Tenant, mapped, mapping_examples};
 
 fn sha256(path: &Path) -> String {
     hex::encode(sha2::Sha256::digest(std::fs::read(path).unwrap()))
@@ -25,28 +25,18 @@ fn latest_report(dir: &Path, extension: &str) -> PathBuf {
 /// Issue 16: reports did not record who ran them, the mapping, the policy or the project.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_syncs_report_names_the_account_and_the_mapping_in_every_format() {
-    let sim = sim(0).await;
-    let dir = tempfile::tempdir().unwrap();
-    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/mappings");
-    let export = examples.join("workday.csv");
-    let mapping = examples.join("workday.toml");
-    let run = vsync(
-        dir.path(),
-        Some(&sim.uri()),
-        &[
-            "sync",
-            "--input",
-            export.to_str().unwrap(),
-            "--mapping",
-            mapping.to_str().unwrap(),
-        ],
-    )
-    .await;
+    let tenant = Tenant::seeded(0).await;
+    let export = mapping_examples().join("workday.csv");
+    let mapping = mapping_examples().join("workday.toml");
+    let run = tenant
+        .vsync(&mapped("sync", (&export, &mapping), &[]))
+        .await;
     assert_eq!(run.code, 0, "{}", run.all());
     let (export_hash, mapping_hash) = (sha256(&export), sha256(&mapping));
 
     let json: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(latest_report(dir.path(), "json")).unwrap()).unwrap();
+        serde_json::from_slice(&std::fs::read(latest_report(tenant.path(), "json")).unwrap())
+            .unwrap();
     let facts = &json["run"];
     assert_eq!(facts["account"], harness::USERNAME, "{facts:#}");
     assert!(
@@ -62,7 +52,7 @@ async fn a_syncs_report_names_the_account_and_the_mapping_in_every_format() {
     assert_eq!(facts["projectChoice"], "auto");
     assert_eq!(facts["toolVersion"], env!("CARGO_PKG_VERSION"));
 
-    let markdown = std::fs::read_to_string(latest_report(dir.path(), "md")).unwrap();
+    let markdown = std::fs::read_to_string(latest_report(tenant.path(), "md")).unwrap();
     assert!(
         markdown.contains(&format!("| Account | {} |", harness::USERNAME))
             && markdown.contains(&mapping_hash),
@@ -77,7 +67,7 @@ async fn a_syncs_report_names_the_account_and_the_mapping_in_every_format() {
         run.all()
     );
 
-    let mut workbook = calamine::open_workbook_auto(latest_report(dir.path(), "xlsx")).unwrap();
+    let mut workbook = calamine::open_workbook_auto(latest_report(tenant.path(), "xlsx")).unwrap();
     let summary = workbook.worksheet_range("Summary").unwrap();
     let value_of = |label: &str| {
         summary

@@ -7,11 +7,12 @@ use http::Method;
 use vsync_api::paths;
 use vsync_sim::{FaultKind, Operation, ScriptedFault};
 
-use crate::harness::{assert_no_secret, sim, vsync};
+use crate::harness::{Tenant, assert_no_secret};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn reads_and_the_sign_in_answered_500_are_repeated_and_the_export_succeeds() {
-    let sim = sim(10).await;
+    let tenant = Tenant::seeded(10).await;
+    let sim = &tenant.sim;
     sim.script(ScriptedFault::first(
         Method::POST,
         paths::ASID_TOKEN,
@@ -24,15 +25,9 @@ async fn reads_and_the_sign_in_answered_500_are_repeated_and_the_export_succeeds
         2,
         FaultKind::Status(500),
     ));
-    let dir = tempfile::tempdir().unwrap();
-    let run = vsync(
-        dir.path(),
-        Some(&sim.uri()),
-        &["export", "--out", "tenant.xlsx"],
-    )
-    .await;
+    let run = tenant.vsync(&["export", "--out", "tenant.xlsx"]).await;
     assert_eq!(run.code, 0, "{}", run.all());
-    assert!(dir.path().join("tenant.xlsx").is_file());
+    assert!(tenant.path().join("tenant.xlsx").is_file());
     assert!(
         sim.call_count(Operation::AsidToken) >= 2,
         "the sign-in was repeated"
@@ -47,19 +42,14 @@ async fn reads_and_the_sign_in_answered_500_are_repeated_and_the_export_succeeds
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_sign_in_that_keeps_failing_with_500_exits_1_not_8() {
-    let sim = sim(5).await;
+    let tenant = Tenant::seeded(5).await;
+    let sim = &tenant.sim;
     sim.script(ScriptedFault::always(
         Method::POST,
         paths::ASID_TOKEN,
         FaultKind::Status(500),
     ));
-    let dir = tempfile::tempdir().unwrap();
-    let run = vsync(
-        dir.path(),
-        Some(&sim.uri()),
-        &["export", "--out", "tenant.xlsx"],
-    )
-    .await;
+    let run = tenant.vsync(&["export", "--out", "tenant.xlsx"]).await;
     assert_eq!(run.code, 1, "not an authentication failure:\n{}", run.all());
     assert!(
         run.stderr.contains("500"),
@@ -72,6 +62,6 @@ async fn a_sign_in_that_keeps_failing_with_500_exits_1_not_8() {
         run.all()
     );
     assert!(sim.call_count(Operation::AsidToken) > 1, "it was retried");
-    assert!(!dir.path().join("tenant.xlsx").exists());
+    assert!(!tenant.path().join("tenant.xlsx").exists());
     assert_no_secret(&run.all());
 }

@@ -13,8 +13,9 @@ use vsync_executor::{CancellationToken, ExecOptions, Executor};
 use vsync_sim::{FaultKind, Operation, ScriptedFault, Sim};
 
 use crate::harness::{
-    assert_all_applied, assert_converged, client, client_at, desired, desired_with, duplicates,
-    plan_for, quiet, within,
+    apply, assert_all_applied, assert_converged, client, client_and_plan, client_at, create_calls,
+    desired, desired_marked, duplicates, empty_tenant, empty_tenant_with, plan_for, quiet,
+    user_outcomes, within,
 };
 
 /// Acceptance: 10% random 503/504 plus connection resets (the answer cut off after the tenant
@@ -23,26 +24,17 @@ use crate::harness::{
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn random_503_504_and_resets_converge_without_duplicates() {
     within(120, async {
-        let sim = Sim::builder()
-            .empty()
-            .no_rate_limit()
-            .seed(7)
-            .fault_rate(0.10)
-            .fault_kinds([
+        let sim = empty_tenant_with(|sim| {
+            sim.seed(7).fault_rate(0.10).fault_kinds([
                 FaultKind::Status(503),
                 FaultKind::Status(504),
                 FaultKind::ConnectionReset,
             ])
-            .start()
-            .await
-            .unwrap();
-        let client = client(&sim, None, false);
+        })
+        .await;
         let desired = desired(2000);
-        let plan = plan_for(&client, &desired).await;
-        let outcome = Executor::new(client.clone(), quiet())
-            .apply(&plan, CancellationToken::new())
-            .await
-            .unwrap();
+        let (client, plan) = client_and_plan(&sim, &desired).await;
+        let outcome = apply(&client, &plan).await;
         assert_eq!(
             outcome.outcomes.len(),
             plan.changes.len(),
@@ -66,22 +58,15 @@ async fn random_503_504_and_resets_converge_without_duplicates() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn transient_item_failures_are_retried_in_later_batches() {
     within(60, async {
-        let sim = Sim::builder()
-            .empty()
-            .no_rate_limit()
-            .seed(11)
-            .fault_rate(0.3)
-            .fault_kinds([FaultKind::ItemFailures])
-            .start()
-            .await
-            .unwrap();
-        let client = client(&sim, None, false);
+        let sim = empty_tenant_with(|sim| {
+            sim.seed(11)
+                .fault_rate(0.3)
+                .fault_kinds([FaultKind::ItemFailures])
+        })
+        .await;
         let desired = desired(600);
-        let plan = plan_for(&client, &desired).await;
-        let outcome = Executor::new(client.clone(), quiet())
-            .apply(&plan, CancellationToken::new())
-            .await
-            .unwrap();
+        let (client, plan) = client_and_plan(&sim, &desired).await;
+        let outcome = apply(&client, &plan).await;
         assert_all_applied(&outcome);
         let mutating = sim.mutating_request_count();
         eprintln!(
@@ -101,37 +86,23 @@ async fn transient_item_failures_are_retried_in_later_batches() {
 #[tokio::test]
 async fn outcome_unknown_create_is_reread_not_replayed() {
     within(60, async {
-        let sim = Sim::builder()
-            .empty()
-            .no_rate_limit()
-            .script(ScriptedFault::nth(
+        let sim = empty_tenant_with(|sim| {
+            sim.script(ScriptedFault::nth(
                 Method::POST,
                 "/v2/admin/users",
                 1,
                 FaultKind::ConnectionReset,
             ))
-            .start()
-            .await
-            .unwrap();
-        let client = client(&sim, None, false);
+        })
+        .await;
         let desired = desired(300);
-        let plan = plan_for(&client, &desired).await;
+        let (client, plan) = client_and_plan(&sim, &desired).await;
         let lists_before = sim.call_count(Operation::ListUsers);
-        let outcome = Executor::new(client.clone(), quiet())
-            .apply(&plan, CancellationToken::new())
-            .await
-            .unwrap();
+        let outcome = apply(&client, &plan).await;
         assert_all_applied(&outcome);
-        let creates = plan
-            .phases
-            .iter()
-            .find(|p| p.kind == vsync_engine::PhaseKind::CreateUsers)
-            .unwrap()
-            .calls
-            .len();
         assert_eq!(
             sim.call_count(Operation::AddUsers),
-            creates,
+            create_calls(&plan),
             "the create with the lost answer was not sent again"
         );
         assert_eq!(
@@ -195,44 +166,26 @@ async fn rate_limit_storm_completes_and_loses_no_call() {
 #[tokio::test]
 async fn rejected_items_are_reported_with_rci_and_the_rest_applied() {
     within(60, async {
-        let sim = Sim::builder()
-            .empty()
-            .no_rate_limit()
-            .reject_username("bad*", "username is blocked by policy")
-            .start()
-            .await
-            .unwrap();
-        let client = client(&sim, None, false);
-        let desired = desired_with(100, |i| {
-            if [7, 42, 88].contains(&i) {
-                format!("bad{i}@example.com")
-            } else {
-                format!("user{i}@example.com")
-            }
-        });
-        let plan = plan_for(&client, &desired).await;
-        let outcome = Executor::new(client.clone(), quiet())
-            .apply(&plan, CancellationToken::new())
-            .await
-            .unwrap();
+        let sim =
+            empty_tenant_with(|sim| sim.reject_username("bad*", "username is blocked by policy"))
+                .await;
+        let (client, plan) = client_and_plan(&sim, &three_bad()).await;
+        let outcome = apply(&client, &plan).await;
         check_three_bad(&plan, &outcome);
     })
     .await;
 }
 
+/// 100 users, three of them (rows 9, 44 and 90) named `bad{i}@example.com`.
+fn three_bad() -> vsync_model::DesiredState {
+    desired_marked(100, "bad", |i| [7, 42, 88].contains(&i))
+}
+
+/// The three bad users of [`three_bad`] failed with Visier's rci and message, at their rows;
+/// every other user was applied.
 fn check_three_bad(plan: &vsync_engine::Plan, outcome: &vsync_executor::ApplyOutcome) {
-    let creates: Vec<_> = plan
-        .changes
-        .iter()
-        .filter(|c| c.entity() == vsync_engine::Entity::User)
-        .collect();
     let mut failed = Vec::new();
-    for change in creates {
-        let o = outcome
-            .outcomes
-            .iter()
-            .find(|o| o.change == change.id)
-            .unwrap();
+    for (change, o) in user_outcomes(plan, outcome) {
         if change.key.starts_with("bad") {
             assert_eq!(o.status, Status::Failed, "{o:?}");
             assert!(o.rci.is_some(), "the rci is kept: {o:?}");
@@ -316,12 +269,7 @@ async fn strict(State(gw): State<Arc<StrictGateway>>, req: Request) -> Response 
 #[tokio::test]
 async fn whole_batch_400_is_split_until_the_bad_items_are_isolated() {
     within(60, async {
-        let sim = Sim::builder()
-            .empty()
-            .no_rate_limit()
-            .start()
-            .await
-            .unwrap();
+        let sim = empty_tenant().await;
         let gateway = Arc::new(StrictGateway {
             target: sim.uri(),
             http: reqwest::Client::new(),
@@ -335,19 +283,9 @@ async fn whole_batch_400_is_split_until_the_bad_items_are_isolated() {
         tokio::spawn(async move { axum::serve(listener, app).await });
 
         let client = client_at(&uri, None, false);
-        let desired = desired_with(100, |i| {
-            if [7, 42, 88].contains(&i) {
-                format!("bad{i}@example.com")
-            } else {
-                format!("user{i}@example.com")
-            }
-        });
-        let plan = plan_for(&client, &desired).await;
+        let plan = plan_for(&client, &three_bad()).await;
         assert_eq!(plan.phases[0].calls.len(), 1, "one batch of 100 creates");
-        let outcome = Executor::new(client.clone(), quiet())
-            .apply(&plan, CancellationToken::new())
-            .await
-            .unwrap();
+        let outcome = apply(&client, &plan).await;
         check_three_bad(&plan, &outcome);
         // Halving 100 items with 3 bad ones costs a bounded number of extra calls.
         let creates = sim.call_count(Operation::AddUsers);

@@ -6,14 +6,14 @@ use std::future::Future;
 use std::time::Duration;
 
 use vsync_client::{Auth, Client, ClientBuilder, RateLimit, RetryPolicy};
-use vsync_engine::outcome::Status;
-use vsync_engine::{BatchLimits, GuardSettings, Mode, Plan, Policy};
+use vsync_engine::outcome::{ChangeOutcome, Status};
+use vsync_engine::{BatchLimits, Change, Entity, GuardSettings, Mode, PhaseKind, Plan, Policy};
 use vsync_executor::{
     ApplyOutcome, CancellationToken, ExecOptions, Executor, FetchOptions, ProgressMode,
     Verification, fetch_live, verify,
 };
 use vsync_model::{DesiredState, DesiredUser, Managed, NameSet, SourceRef, UserKey};
-use vsync_sim::Sim;
+use vsync_sim::{Sim, SimBuilder};
 
 /// Existing groups of the seeded tenant the generated users are spread over.
 pub const GROUPS: [&str; 3] = ["Finance Analysts", "Sales Leaders", "Recruiting Team"];
@@ -108,6 +108,18 @@ pub fn desired_with(n: usize, name: impl Fn(usize) -> String) -> DesiredState {
     }
 }
 
+/// `n` users as [`desired`], but named `{marked}{i}@example.com` for each `i` that `is_marked`
+/// picks: the users a test has the tenant refuse or fail.
+pub fn desired_marked(n: usize, marked: &str, is_marked: impl Fn(usize) -> bool) -> DesiredState {
+    desired_with(n, |i| {
+        if is_marked(i) {
+            format!("{marked}{i}@example.com")
+        } else {
+            format!("user{i}@example.com")
+        }
+    })
+}
+
 /// Upsert: create and update what the file lists, leave the rest alone.
 pub fn policy() -> Policy {
     Policy {
@@ -127,6 +139,41 @@ pub async fn plan_for(client: &Client, desired: &DesiredState) -> Plan {
     vsync_engine::plan(&changes, &BatchLimits::default())
 }
 
+/// A writing client of `sim` with no rate limit, and the plan that takes the tenant to
+/// `desired`.
+pub async fn client_and_plan(sim: &Sim, desired: &DesiredState) -> (Client, Plan) {
+    let client = client(sim, None, false);
+    let plan = plan_for(&client, desired).await;
+    (client, plan)
+}
+
+/// How many calls the plan's user creates take.
+pub fn create_calls(plan: &Plan) -> usize {
+    plan.phases
+        .iter()
+        .filter(|p| p.kind == PhaseKind::CreateUsers)
+        .map(|p| p.calls.len())
+        .sum()
+}
+
+/// Each user change of `plan` with its outcome in `outcome`.
+pub fn user_outcomes<'a>(
+    plan: &'a Plan,
+    outcome: &'a ApplyOutcome,
+) -> impl Iterator<Item = (&'a Change, &'a ChangeOutcome)> {
+    plan.changes
+        .iter()
+        .filter(|c| c.entity() == Entity::User)
+        .map(|c| {
+            let o = outcome
+                .outcomes
+                .iter()
+                .find(|o| o.change == c.id)
+                .expect("every change has an outcome");
+            (c, o)
+        })
+}
+
 /// Executor options for tests: the defaults without a progress bar.
 pub fn quiet() -> ExecOptions {
     ExecOptions {
@@ -137,9 +184,12 @@ pub fn quiet() -> ExecOptions {
 
 /// A tenant with no users and no rate limit.
 pub async fn empty_tenant() -> Sim {
-    Sim::builder()
-        .empty()
-        .no_rate_limit()
+    empty_tenant_with(|sim| sim).await
+}
+
+/// [`empty_tenant`], with what `setup` adds: its faults, its refusals.
+pub async fn empty_tenant_with(setup: impl FnOnce(SimBuilder) -> SimBuilder) -> Sim {
+    setup(Sim::builder().empty().no_rate_limit())
         .start()
         .await
         .expect("sim starts")

@@ -5,46 +5,16 @@
 use axum::http::Method;
 use vsync_client::RetryBudget;
 use vsync_engine::outcome::Status;
-use vsync_engine::{Entity, PhaseKind, Plan};
 use vsync_executor::{
-    ApplyOutcome, CancellationToken, ErrorKind, ExecOptions, Executor, NewProject, ProjectChoice,
+    CancellationToken, ErrorKind, ExecOptions, Executor, NewProject, ProjectChoice,
 };
 use vsync_sim::{FaultKind, Operation, ScriptedFault, Sim};
 
 use crate::harness::{
-    apply, assert_converged, builder_at, client, desired, desired_with, empty_tenant, plan_for,
-    quiet, within,
+    apply, assert_all_applied, assert_converged, builder_at, client, client_and_plan, create_calls,
+    desired, desired_marked, empty_tenant, empty_tenant_with, plan_for, quiet, user_outcomes,
+    within,
 };
-
-fn create_calls(plan: &Plan) -> usize {
-    plan.phases
-        .iter()
-        .filter(|p| p.kind == PhaseKind::CreateUsers)
-        .map(|p| p.calls.len())
-        .sum()
-}
-
-fn user_outcomes<'a>(
-    plan: &'a Plan,
-    outcome: &'a ApplyOutcome,
-) -> impl Iterator<
-    Item = (
-        &'a vsync_engine::Change,
-        &'a vsync_engine::outcome::ChangeOutcome,
-    ),
-> {
-    plan.changes
-        .iter()
-        .filter(|c| c.entity() == Entity::User)
-        .map(|c| {
-            let o = outcome
-                .outcomes
-                .iter()
-                .find(|o| o.change == c.id)
-                .expect("every change has an outcome");
-            (c, o)
-        })
-}
 
 /// Acceptance (issue 12): a tenant that answers every create with 503. The client repeats
 /// each call within the run's retry budget, the executor adds no repeat of its own, so the
@@ -55,17 +25,14 @@ fn user_outcomes<'a>(
 async fn a_persistent_503_costs_at_most_the_retry_budget() {
     within(60, async {
         const BUDGET: u64 = 7;
-        let sim = Sim::builder()
-            .empty()
-            .no_rate_limit()
-            .script(ScriptedFault::always(
+        let sim = empty_tenant_with(|sim| {
+            sim.script(ScriptedFault::always(
                 Method::POST,
                 "/v2/admin/users",
                 FaultKind::Status(503),
             ))
-            .start()
-            .await
-            .unwrap();
+        })
+        .await;
         let client = builder_at(&sim.uri(), None, false)
             .retry_budget(RetryBudget::new(BUDGET))
             .build()
@@ -112,22 +79,11 @@ async fn a_persistent_503_costs_at_most_the_retry_budget() {
 #[tokio::test]
 async fn an_account_is_locked_failure_is_not_retried() {
     within(60, async {
-        let sim = Sim::builder()
-            .empty()
-            .no_rate_limit()
-            .reject_username("locked*", "The user account is locked")
-            .start()
-            .await
-            .unwrap();
-        let client = client(&sim, None, false);
-        let desired = desired_with(150, |i| {
-            if i % 50 == 7 {
-                format!("locked{i}@example.com")
-            } else {
-                format!("user{i}@example.com")
-            }
-        });
-        let plan = plan_for(&client, &desired).await;
+        let sim =
+            empty_tenant_with(|sim| sim.reject_username("locked*", "The user account is locked"))
+                .await;
+        let desired = desired_marked(150, "locked", |i| i % 50 == 7);
+        let (client, plan) = client_and_plan(&sim, &desired).await;
         let outcome = apply(&client, &plan).await;
         assert_eq!(
             sim.call_count(Operation::AddUsers),
@@ -158,18 +114,15 @@ async fn a_transient_item_is_sent_once_more_within_the_budget() {
     within(60, async {
         for (budget, resent) in [(5, true), (0, false)] {
             // The first create answers 200 with its first item failed as transient.
-            let sim = Sim::builder()
-                .empty()
-                .no_rate_limit()
-                .script(ScriptedFault::nth(
+            let sim = empty_tenant_with(|sim| {
+                sim.script(ScriptedFault::nth(
                     Method::POST,
                     "/v2/admin/users",
                     1,
                     FaultKind::ItemFailures,
                 ))
-                .start()
-                .await
-                .unwrap();
+            })
+            .await;
             let client = builder_at(&sim.uri(), None, false)
                 .retry_budget(RetryBudget::new(budget))
                 .build()
@@ -254,9 +207,8 @@ async fn an_old_journal_with_retry_outcomes_still_resumes() {
     // Boxed: the test holds the plan, the journal state and the outcome across its awaits.
     within(60, Box::pin(async {
         let sim = empty_tenant().await;
-        let client = client(&sim, None, false);
         let desired = desired(150);
-        let plan = plan_for(&client, &desired).await;
+        let (client, plan) = client_and_plan(&sim, &desired).await;
         let first = plan.calls().next().unwrap().clone();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("run.journal");
@@ -288,7 +240,7 @@ async fn an_old_journal_with_retry_outcomes_still_resumes() {
         let outcome = Box::pin(executor.resume(&plan, &path, CancellationToken::new()))
             .await
             .unwrap();
-        crate::harness::assert_all_applied(&outcome);
+        assert_all_applied(&outcome);
         assert_eq!(
             sim.call_count(Operation::AddUsers),
             create_calls(&plan),
@@ -306,9 +258,8 @@ async fn an_old_journal_with_retry_outcomes_still_resumes() {
 async fn an_already_exists_create_is_settled_by_a_read() {
     within(60, async {
         let sim = empty_tenant().await;
-        let client = client(&sim, None, false);
         let desired = desired(30);
-        let plan = plan_for(&client, &desired).await;
+        let (client, plan) = client_and_plan(&sim, &desired).await;
         // Someone else creates one of the users between the plan and the apply.
         let body = vsync_api::UsersCreationApiRequestDto {
             users: Some(vec![vsync_api::UserCreationApiRequestDto {
@@ -323,7 +274,7 @@ async fn an_already_exists_create_is_settled_by_a_read() {
         let creates_before = sim.call_count(Operation::AddUsers);
         let lists_before = sim.call_count(Operation::ListUsers);
         let outcome = apply(&client, &plan).await;
-        crate::harness::assert_all_applied(&outcome);
+        assert_all_applied(&outcome);
         assert_eq!(
             sim.call_count(Operation::AddUsers) - creates_before,
             create_calls(&plan),
