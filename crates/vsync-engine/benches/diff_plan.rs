@@ -1,4 +1,6 @@
-//! diff + plan of N desired against N live users (default 1,000,000) with 1% of them changed.
+//! diff + plan of N desired against N live users (default 1,000,000) with 1% of them changed,
+//! and of an initial load: N / 10 users, each in one of 50 groups, into a tenant that has the
+//! groups and no users.
 //!
 //! `cargo bench -p vsync-engine`; `VSYNC_BENCH_USERS=100000` for another size. The median is in
 //! `target/criterion/diff_plan/*/new/estimates.json`.
@@ -154,7 +156,17 @@ fn bench(c: &mut Criterion) {
             black_box(plan(&changes, &limits))
         });
     });
-    // The part of the above that runs on a second thread, alongside the comparison.
+    // Every user new: the creates and the memberships are the whole plan.
+    let (mut load, mut empty) = fixture(n / 10);
+    empty.users.clear();
+    load.users.retain(|u| !u.username.starts_with("new"));
+    group.bench_function(format!("{}_users_initial_load", n / 10), |b| {
+        b.iter(|| {
+            let changes = diff(black_box(&load), black_box(&empty), &policy).unwrap();
+            black_box(plan(&changes, &limits))
+        });
+    });
+    // The part of the first that runs on a second thread, alongside the comparison.
     group.bench_function(format!("{n}_users_fingerprint"), |b| {
         b.iter(|| vsync_engine::fingerprint(black_box(&live)));
     });
