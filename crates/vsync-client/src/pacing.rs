@@ -367,7 +367,7 @@ pub(crate) struct Ticket<'a> {
     pacer: &'a Pacer,
     seq: u64,
     sent: Instant,
-    /// Answers received before it was sent.
+    /// [`State::answers`] when it was sent.
     answers_before: u64,
     /// How long the caller waited for this place.
     pub(crate) waited: Duration,
@@ -638,10 +638,8 @@ mod tests {
         send(&pacer, 99, |i| (200, report(100, 98 - i))).await;
         // The first call's place frees a minute after its answer; that call finds the
         // window reset, so the rest of it leaves at once, not 40 s later.
-        let started = Instant::now();
         let took = send(&pacer, 100, |i| (200, report(100, 99 - i))).await;
         assert_eq!(took, Duration::from_secs(20));
-        assert_eq!(started.elapsed(), Duration::from_secs(20));
         // ...and then the window is spent: the next call waits for its reset.
         let took = send(&pacer, 1, |_| (200, report(100, 99))).await;
         assert_eq!(took, MINUTE);

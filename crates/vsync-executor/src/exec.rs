@@ -505,8 +505,8 @@ impl Run {
             // Under the lock rather than on a copy: the IDs of a large load are many, and a
             // copy per batch made the run quadratic.
             let state = self.state();
-            let lookup = |c: ChangeId| self.member_of.get(&c);
-            request::prepare(&batch.op, &state.ids, &lookup, &mut || {
+            let member_of = |c: ChangeId| self.member_of.get(&c);
+            request::prepare(&batch.op, &state.ids, &member_of, &mut || {
                 self.next_correlation()
             })
         };
